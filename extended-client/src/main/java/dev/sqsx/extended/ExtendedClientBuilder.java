@@ -1,0 +1,139 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.Settings;
+
+/**
+ * The options {@link SqsExtendedClient} and {@link SqsExtendedAsyncClient} share. Not thread-safe;
+ * {@code build()} validates every option once.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> {
+
+  /** The default offloading threshold: 262,144 bytes, AWS's extended client's default. */
+  public static final int DEFAULT_PAYLOAD_SIZE_THRESHOLD = 262_144;
+
+  /** The SQS limit for one message and for the sum of a batch's messages: 1,048,576 bytes. */
+  public static final int SQS_MAX_MESSAGE_SIZE = 1_048_576;
+
+  private PayloadStore payloadStore;
+  private boolean payloadSupportEnabled = true;
+  private int payloadSizeThreshold = DEFAULT_PAYLOAD_SIZE_THRESHOLD;
+  private boolean alwaysOffload;
+  private boolean legacyAttributeName;
+  private boolean cleanupPayload = true;
+  private boolean ignorePayloadNotFound;
+  private int batchSizeLimit = SQS_MAX_MESSAGE_SIZE;
+  private PayloadResolutionListener resolutionListener = PayloadResolutionListener.logging();
+
+  ExtendedClientBuilder() {}
+
+  /** Where payloads are offloaded to and read from. Required while payload support is enabled. */
+  public B payloadStore(PayloadStore payloadStore) {
+    this.payloadStore = payloadStore;
+    return self();
+  }
+
+  /**
+   * Whether to offload and resolve at all (default true). When false the client passes every call
+   * through unchanged, as AWS's {@code withPayloadSupportDisabled()}.
+   */
+  public B payloadSupportEnabled(boolean payloadSupportEnabled) {
+    this.payloadSupportEnabled = payloadSupportEnabled;
+    return self();
+  }
+
+  /**
+   * Offload a message when its body plus attributes exceed this many bytes: 1..1,048,576, default
+   * 262,144.
+   */
+  public B payloadSizeThreshold(int payloadSizeThreshold) {
+    this.payloadSizeThreshold = payloadSizeThreshold;
+    return self();
+  }
+
+  /** Offload every message, whatever its size (AWS's {@code alwaysThroughS3}). Default false. */
+  public B alwaysOffload(boolean alwaysOffload) {
+    this.alwaysOffload = alwaysOffload;
+    return self();
+  }
+
+  /**
+   * Write the marker attribute under its legacy name {@code SQSLargePayloadSize}, for consumers
+   * that read only that name (old AWS libraries). Default false: {@code ExtendedPayloadSize}. Both
+   * names are always read.
+   */
+  public B legacyAttributeName(boolean legacyAttributeName) {
+    this.legacyAttributeName = legacyAttributeName;
+    return self();
+  }
+
+  /** Delete a message's payload when the message is deleted (default true, as AWS's library). */
+  public B cleanupPayload(boolean cleanupPayload) {
+    this.cleanupPayload = cleanupPayload;
+    return self();
+  }
+
+  /**
+   * AWS's compatibility option: a received message whose payload object is missing is deleted from
+   * the queue (and reported) instead of being left for redelivery. Applies to a missing payload
+   * only, never to a malformed or foreign pointer. Default false.
+   */
+  public B ignorePayloadNotFound(boolean ignorePayloadNotFound) {
+    this.ignorePayloadNotFound = ignorePayloadNotFound;
+    return self();
+  }
+
+  /**
+   * The most bytes a whole {@code sendMessageBatch} may carry; the largest entries are offloaded
+   * until the batch fits. 1..1,048,576 (the SQS limit), default 1,048,576.
+   */
+  public B batchSizeLimit(int batchSizeLimit) {
+    this.batchSizeLimit = batchSizeLimit;
+    return self();
+  }
+
+  /** Told about each received message whose payload cannot be resolved. Default: a WARN log. */
+  public B resolutionListener(PayloadResolutionListener resolutionListener) {
+    this.resolutionListener = resolutionListener;
+    return self();
+  }
+
+  @SuppressWarnings("unchecked")
+  private B self() {
+    return (B) this;
+  }
+
+  /** Validates the shared options; called by the concrete builders' {@code build()}. */
+  Settings settings() {
+    if (payloadSupportEnabled && payloadStore == null) {
+      throw new IllegalArgumentException(
+          "payloadStore must be set while payload support is enabled: it is where large payloads"
+              + " go");
+    }
+    checkSize("payloadSizeThreshold", payloadSizeThreshold);
+    checkSize("batchSizeLimit", batchSizeLimit);
+    if (resolutionListener == null) {
+      throw new IllegalArgumentException(
+          "resolutionListener cannot be null: use PayloadResolutionListener.logging() for the"
+              + " default");
+    }
+    return new Settings(
+        payloadStore,
+        payloadSupportEnabled,
+        payloadSizeThreshold,
+        alwaysOffload,
+        legacyAttributeName,
+        cleanupPayload,
+        ignorePayloadNotFound,
+        batchSizeLimit,
+        resolutionListener);
+  }
+
+  private static void checkSize(String name, int value) {
+    if (value < 1 || value > SQS_MAX_MESSAGE_SIZE) {
+      throw new IllegalArgumentException(
+          name + " must be 1..1048576 (the SQS message size limit), was " + value);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.ReceiptHandles;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+
+/** How both clients report what went wrong after SQS answered. */
+final class Failures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {}
+
+  static void report(PayloadResolutionListener listener, PayloadResolutionFailure failure) {
+    try {
+      listener.onFailure(failure);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "payload resolution listener failed for message {} from {}: {}",
+          failure.messageId(),
+          failure.queueUrl(),
+          e.toString());
+    }
+  }
+
+  static void logForeignPointer(Logger log, String queueUrl, PayloadPointer pointer) {
+    log.warn(
+        "message deleted from {}; its payload {} is in a container that is not allowed and was"
+            + " left untouched",
+        queueUrl,
+        pointer);
+  }
+
+  static void logPayloadNotDeleted(
+      Logger log, String queueUrl, PayloadPointer pointer, Exception error) {
+    log.warn(
+        "message deleted from {}, but its payload {} could not be deleted: {}",
+        queueUrl,
+        pointer,
+        error.toString());
+  }
+
+  static Map<String, PayloadPointer> pointersById(
+      DeleteMessageBatchRequest request, List<ReceiptHandles.Parsed> handles) {
+    Map<String, PayloadPointer> pointers = new HashMap<>();
+    for (int i = 0; i < handles.size(); i++) {
+      String id = request.entries().get(i).id();
+      handles.get(i).pointer().ifPresent(pointer -> pointers.put(id, pointer));
+    }
+    return pointers;
+  }
+}

@@ -1,0 +1,16 @@
+package dev.sqsx.extended;
+
+/**
+ * A pointer names a bucket or table that is not on the store's allow-list. The payload is never
+ * read or deleted; retrying cannot help.
+ */
+public class PayloadNotAllowedException extends ExtendedClientException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** An exception with its message; any of the context arguments and the cause may be null. */
+  public PayloadNotAllowedException(
+      String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
+    super(message, queueUrl, messageId, pointer, cause);
+  }
+}

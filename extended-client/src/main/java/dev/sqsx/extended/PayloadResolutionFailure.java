@@ -1,0 +1,38 @@
+package dev.sqsx.extended;
+
+import java.util.Objects;
+
+/**
+ * A received message whose payload could not be resolved. The message was not returned as data; it
+ * stays in the queue for redelivery (or, with {@code ignorePayloadNotFound} and a missing payload,
+ * was deleted as AWS's extended client does).
+ *
+ * @param queueUrl the queue the message was received from
+ * @param messageId the message's id
+ * @param receiptHandle the receipt handle SQS gave this receive (not the body: bodies are never
+ *     reported)
+ * @param error what went wrong: a {@link PayloadNotFoundException}, {@link
+ *     PayloadNotAllowedException}, {@link MalformedPointerException} or another {@link
+ *     ExtendedClientException}
+ * @param deleted whether the message was deleted from the queue ({@code ignorePayloadNotFound})
+ */
+public record PayloadResolutionFailure(
+    String queueUrl,
+    String messageId,
+    String receiptHandle,
+    ExtendedClientException error,
+    boolean deleted) {
+
+  /** Creates a failure report; queue URL, message id and error are required. */
+  public PayloadResolutionFailure {
+    Objects.requireNonNull(queueUrl, "queueUrl cannot be null");
+    Objects.requireNonNull(messageId, "messageId cannot be null");
+    Objects.requireNonNull(error, "error cannot be null");
+  }
+
+  /** Whether redelivering the message could succeed later (false for a foreign or bad pointer). */
+  public boolean retryable() {
+    return !(error instanceof PayloadNotAllowedException)
+        && !(error instanceof MalformedPointerException);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.sqsx.extended;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where offloaded payloads are kept: the extension point behind {@link S3PayloadStore} and the
+ * DynamoDB store.
+ *
+ * <p>An implementation must be thread-safe. It enforces its own allow-list: {@link #read} and
+ * {@link #delete} of a pointer to a container it does not allow fail with {@link
+ * PayloadNotAllowedException} without touching the container. It never closes clients it was given.
+ *
+ * <p>The synchronous methods serve {@code SqsExtendedClient}; the asynchronous ones serve {@code
+ * SqsExtendedAsyncClient} and must not block the calling thread; they report every failure through
+ * the returned future, never by throwing.
+ */
+public interface PayloadStore {
+
+  /** The kind of pointer this store writes. */
+  PayloadPointer.Kind kind();
+
+  /**
+   * Stores a payload under a new, unique key and returns a pointer to it.
+   *
+   * @throws ExtendedClientException when the payload cannot be stored
+   */
+  PayloadPointer store(String payload);
+
+  /**
+   * Reads a payload.
+   *
+   * @throws PayloadNotAllowedException when the pointer names a container that is not allowed
+   * @throws PayloadNotFoundException when nothing is stored under the pointer
+   * @throws ExtendedClientException on any other failure
+   */
+  String read(PayloadPointer pointer);
+
+  /**
+   * Deletes a payload; deleting one that does not exist succeeds.
+   *
+   * @throws PayloadNotAllowedException when the pointer names a container that is not allowed
+   * @throws ExtendedClientException on any other failure
+   */
+  void delete(PayloadPointer pointer);
+
+  /** Asynchronous {@link #store}. */
+  CompletableFuture<PayloadPointer> storeAsync(String payload);
+
+  /** Asynchronous {@link #read}. */
+  CompletableFuture<String> readAsync(PayloadPointer pointer);
+
+  /** Asynchronous {@link #delete}. */
+  CompletableFuture<Void> deleteAsync(PayloadPointer pointer);
+}

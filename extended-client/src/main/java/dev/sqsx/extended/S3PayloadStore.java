@@ -1,0 +1,436 @@
+package dev.sqsx.extended;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * Keeps offloaded payloads as S3 objects, in the layout of AWS's extended client: one object per
+ * payload, key {@code <keyPrefix><random UUID>}, body the payload's UTF-8 bytes.
+ *
+ * <pre>{@code
+ * S3PayloadStore store = S3PayloadStore.builder()
+ *     .s3Client(s3)                 // and/or .s3AsyncClient(s3Async)
+ *     .bucket("my-payloads")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Reads and deletes are allowed only in the store's own bucket and the buckets added with {@link
+ * Builder#allowedBuckets}: a pointer to any other bucket fails with {@link
+ * PayloadNotAllowedException} and S3 is not called. Thread-safe; the S3 clients are never closed by
+ * this class. With only a synchronous client, the asynchronous methods run the blocking call on
+ * {@link Builder#asyncExecutor} (default: a shared pool of daemon threads); with only an
+ * asynchronous client, the synchronous methods wait for it.
+ */
+public final class S3PayloadStore implements PayloadStore {
+
+  /** The longest key prefix: S3's 1,024-byte key limit less the 36-character UUID. */
+  public static final int MAX_KEY_PREFIX_LENGTH = 988;
+
+  private static final Pattern KEY_PREFIX_CHARACTERS = Pattern.compile("[a-zA-Z0-9./_-]*");
+  private static final Executor DEFAULT_EXECUTOR = defaultExecutor();
+
+  private final S3Client s3;
+  private final S3AsyncClient s3Async;
+  private final String bucket;
+  private final String keyPrefix;
+  private final ServerSideEncryption serverSideEncryption;
+  private final String kmsKeyId;
+  private final ObjectCannedACL cannedAcl;
+  private final Set<String> allowedBuckets;
+  private final Executor asyncExecutor;
+
+  private S3PayloadStore(Builder builder) {
+    this.s3 = builder.s3;
+    this.s3Async = builder.s3Async;
+    this.bucket = builder.bucket;
+    this.keyPrefix = builder.keyPrefix;
+    this.serverSideEncryption = builder.serverSideEncryption;
+    this.kmsKeyId = builder.kmsKeyId;
+    this.cannedAcl = builder.cannedAcl;
+    Set<String> allowed = new LinkedHashSet<>(builder.allowedBuckets);
+    allowed.add(bucket);
+    this.allowedBuckets = Set.copyOf(allowed);
+    this.asyncExecutor = builder.asyncExecutor == null ? DEFAULT_EXECUTOR : builder.asyncExecutor;
+  }
+
+  /** A builder; {@code bucket} and one of the two clients are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bucket payloads are written to. */
+  public String bucket() {
+    return bucket;
+  }
+
+  /** Every bucket a pointer may name: the store's own and the extra allowed ones. */
+  public Set<String> allowedBuckets() {
+    return allowedBuckets;
+  }
+
+  @Override
+  public PayloadPointer.Kind kind() {
+    return PayloadPointer.Kind.S3;
+  }
+
+  @Override
+  public PayloadPointer store(String payload) {
+    if (s3 == null) {
+      return join(storeAsync(payload));
+    }
+    PayloadPointer pointer = newPointer();
+    try {
+      s3.putObject(putRequest(pointer), RequestBody.fromString(payload));
+      return pointer;
+    } catch (RuntimeException e) {
+      throw storeFailed(pointer, e);
+    }
+  }
+
+  @Override
+  public String read(PayloadPointer pointer) {
+    checkAllowed(pointer);
+    if (s3 == null) {
+      return join(readAsync(pointer));
+    }
+    try {
+      return s3.getObjectAsBytes(r -> r.bucket(pointer.container()).key(pointer.key()))
+          .asUtf8String();
+    } catch (RuntimeException e) {
+      throw readFailed(pointer, e);
+    }
+  }
+
+  @Override
+  public void delete(PayloadPointer pointer) {
+    checkAllowed(pointer);
+    if (s3 == null) {
+      join(deleteAsync(pointer));
+      return;
+    }
+    try {
+      s3.deleteObject(r -> r.bucket(pointer.container()).key(pointer.key()));
+    } catch (RuntimeException e) {
+      throw deleteFailed(pointer, e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> storeAsync(String payload) {
+    if (s3Async == null) {
+      return supplyOnExecutor(() -> store(payload));
+    }
+    PayloadPointer pointer = newPointer();
+    try {
+      return s3Async
+          .putObject(putRequest(pointer), AsyncRequestBody.fromString(payload))
+          .handle(
+              (response, error) -> {
+                if (error != null) {
+                  throw storeFailed(pointer, unwrap(error));
+                }
+                return pointer;
+              });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(storeFailed(pointer, e));
+    }
+  }
+
+  @Override
+  public CompletableFuture<String> readAsync(PayloadPointer pointer) {
+    try {
+      checkAllowed(pointer);
+      if (s3Async == null) {
+        return supplyOnExecutor(() -> read(pointer));
+      }
+      return s3Async
+          .getObject(
+              r -> r.bucket(pointer.container()).key(pointer.key()),
+              AsyncResponseTransformer.toBytes())
+          .handle(
+              (bytes, error) -> {
+                if (error != null) {
+                  throw readFailed(pointer, unwrap(error));
+                }
+                return bytes.asUtf8String();
+              });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteAsync(PayloadPointer pointer) {
+    try {
+      checkAllowed(pointer);
+      if (s3Async == null) {
+        return supplyOnExecutor(
+            () -> {
+              delete(pointer);
+              return null;
+            });
+      }
+      return s3Async
+          .deleteObject(r -> r.bucket(pointer.container()).key(pointer.key()))
+          .handle(
+              (response, error) -> {
+                if (error != null) {
+                  throw deleteFailed(pointer, unwrap(error));
+                }
+                return null;
+              });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private PayloadPointer newPointer() {
+    return PayloadPointer.s3(bucket, keyPrefix + UUID.randomUUID());
+  }
+
+  private PutObjectRequest putRequest(PayloadPointer pointer) {
+    PutObjectRequest.Builder put =
+        PutObjectRequest.builder().bucket(pointer.container()).key(pointer.key());
+    if (serverSideEncryption != null) {
+      put.serverSideEncryption(serverSideEncryption);
+    }
+    if (kmsKeyId != null) {
+      put.ssekmsKeyId(kmsKeyId);
+    }
+    if (cannedAcl != null) {
+      put.acl(cannedAcl);
+    }
+    return put.build();
+  }
+
+  private void checkAllowed(PayloadPointer pointer) {
+    Objects.requireNonNull(pointer, "pointer cannot be null");
+    if (pointer.kind() != PayloadPointer.Kind.S3) {
+      throw new PayloadNotAllowedException(
+          "pointer names a " + pointer.kind() + " store; this S3 store reads S3 pointers only",
+          null,
+          null,
+          pointer,
+          null);
+    }
+    if (!allowedBuckets.contains(pointer.container())) {
+      throw new PayloadNotAllowedException(
+          "pointer names bucket '"
+              + pointer.container()
+              + "', which is not allowed (allowed: "
+              + allowedBuckets
+              + ")",
+          null,
+          null,
+          pointer,
+          null);
+    }
+  }
+
+  private static ExtendedClientException storeFailed(PayloadPointer pointer, Throwable cause) {
+    return new ExtendedClientException("cannot store payload in S3", null, null, pointer, cause);
+  }
+
+  private static ExtendedClientException readFailed(PayloadPointer pointer, Throwable cause) {
+    if (cause instanceof ExtendedClientException) {
+      return (ExtendedClientException) cause;
+    }
+    if (cause instanceof NoSuchKeyException
+        || (cause instanceof S3Exception && ((S3Exception) cause).statusCode() == 404)) {
+      return new PayloadNotFoundException(
+          "payload object not found in S3", null, null, pointer, cause);
+    }
+    return new ExtendedClientException("cannot read payload from S3", null, null, pointer, cause);
+  }
+
+  private static ExtendedClientException deleteFailed(PayloadPointer pointer, Throwable cause) {
+    return new ExtendedClientException("cannot delete payload from S3", null, null, pointer, cause);
+  }
+
+  private <T> CompletableFuture<T> supplyOnExecutor(Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, asyncExecutor);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new ExtendedClientException("S3 call failed", cause);
+    }
+  }
+
+  private static Executor defaultExecutor() {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            0,
+            64,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "sqsx-s3-payload-store");
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
+    return executor;
+  }
+
+  /** Builds an {@link S3PayloadStore}; not thread-safe. */
+  public static final class Builder {
+    private S3Client s3;
+    private S3AsyncClient s3Async;
+    private String bucket;
+    private String keyPrefix = "";
+    private ServerSideEncryption serverSideEncryption;
+    private String kmsKeyId;
+    private ObjectCannedACL cannedAcl;
+    private final Set<String> allowedBuckets = new LinkedHashSet<>();
+    private Executor asyncExecutor;
+
+    private Builder() {}
+
+    /** The synchronous S3 client (not closed by the store). */
+    public Builder s3Client(S3Client s3) {
+      this.s3 = s3;
+      return this;
+    }
+
+    /** The asynchronous S3 client (not closed by the store). */
+    public Builder s3AsyncClient(S3AsyncClient s3Async) {
+      this.s3Async = s3Async;
+      return this;
+    }
+
+    /** The bucket payloads are written to; always allowed for reads and deletes. Required. */
+    public Builder bucket(String bucket) {
+      this.bucket = bucket;
+      return this;
+    }
+
+    /**
+     * Prepended to every key (AWS's {@code s3KeyPrefix}): trimmed; at most 988 characters of {@code
+     * a-z A-Z 0-9 . / _ -}; not starting with '.' or '/'; without "..". Default none.
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /** Server-side encryption of payload objects: {@code AES256} (SSE-S3) or {@code aws:kms}. */
+    public Builder serverSideEncryption(ServerSideEncryption serverSideEncryption) {
+      this.serverSideEncryption = serverSideEncryption;
+      return this;
+    }
+
+    /** SSE-KMS with this key (id, ARN or alias); sets the encryption to {@code aws:kms}. */
+    public Builder kmsKeyId(String kmsKeyId) {
+      this.kmsKeyId = kmsKeyId;
+      if (kmsKeyId != null) {
+        this.serverSideEncryption = ServerSideEncryption.AWS_KMS;
+      }
+      return this;
+    }
+
+    /** A canned ACL for payload objects (e.g. {@code BUCKET_OWNER_FULL_CONTROL}). Default none. */
+    public Builder cannedAcl(ObjectCannedACL cannedAcl) {
+      this.cannedAcl = cannedAcl;
+      return this;
+    }
+
+    /**
+     * More buckets a received pointer may name (e.g. a bucket a producer used before a migration).
+     * A pointer to any bucket not listed here or set with {@link #bucket} is refused.
+     */
+    public Builder allowedBuckets(Set<String> buckets) {
+      Objects.requireNonNull(buckets, "allowedBuckets cannot be null");
+      buckets.forEach(b -> Objects.requireNonNull(b, "allowedBuckets cannot contain null"));
+      this.allowedBuckets.addAll(buckets);
+      return this;
+    }
+
+    /**
+     * Runs blocking S3 calls for the asynchronous methods when only a synchronous client is set
+     * (not shut down by the store). Default: a shared pool of up to 64 daemon threads.
+     */
+    public Builder asyncExecutor(Executor asyncExecutor) {
+      this.asyncExecutor = asyncExecutor;
+      return this;
+    }
+
+    /**
+     * Validates and builds the store.
+     *
+     * @throws IllegalArgumentException naming the field and the rule when a setting is invalid
+     */
+    public S3PayloadStore build() {
+      if (s3 == null && s3Async == null) {
+        throw new IllegalArgumentException(
+            "s3Client or s3AsyncClient must be set: the store needs a client to reach S3");
+      }
+      if (bucket == null || bucket.isBlank()) {
+        throw new IllegalArgumentException(
+            "bucket must be set: it is where payloads are written, was '" + bucket + "'");
+      }
+      keyPrefix = validKeyPrefix(keyPrefix);
+      if (kmsKeyId != null && serverSideEncryption != ServerSideEncryption.AWS_KMS) {
+        throw new IllegalArgumentException(
+            "kmsKeyId needs serverSideEncryption aws:kms, was " + serverSideEncryption);
+      }
+      return new S3PayloadStore(this);
+    }
+
+    private static String validKeyPrefix(String prefix) {
+      String trimmed = prefix == null ? "" : prefix.trim();
+      if (trimmed.length() > MAX_KEY_PREFIX_LENGTH) {
+        throw new IllegalArgumentException(
+            "keyPrefix must be at most 988 characters (S3 keys are at most 1,024 and the UUID takes"
+                + " 36), was "
+                + trimmed.length());
+      }
+      if (!KEY_PREFIX_CHARACTERS.matcher(trimmed).matches()) {
+        throw new IllegalArgumentException(
+            "keyPrefix may contain only letters, digits, '.', '/', '_' and '-', was '"
+                + trimmed
+                + "'");
+      }
+      if (trimmed.startsWith(".") || trimmed.startsWith("/") || trimmed.contains("..")) {
+        throw new IllegalArgumentException(
+            "keyPrefix must not start with '.' or '/' nor contain '..', was '" + trimmed + "'");
+      }
+      return trimmed;
+    }
+  }
+}

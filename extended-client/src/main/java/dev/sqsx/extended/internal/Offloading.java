@@ -1,0 +1,260 @@
+package dev.sqsx.extended.internal;
+
+import dev.sqsx.extended.ExtendedClientException;
+import dev.sqsx.extended.PayloadPointer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * The rules both extended clients follow, without I/O: when to offload, what a pointer message
+ * looks like, how a received message is restored, how receipt handles are unwrapped.
+ */
+public final class Offloading {
+
+  /**
+   * An upper bound of a pointer body's size: JSON overhead, a 63-character bucket and a key of up
+   * to 1,024 characters.
+   */
+  static final long POINTER_SIZE_BOUND = 1_200;
+
+  private static final Set<String> ALL_ATTRIBUTES = Set.of("All", ".*");
+
+  private final Settings settings;
+
+  /** Rules for the given options. */
+  public Offloading(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** The options these rules follow. */
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Whether a message must go to the payload store. */
+  public boolean mustOffload(String body, Map<String, MessageAttributeValue> attributes) {
+    return settings.payloadSupportEnabled()
+        && (settings.alwaysOffload()
+            || Markers.messageSize(body, attributes) > settings.payloadSizeThreshold());
+  }
+
+  /**
+   * Checks that an offloaded message can carry the marker attribute.
+   *
+   * @throws ExtendedClientException when the message already has 10 attributes
+   */
+  public void checkRoomForMarker(String queueUrl, Map<String, MessageAttributeValue> attributes) {
+    if (attributes.size() >= Markers.MAX_ATTRIBUTES) {
+      throw new ExtendedClientException(
+          "message has "
+              + attributes.size()
+              + " attributes; an offloaded message needs one more for the marker and SQS allows "
+              + Markers.MAX_ATTRIBUTES,
+          queueUrl,
+          null,
+          null,
+          null);
+    }
+    for (String name : Markers.NAMES) {
+      if (attributes.containsKey(name)) {
+        throw new ExtendedClientException(
+            "message attribute name '" + name + "' is reserved for the payload marker",
+            queueUrl,
+            null,
+            null,
+            null);
+      }
+    }
+  }
+
+  /** Whether a send to this queue may need a content-based deduplication id. */
+  public static boolean isFifo(String queueUrl) {
+    return queueUrl != null && queueUrl.endsWith(".fifo");
+  }
+
+  /** The pointer message that replaces a large one. */
+  public SendMessageRequest pointerRequest(
+      SendMessageRequest request, PayloadPointer pointer, boolean contentBasedDeduplication) {
+    SendMessageRequest.Builder pointerMessage =
+        request.toBuilder()
+            .messageBody(PointerCodec.write(pointer))
+            .messageAttributes(
+                Markers.add(
+                    request.messageAttributes(),
+                    Markers.utf8Length(request.messageBody()),
+                    settings.legacyAttributeName()));
+    if (contentBasedDeduplication && request.messageDeduplicationId() == null) {
+      pointerMessage.messageDeduplicationId(Digests.sha256Hex(request.messageBody()));
+    }
+    return pointerMessage.build();
+  }
+
+  /** The pointer entry that replaces a large batch entry. */
+  public SendMessageBatchRequestEntry pointerEntry(
+      SendMessageBatchRequestEntry entry,
+      PayloadPointer pointer,
+      boolean contentBasedDeduplication) {
+    SendMessageBatchRequestEntry.Builder pointerEntry =
+        entry.toBuilder()
+            .messageBody(PointerCodec.write(pointer))
+            .messageAttributes(
+                Markers.add(
+                    entry.messageAttributes(),
+                    Markers.utf8Length(entry.messageBody()),
+                    settings.legacyAttributeName()));
+    if (contentBasedDeduplication && entry.messageDeduplicationId() == null) {
+      pointerEntry.messageDeduplicationId(Digests.sha256Hex(entry.messageBody()));
+    }
+    return pointerEntry.build();
+  }
+
+  /**
+   * Which entries of a batch to offload, in order of position: every entry over the threshold (or
+   * all with {@code alwaysOffload}), then the largest remaining ones until the batch's total fits
+   * {@code batchSizeLimit}.
+   */
+  public List<Integer> batchOffloadPlan(List<SendMessageBatchRequestEntry> entries) {
+    if (!settings.payloadSupportEnabled()) {
+      return List.of();
+    }
+    int count = entries.size();
+    long[] sizes = new long[count];
+    Set<Integer> offload = new LinkedHashSet<>();
+    long total = 0;
+    for (int i = 0; i < count; i++) {
+      SendMessageBatchRequestEntry entry = entries.get(i);
+      sizes[i] = Markers.messageSize(entry.messageBody(), entry.messageAttributes());
+      if (mustOffload(entry.messageBody(), entry.messageAttributes())) {
+        offload.add(i);
+        total += offloadedSize(entry);
+      } else {
+        total += sizes[i];
+      }
+    }
+    List<Integer> bySizeDescending = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      if (!offload.contains(i)) {
+        bySizeDescending.add(i);
+      }
+    }
+    bySizeDescending.sort(Comparator.comparingLong((Integer i) -> sizes[i]).reversed());
+    for (int i : bySizeDescending) {
+      if (total <= settings.batchSizeLimit()) {
+        break;
+      }
+      offload.add(i);
+      total += offloadedSize(entries.get(i)) - sizes[i];
+    }
+    List<Integer> plan = new ArrayList<>(offload);
+    plan.sort(Comparator.naturalOrder());
+    return plan;
+  }
+
+  private static long offloadedSize(SendMessageBatchRequestEntry entry) {
+    return POINTER_SIZE_BOUND
+        + Markers.markerSize()
+        + Markers.messageSize(null, entry.messageAttributes());
+  }
+
+  /** The receive request with both marker attributes asked for (unless all attributes are). */
+  public ReceiveMessageRequest receiveRequest(ReceiveMessageRequest request) {
+    if (!settings.payloadSupportEnabled()) {
+      return request;
+    }
+    List<String> names = request.messageAttributeNames();
+    if (names.stream().anyMatch(ALL_ATTRIBUTES::contains) || names.containsAll(Markers.NAMES)) {
+      return request;
+    }
+    Set<String> withMarkers = new LinkedHashSet<>(names);
+    withMarkers.addAll(Markers.NAMES);
+    return request.toBuilder().messageAttributeNames(new ArrayList<>(withMarkers)).build();
+  }
+
+  /**
+   * The pointer a received message carries, or empty for an ordinary message.
+   *
+   * @throws dev.sqsx.extended.MalformedPointerException when the marker is there but the body is
+   *     not a pointer
+   */
+  public Optional<PayloadPointer> pointerOf(Message message) {
+    if (!settings.payloadSupportEnabled() || !Markers.present(message.messageAttributes())) {
+      return Optional.empty();
+    }
+    return Optional.of(PointerCodec.read(message.body()));
+  }
+
+  /** The message as the sender sent it: payload body, no marker, pointer in the receipt handle. */
+  public static Message resolved(Message message, PayloadPointer pointer, String payload) {
+    return message.toBuilder()
+        .body(payload)
+        .md5OfBody(Digests.md5Hex(payload))
+        .messageAttributes(Markers.strip(message.messageAttributes()))
+        .receiptHandle(ReceiptHandles.embed(pointer, message.receiptHandle()))
+        .build();
+  }
+
+  /**
+   * The handle split into what SQS needs and the embedded pointer. A handle that starts with a
+   * marker but is malformed is passed to SQS as it is, so SQS rejects it with its own error.
+   */
+  public static ReceiptHandles.Parsed parseHandle(String handle) {
+    try {
+      return ReceiptHandles.parse(handle);
+    } catch (ExtendedClientException e) {
+      return new ReceiptHandles.Parsed(handle, Optional.empty());
+    }
+  }
+
+  /** The request with its receipt handle unwrapped. */
+  public static ChangeMessageVisibilityRequest unwrapped(ChangeMessageVisibilityRequest request) {
+    return request.toBuilder()
+        .receiptHandle(parseHandle(request.receiptHandle()).original())
+        .build();
+  }
+
+  /** The request with every entry's receipt handle unwrapped. */
+  public static ChangeMessageVisibilityBatchRequest unwrapped(
+      ChangeMessageVisibilityBatchRequest request) {
+    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+    for (ChangeMessageVisibilityBatchRequestEntry entry : request.entries()) {
+      entries.add(
+          entry.toBuilder().receiptHandle(parseHandle(entry.receiptHandle()).original()).build());
+    }
+    return request.toBuilder().entries(entries).build();
+  }
+
+  /** The entries' handles split, in request order. */
+  public static List<ReceiptHandles.Parsed> parseHandles(DeleteMessageBatchRequest request) {
+    List<ReceiptHandles.Parsed> parsed = new ArrayList<>();
+    for (DeleteMessageBatchRequestEntry entry : request.entries()) {
+      parsed.add(parseHandle(entry.receiptHandle()));
+    }
+    return parsed;
+  }
+
+  /** The batch delete with every entry's receipt handle unwrapped. */
+  public static DeleteMessageBatchRequest unwrapped(
+      DeleteMessageBatchRequest request, List<ReceiptHandles.Parsed> handles) {
+    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+    for (int i = 0; i < request.entries().size(); i++) {
+      entries.add(
+          request.entries().get(i).toBuilder().receiptHandle(handles.get(i).original()).build());
+    }
+    return request.toBuilder().entries(entries).build();
+  }
+}

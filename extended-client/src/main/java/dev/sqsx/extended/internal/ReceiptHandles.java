@@ -1,0 +1,93 @@
+package dev.sqsx.extended.internal;
+
+import dev.sqsx.extended.MalformedPointerException;
+import dev.sqsx.extended.PayloadPointer;
+import java.util.Optional;
+
+/**
+ * Embeds a payload pointer in a receipt handle, and takes it out again, with the markers AWS's
+ * extended client uses for S3 ({@code -..s3BucketName..-} and {@code -..s3Key..-}) and sqsx's own
+ * for DynamoDB. Parsed by the markers, never by splitting on '-'.
+ */
+public final class ReceiptHandles {
+
+  static final String S3_BUCKET_MARKER = "-..s3BucketName..-";
+  static final String S3_KEY_MARKER = "-..s3Key..-";
+  static final String DYNAMODB_TABLE_MARKER = "-..dynamoDbTable..-";
+  static final String DYNAMODB_KEY_MARKER = "-..dynamoDbKey..-";
+
+  private ReceiptHandles() {}
+
+  /** A receipt handle as SQS gave it, and the pointer embedded in it by the extended client. */
+  public record Parsed(String original, Optional<PayloadPointer> pointer) {}
+
+  /** The handle the caller sees for an offloaded message. */
+  public static String embed(PayloadPointer pointer, String receiptHandle) {
+    String containerMarker = containerMarker(pointer.kind());
+    String keyMarker = keyMarker(pointer.kind());
+    return containerMarker
+        + pointer.container()
+        + containerMarker
+        + keyMarker
+        + pointer.key()
+        + keyMarker
+        + receiptHandle;
+  }
+
+  /**
+   * Splits a handle into the original SQS handle and the embedded pointer, if any. A null handle is
+   * returned as is (SQS will reject it with its own error).
+   *
+   * @throws MalformedPointerException when the handle starts with a marker but is not well formed
+   */
+  public static Parsed parse(String handle) {
+    if (handle != null) {
+      for (PayloadPointer.Kind kind : PayloadPointer.Kind.values()) {
+        if (handle.startsWith(containerMarker(kind))) {
+          return parse(handle, kind);
+        }
+      }
+    }
+    return new Parsed(handle, Optional.empty());
+  }
+
+  /** The handle to send to SQS: the original one, with any embedded pointer removed. */
+  public static String original(String handle) {
+    return parse(handle).original();
+  }
+
+  private static Parsed parse(String handle, PayloadPointer.Kind kind) {
+    String containerMarker = containerMarker(kind);
+    String keyMarker = keyMarker(kind);
+    int containerStart = containerMarker.length();
+    int containerEnd = handle.indexOf(containerMarker, containerStart);
+    if (containerEnd <= containerStart
+        || !handle.startsWith(keyMarker, containerEnd + containerMarker.length())) {
+      throw malformed();
+    }
+    int keyStart = containerEnd + containerMarker.length() + keyMarker.length();
+    int keyEnd = handle.indexOf(keyMarker, keyStart);
+    if (keyEnd <= keyStart || keyEnd + keyMarker.length() >= handle.length()) {
+      throw malformed();
+    }
+    PayloadPointer pointer =
+        new PayloadPointer(
+            kind,
+            handle.substring(containerStart, containerEnd),
+            handle.substring(keyStart, keyEnd));
+    return new Parsed(handle.substring(keyEnd + keyMarker.length()), Optional.of(pointer));
+  }
+
+  private static MalformedPointerException malformed() {
+    return new MalformedPointerException(
+        "receipt handle carries payload markers but is not well formed", null, null, null, null);
+  }
+
+  private static String containerMarker(PayloadPointer.Kind kind) {
+    return kind == PayloadPointer.Kind.S3 ? S3_BUCKET_MARKER : DYNAMODB_TABLE_MARKER;
+  }
+
+  private static String keyMarker(PayloadPointer.Kind kind) {
+    return kind == PayloadPointer.Kind.S3 ? S3_KEY_MARKER : DYNAMODB_KEY_MARKER;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.sqsx.extended.internal;
+
+import dev.sqsx.extended.PayloadResolutionListener;
+import dev.sqsx.extended.PayloadStore;
+
+/**
+ * The validated options of an extended client (see {@code ExtendedClientBuilder} for each option's
+ * meaning).
+ */
+public record Settings(
+    PayloadStore store,
+    boolean payloadSupportEnabled,
+    int payloadSizeThreshold,
+    boolean alwaysOffload,
+    boolean legacyAttributeName,
+    boolean cleanupPayload,
+    boolean ignorePayloadNotFound,
+    int batchSizeLimit,
+    PayloadResolutionListener listener) {}
