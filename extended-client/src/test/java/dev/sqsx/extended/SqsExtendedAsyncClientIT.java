@@ -1,0 +1,18 @@
+package dev.sqsx.extended;
+
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The behavioural suite against {@link SqsExtendedAsyncClient} over an asynchronous S3 store. */
+class SqsExtendedAsyncClientIT extends ExtendedClientBehaviour {
+
+  @Override
+  SqsClient extendedClient(String bucket, Consumer<ExtendedClientBuilder<?>> options) {
+    SqsExtendedAsyncClient.Builder builder =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build());
+    options.accept(builder);
+    return new BlockingSqsClient(builder.build());
+  }
+}
