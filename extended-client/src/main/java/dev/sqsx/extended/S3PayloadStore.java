@@ -1,5 +1,6 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.Futures;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -147,7 +148,7 @@ public final class S3PayloadStore implements PayloadStore {
           .handle(
               (response, error) -> {
                 if (error != null) {
-                  throw storeFailed(pointer, unwrap(error));
+                  throw storeFailed(pointer, Futures.unwrap(error));
                 }
                 return pointer;
               });
@@ -170,7 +171,7 @@ public final class S3PayloadStore implements PayloadStore {
           .handle(
               (bytes, error) -> {
                 if (error != null) {
-                  throw readFailed(pointer, unwrap(error));
+                  throw readFailed(pointer, Futures.unwrap(error));
                 }
                 return bytes.asUtf8String();
               });
@@ -195,7 +196,7 @@ public final class S3PayloadStore implements PayloadStore {
           .handle(
               (response, error) -> {
                 if (error != null) {
-                  throw deleteFailed(pointer, unwrap(error));
+                  throw deleteFailed(pointer, Futures.unwrap(error));
                 }
                 return null;
               });
@@ -271,19 +272,11 @@ public final class S3PayloadStore implements PayloadStore {
     return CompletableFuture.supplyAsync(call, asyncExecutor);
   }
 
-  private static Throwable unwrap(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
   private static <T> T join(CompletableFuture<T> future) {
     try {
       return future.join();
     } catch (CompletionException e) {
-      Throwable cause = unwrap(e);
+      Throwable cause = Futures.unwrap(e);
       if (cause instanceof RuntimeException) {
         throw (RuntimeException) cause;
       }

@@ -1,0 +1,120 @@
+package dev.sqsx.extended;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+@LocalAws
+class S3PayloadStoreIT {
+
+  @Test
+  void store_writesUnderTheKeyPrefixWithServerSideEncryption(S3Client s3, AwsResources aws) {
+    String bucket = aws.createBucket();
+    S3PayloadStore store =
+        S3PayloadStore.builder()
+            .s3Client(s3)
+            .bucket(bucket)
+            .keyPrefix("orders/")
+            .serverSideEncryption(ServerSideEncryption.AES256)
+            .build();
+
+    PayloadPointer pointer = store.store("payload é");
+
+    assertThat(pointer.container()).isEqualTo(bucket);
+    assertThat(pointer.key()).matches("orders/[0-9a-f-]{36}");
+    assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key(pointer.key())).asUtf8String())
+        .isEqualTo("payload é");
+    assertThat(store.read(pointer)).isEqualTo("payload é");
+    store.delete(pointer);
+    store.delete(pointer); // deleting what is gone succeeds
+    assertThatThrownBy(() -> store.read(pointer)).isInstanceOf(PayloadNotFoundException.class);
+  }
+
+  @Test
+  void allowedBuckets_letAPointerToAnOlderBucketBeRead(S3Client s3, AwsResources aws) {
+    String current = aws.createBucket();
+    String previous = aws.createBucket();
+    s3.putObject(r -> r.bucket(previous).key("k"), RequestBody.fromString("old payload"));
+
+    S3PayloadStore store =
+        S3PayloadStore.builder()
+            .s3Client(s3)
+            .bucket(current)
+            .allowedBuckets(Set.of(previous))
+            .build();
+
+    assertThat(store.read(PayloadPointer.s3(previous, "k"))).isEqualTo("old payload");
+  }
+
+  @Test
+  void syncOnlyStore_servesTheAsyncMethodsOnItsExecutor(S3Client s3, AwsResources aws)
+      throws Exception {
+    String bucket = aws.createBucket();
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      S3PayloadStore store =
+          S3PayloadStore.builder().s3Client(s3).bucket(bucket).asyncExecutor(executor).build();
+
+      PayloadPointer pointer = store.storeAsync("async over sync").get();
+
+      assertThat(store.readAsync(pointer).get()).isEqualTo("async over sync");
+      store.deleteAsync(pointer).get();
+      assertThat(store.readAsync(pointer))
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(PayloadNotFoundException.class);
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  @Test
+  void asyncOnlyStore_servesTheSyncExtendedClient(
+      SqsClient sqs, S3AsyncClient s3Async, AwsResources aws) {
+    String bucket = aws.createBucket();
+    String queueUrl = aws.createQueue();
+    SqsClient client =
+        SqsExtendedClient.builder()
+            .sqsClient(sqs)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .alwaysOffload(true)
+            .build();
+
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody("sync over async"));
+
+    assertThat(ExtendedClientBehaviour.receiveOne(client, queueUrl).body())
+        .isEqualTo("sync over async");
+  }
+
+  @Test
+  void closingTheExtendedClient_leavesTheCallersClientsOpen(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    SqsClient client =
+        SqsExtendedClient.builder()
+            .sqsClient(sqs)
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(aws.createBucket()).build())
+            .build();
+
+    client.close();
+
+    assertThat(
+            sqs.getQueueUrl(r -> r.queueName(queueUrl.substring(queueUrl.lastIndexOf('/') + 1)))
+                .queueUrl())
+        .isEqualTo(queueUrl);
+    assertThat(s3.listBuckets().buckets()).isNotEmpty();
+  }
+}
