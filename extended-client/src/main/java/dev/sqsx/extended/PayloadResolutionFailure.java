@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param receiptHandle the receipt handle SQS gave this receive (not the body: bodies are never
  *     reported)
  * @param error what went wrong: a {@link PayloadNotFoundException}, {@link
- *     PayloadNotAllowedException}, {@link MalformedPointerException} or another {@link
- *     ExtendedClientException}
+ *     PayloadNotAllowedException}, {@link MalformedPointerException}, {@link
+ *     PayloadIntegrityException} or another {@link ExtendedClientException}
  * @param deleted whether the message was deleted from the queue ({@code ignorePayloadNotFound})
  */
 public record PayloadResolutionFailure(
@@ -30,9 +30,13 @@ public record PayloadResolutionFailure(
     Objects.requireNonNull(error, "error cannot be null");
   }
 
-  /** Whether redelivering the message could succeed later (false for a foreign or bad pointer). */
+  /**
+   * Whether redelivering the message could succeed later: false for a malformed or foreign pointer
+   * and for a payload that failed its integrity check.
+   */
   public boolean retryable() {
     return !(error instanceof PayloadNotAllowedException)
-        && !(error instanceof MalformedPointerException);
+        && !(error instanceof MalformedPointerException)
+        && !(error instanceof PayloadIntegrityException);
   }
 }

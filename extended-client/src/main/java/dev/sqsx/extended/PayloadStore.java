@@ -16,8 +16,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface PayloadStore {
 
-  /** The kind of pointer this store writes. */
-  PayloadPointer.Kind kind();
+  /**
+   * Whether this store may read and delete what the pointer names: the pointer is of this store's
+   * kind and names a container on its allow-list. Never calls the service.
+   */
+  boolean allows(PayloadPointer pointer);
 
   /**
    * Stores a payload under a new, unique key and returns a pointer to it.
@@ -31,6 +34,7 @@ public interface PayloadStore {
    *
    * @throws PayloadNotAllowedException when the pointer names a container that is not allowed
    * @throws PayloadNotFoundException when nothing is stored under the pointer
+   * @throws PayloadIntegrityException when what is stored does not match its recorded SHA-256
    * @throws ExtendedClientException on any other failure
    */
   String read(PayloadPointer pointer);

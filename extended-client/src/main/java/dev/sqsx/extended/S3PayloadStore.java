@@ -1,7 +1,10 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.Futures;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -13,11 +16,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -26,7 +31,9 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * Keeps offloaded payloads as S3 objects, in the layout of AWS's extended client: one object per
- * payload, key {@code <keyPrefix><random UUID>}, body the payload's UTF-8 bytes.
+ * payload, key {@code <keyPrefix><random UUID>}, body the payload's UTF-8 bytes. The payload's
+ * SHA-256 is recorded in the object's metadata ({@value #CHECKSUM_METADATA}) and checked on every
+ * read: a payload that does not match fails with {@link PayloadIntegrityException}.
  *
  * <pre>{@code
  * S3PayloadStore store = S3PayloadStore.builder()
@@ -47,6 +54,9 @@ public final class S3PayloadStore implements PayloadStore {
   /** The longest key prefix: S3's 1,024-byte key limit less the 36-character UUID. */
   public static final int MAX_KEY_PREFIX_LENGTH = 988;
 
+  /** The user-metadata key under which the payload's hex SHA-256 is recorded. */
+  public static final String CHECKSUM_METADATA = "sqsx-sha256";
+
   private static final Pattern KEY_PREFIX_CHARACTERS = Pattern.compile("[a-zA-Z0-9./_-]*");
   private static final Executor DEFAULT_EXECUTOR = defaultExecutor();
 
@@ -59,6 +69,7 @@ public final class S3PayloadStore implements PayloadStore {
   private final ObjectCannedACL cannedAcl;
   private final Set<String> allowedBuckets;
   private final Executor asyncExecutor;
+  private final boolean requireChecksum;
 
   private S3PayloadStore(Builder builder) {
     this.s3 = builder.s3;
@@ -72,6 +83,7 @@ public final class S3PayloadStore implements PayloadStore {
     allowed.add(bucket);
     this.allowedBuckets = Set.copyOf(allowed);
     this.asyncExecutor = builder.asyncExecutor == null ? DEFAULT_EXECUTOR : builder.asyncExecutor;
+    this.requireChecksum = builder.requireChecksum;
   }
 
   /** A builder; {@code bucket} and one of the two clients are required. */
@@ -90,8 +102,8 @@ public final class S3PayloadStore implements PayloadStore {
   }
 
   @Override
-  public PayloadPointer.Kind kind() {
-    return PayloadPointer.Kind.S3;
+  public boolean allows(PayloadPointer pointer) {
+    return pointer.kind() == PayloadPointer.Kind.S3 && allowedBuckets.contains(pointer.container());
   }
 
   @Override
@@ -100,8 +112,9 @@ public final class S3PayloadStore implements PayloadStore {
       return join(storeAsync(payload));
     }
     PayloadPointer pointer = newPointer();
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     try {
-      s3.putObject(putRequest(pointer), RequestBody.fromString(payload));
+      s3.putObject(putRequest(pointer, bytes), RequestBody.fromBytes(bytes));
       return pointer;
     } catch (RuntimeException e) {
       throw storeFailed(pointer, e);
@@ -114,12 +127,13 @@ public final class S3PayloadStore implements PayloadStore {
     if (s3 == null) {
       return join(readAsync(pointer));
     }
+    ResponseBytes<GetObjectResponse> object;
     try {
-      return s3.getObjectAsBytes(r -> r.bucket(pointer.container()).key(pointer.key()))
-          .asUtf8String();
+      object = s3.getObjectAsBytes(r -> r.bucket(pointer.container()).key(pointer.key()));
     } catch (RuntimeException e) {
       throw readFailed(pointer, e);
     }
+    return verified(pointer, object);
   }
 
   @Override
@@ -142,9 +156,10 @@ public final class S3PayloadStore implements PayloadStore {
       return supplyOnExecutor(() -> store(payload));
     }
     PayloadPointer pointer = newPointer();
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     try {
       return s3Async
-          .putObject(putRequest(pointer), AsyncRequestBody.fromString(payload))
+          .putObject(putRequest(pointer, bytes), AsyncRequestBody.fromBytes(bytes))
           .handle(
               (response, error) -> {
                 if (error != null) {
@@ -173,7 +188,7 @@ public final class S3PayloadStore implements PayloadStore {
                 if (error != null) {
                   throw readFailed(pointer, Futures.unwrap(error));
                 }
-                return bytes.asUtf8String();
+                return verified(pointer, bytes);
               });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -209,9 +224,13 @@ public final class S3PayloadStore implements PayloadStore {
     return PayloadPointer.s3(bucket, keyPrefix + UUID.randomUUID());
   }
 
-  private PutObjectRequest putRequest(PayloadPointer pointer) {
+  private PutObjectRequest putRequest(PayloadPointer pointer, byte[] payload) {
     PutObjectRequest.Builder put =
-        PutObjectRequest.builder().bucket(pointer.container()).key(pointer.key());
+        PutObjectRequest.builder()
+            .bucket(pointer.container())
+            .key(pointer.key())
+            .contentLength((long) payload.length)
+            .metadata(Map.of(CHECKSUM_METADATA, Digests.sha256Hex(payload)));
     if (serverSideEncryption != null) {
       put.serverSideEncryption(serverSideEncryption);
     }
@@ -222,6 +241,32 @@ public final class S3PayloadStore implements PayloadStore {
       put.acl(cannedAcl);
     }
     return put.build();
+  }
+
+  /**
+   * The payload, after checking it against the SHA-256 recorded at store time. An object without
+   * the record (written by AWS's library) is accepted unless {@code requireChecksum} is set.
+   */
+  private String verified(PayloadPointer pointer, ResponseBytes<GetObjectResponse> object) {
+    String recorded = object.response().metadata().get(CHECKSUM_METADATA);
+    if (recorded == null) {
+      if (requireChecksum) {
+        throw new PayloadIntegrityException(
+            "payload object has no " + CHECKSUM_METADATA + " metadata and requireChecksum is set",
+            null,
+            null,
+            pointer,
+            null);
+      }
+    } else if (!recorded.equalsIgnoreCase(Digests.sha256Hex(object.asByteArrayUnsafe()))) {
+      throw new PayloadIntegrityException(
+          "payload object does not match the SHA-256 recorded when it was stored",
+          null,
+          null,
+          pointer,
+          null);
+    }
+    return object.asUtf8String();
   }
 
   private void checkAllowed(PayloadPointer pointer) {
@@ -312,6 +357,7 @@ public final class S3PayloadStore implements PayloadStore {
     private ObjectCannedACL cannedAcl;
     private final Set<String> allowedBuckets = new LinkedHashSet<>();
     private Executor asyncExecutor;
+    private boolean requireChecksum;
 
     private Builder() {}
 
@@ -380,6 +426,16 @@ public final class S3PayloadStore implements PayloadStore {
      */
     public Builder asyncExecutor(Executor asyncExecutor) {
       this.asyncExecutor = asyncExecutor;
+      return this;
+    }
+
+    /**
+     * Refuse objects that carry no {@code sqsx-sha256} metadata (default false, so objects written
+     * by AWS's extended client, which records none, can be read). Objects that carry it are always
+     * checked.
+     */
+    public Builder requireChecksum(boolean requireChecksum) {
+      this.requireChecksum = requireChecksum;
       return this;
     }
 

@@ -211,7 +211,8 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
             (pointer, error) -> {
               if (error != null) {
                 throw new ExtendedClientException(
-                    "cannot offload message payload; nothing was sent",
+                    "cannot offload message payload, nothing was sent: "
+                        + Futures.unwrap(error).getMessage(),
                     queueUrl,
                     null,
                     null,

@@ -175,7 +175,11 @@ public final class SqsExtendedClient implements SqsClient {
       return store.store(payload);
     } catch (ExtendedClientException e) {
       throw new ExtendedClientException(
-          "cannot offload message payload; nothing was sent", queueUrl, null, null, e);
+          "cannot offload message payload, nothing was sent: " + e.getMessage(),
+          queueUrl,
+          null,
+          null,
+          e);
     }
   }
 

@@ -376,6 +376,53 @@ abstract class ExtendedClientBehaviour {
   }
 
   @Test
+  void tamperedS3Object_isDetected_andTheMessageIsNotReturned() {
+    SqsClient client = extendedClient(bucket, o -> o.resolutionListener(failures::add));
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(text(300 * KB, 13)));
+    String key = objectKeys(bucket).get(0);
+    var original = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+    s3.putObject(
+        r -> r.bucket(bucket).key(key).metadata(original.response().metadata()),
+        RequestBody.fromString(text(300 * KB, 14)));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              assertThat(
+                      client
+                          .receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1))
+                          .messages())
+                  .isEmpty();
+              return !failures.isEmpty();
+            });
+
+    assertThat(failures.get(0).error())
+        .isInstanceOf(PayloadIntegrityException.class)
+        .hasMessageStartingWith(
+            "payload object does not match the SHA-256 recorded when it was stored");
+    assertThat(failures.get(0).retryable()).isFalse();
+    assertThat(objectKeys(bucket)).containsExactly(key);
+  }
+
+  @Test
+  void requireChecksum_refusesAnObjectWithoutTheRecordedSha256() {
+    SqsClient client = extendedClient(bucket, o -> o.alwaysOffload(true));
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody("checked"));
+    String key = objectKeys(bucket).get(0);
+    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("replaced, no metadata"));
+    S3PayloadStore strict =
+        S3PayloadStore.builder().s3Client(s3).bucket(bucket).requireChecksum(true).build();
+    S3PayloadStore lenient = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+
+    assertThatThrownBy(() -> strict.read(PayloadPointer.s3(bucket, key)))
+        .isInstanceOf(PayloadIntegrityException.class)
+        .hasMessageStartingWith(
+            "payload object has no sqsx-sha256 metadata and requireChecksum is set");
+    assertThat(lenient.read(PayloadPointer.s3(bucket, key))).isEqualTo("replaced, no metadata");
+  }
+
+  @Test
   void ignorePayloadNotFound_deletesTheMessageWhosePayloadIsMissing_andReportsIt() {
     SqsClient client =
         extendedClient(

@@ -1,0 +1,17 @@
+package dev.sqsx.extended;
+
+/**
+ * A stored payload does not match what was stored: its SHA-256 differs from the one recorded at
+ * store time, or its chunks are incomplete. The payload is never handed to a caller; retrying
+ * cannot help.
+ */
+public class PayloadIntegrityException extends ExtendedClientException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** An exception with its message; any of the context arguments and the cause may be null. */
+  public PayloadIntegrityException(
+      String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
+    super(message, queueUrl, messageId, pointer, cause);
+  }
+}

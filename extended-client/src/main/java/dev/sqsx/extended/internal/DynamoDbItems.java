@@ -1,0 +1,150 @@
+package dev.sqsx.extended.internal;
+
+import dev.sqsx.extended.PayloadIntegrityException;
+import dev.sqsx.extended.PayloadNotFoundException;
+import dev.sqsx.extended.PayloadPointer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The item layout of the DynamoDB payload store. One payload is several items under one partition
+ * key ({@code pk} = the pointer's key): chunk items {@code sk = chunk#00000, chunk#00001, ...} with
+ * the bytes in {@code data}, and a manifest item {@code sk = manifest} with the chunk count, total
+ * bytes and SHA-256, written last. Every item has the TTL attribute {@code ttl} (epoch seconds). A
+ * reader that finds no manifest sees no payload, so a half-written payload is never read.
+ */
+public final class DynamoDbItems {
+
+  /** Partition key attribute: the pointer's key. */
+  public static final String PARTITION_KEY = "pk";
+
+  /** Sort key attribute: {@code manifest} or {@code chunk#NNNNN}. */
+  public static final String SORT_KEY = "sk";
+
+  /** TTL attribute, epoch seconds. */
+  public static final String TTL = "ttl";
+
+  static final String DATA = "data";
+  static final String CHUNKS = "chunks";
+  static final String BYTES = "bytes";
+  static final String SHA256 = "sha256";
+  static final String MANIFEST = "manifest";
+  static final String CHUNK_PREFIX = "chunk#";
+
+  private DynamoDbItems() {}
+
+  /** The chunk items of a payload, in order. */
+  public static List<Map<String, AttributeValue>> chunks(
+      String key, byte[] payload, int chunkSize, long ttlEpochSeconds) {
+    List<Map<String, AttributeValue>> chunks = new ArrayList<>();
+    int index = 0;
+    for (int from = 0; from < payload.length || index == 0; from += chunkSize, index++) {
+      byte[] part = Arrays.copyOfRange(payload, from, Math.min(payload.length, from + chunkSize));
+      chunks.add(
+          Map.of(
+              PARTITION_KEY, AttributeValue.fromS(key),
+              SORT_KEY, AttributeValue.fromS(chunkSortKey(index)),
+              DATA, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(part)),
+              TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds))));
+    }
+    return chunks;
+  }
+
+  /** The manifest item, to be written after all chunks. */
+  public static Map<String, AttributeValue> manifest(
+      String key, int chunkCount, byte[] payload, long ttlEpochSeconds) {
+    return Map.of(
+        PARTITION_KEY, AttributeValue.fromS(key),
+        SORT_KEY, AttributeValue.fromS(MANIFEST),
+        CHUNKS, AttributeValue.fromN(Integer.toString(chunkCount)),
+        BYTES, AttributeValue.fromN(Integer.toString(payload.length)),
+        SHA256, AttributeValue.fromS(Digests.sha256Hex(payload)),
+        TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds)));
+  }
+
+  /** The primary key of one item. */
+  public static Map<String, AttributeValue> itemKey(Map<String, AttributeValue> item) {
+    return Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY));
+  }
+
+  /** The primary key of a payload's manifest item. */
+  public static Map<String, AttributeValue> manifestKey(String key) {
+    return Map.of(
+        PARTITION_KEY, AttributeValue.fromS(key), SORT_KEY, AttributeValue.fromS(MANIFEST));
+  }
+
+  /** Whether an item is the manifest. */
+  public static boolean isManifest(Map<String, AttributeValue> item) {
+    AttributeValue sortKey = item.get(SORT_KEY);
+    return sortKey != null && MANIFEST.equals(sortKey.s());
+  }
+
+  /**
+   * Puts a payload back together from all items of its partition and checks it against the
+   * manifest.
+   *
+   * @throws PayloadNotFoundException when there is no manifest (never written, or being deleted)
+   * @throws PayloadIntegrityException when chunks are missing or the bytes do not match
+   */
+  public static String assemble(PayloadPointer pointer, List<Map<String, AttributeValue>> items) {
+    Map<String, AttributeValue> manifest =
+        items.stream().filter(DynamoDbItems::isManifest).findFirst().orElse(null);
+    if (manifest == null) {
+      throw new PayloadNotFoundException(
+          "payload not found in DynamoDB (no manifest item)", null, null, pointer, null);
+    }
+    int chunkCount = number(pointer, manifest, CHUNKS);
+    int totalBytes = number(pointer, manifest, BYTES);
+    byte[][] parts = new byte[chunkCount][];
+    for (Map<String, AttributeValue> item : items) {
+      String sortKey = item.get(SORT_KEY).s();
+      if (sortKey.startsWith(CHUNK_PREFIX) && item.get(DATA) != null) {
+        int index = Integer.parseInt(sortKey.substring(CHUNK_PREFIX.length()));
+        if (index < chunkCount) {
+          parts[index] = item.get(DATA).b().asByteArrayUnsafe();
+        }
+      }
+    }
+    byte[] payload = new byte[totalBytes];
+    int offset = 0;
+    for (int i = 0; i < chunkCount; i++) {
+      if (parts[i] == null || offset + parts[i].length > totalBytes) {
+        throw corrupt(pointer, "chunk " + i + " of " + chunkCount + " is missing or too long");
+      }
+      System.arraycopy(parts[i], 0, payload, offset, parts[i].length);
+      offset += parts[i].length;
+    }
+    if (offset != totalBytes) {
+      throw corrupt(pointer, "chunks hold " + offset + " bytes, the manifest says " + totalBytes);
+    }
+    AttributeValue recorded = manifest.get(SHA256);
+    if (recorded == null || !recorded.s().equals(Digests.sha256Hex(payload))) {
+      throw corrupt(pointer, "payload does not match the SHA-256 recorded when it was stored");
+    }
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  private static int number(
+      PayloadPointer pointer, Map<String, AttributeValue> manifest, String attribute) {
+    AttributeValue value = manifest.get(attribute);
+    try {
+      return Integer.parseInt(value.n());
+    } catch (RuntimeException e) {
+      throw corrupt(pointer, "manifest has no valid '" + attribute + "'");
+    }
+  }
+
+  private static PayloadIntegrityException corrupt(PayloadPointer pointer, String reason) {
+    return new PayloadIntegrityException(
+        "DynamoDB payload failed its integrity check: " + reason, null, null, pointer, null);
+  }
+
+  private static String chunkSortKey(int index) {
+    return String.format("%s%05d", CHUNK_PREFIX, index);
+  }
+}
