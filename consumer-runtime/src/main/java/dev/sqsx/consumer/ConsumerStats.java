@@ -1,0 +1,48 @@
+package dev.sqsx.consumer;
+
+/**
+ * Counts since the consumer started; a snapshot, consistent per field.
+ *
+ * @param receives receive requests that completed (including empty ones)
+ * @param emptyReceives receive requests that returned no message
+ * @param received messages received
+ * @param succeeded messages whose handler succeeded
+ * @param failed messages whose handler failed
+ * @param deleted messages deleted from the queue
+ * @param deleteFailures messages whose delete failed permanently (they will be redelivered)
+ * @param released messages made visible again without being handled (shutdown)
+ * @param visibilityExtensions visibility extensions that SQS accepted
+ * @param leasesLost messages whose receipt handle SQS no longer accepted while they were handled
+ * @param inFlight messages received and not yet finished
+ */
+public record ConsumerStats(
+    long receives,
+    long emptyReceives,
+    long received,
+    long succeeded,
+    long failed,
+    long deleted,
+    long deleteFailures,
+    long released,
+    long visibilityExtensions,
+    long leasesLost,
+    long inFlight) {
+
+  /** One line for a log. */
+  public String summary() {
+    return String.format(
+        "received %d, succeeded %d, failed %d, deleted %d, delete failures %d, released %d,"
+            + " visibility extensions %d, leases lost %d, in flight %d, receives %d (%d empty)",
+        received,
+        succeeded,
+        failed,
+        deleted,
+        deleteFailures,
+        released,
+        visibilityExtensions,
+        leasesLost,
+        inFlight,
+        receives,
+        emptyReceives);
+  }
+}

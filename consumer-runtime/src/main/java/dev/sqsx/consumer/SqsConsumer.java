@@ -1,0 +1,495 @@
+package dev.sqsx.consumer;
+
+import dev.sqsx.consumer.internal.Counters;
+import dev.sqsx.consumer.internal.DeleteBatcher;
+import dev.sqsx.consumer.internal.Dispatcher;
+import dev.sqsx.consumer.internal.FailurePolicy;
+import dev.sqsx.consumer.internal.MetricsSink;
+import dev.sqsx.consumer.internal.MicrometerSink;
+import dev.sqsx.consumer.internal.Permits;
+import dev.sqsx.consumer.internal.Poller;
+import dev.sqsx.consumer.internal.QueueSettings;
+import dev.sqsx.consumer.internal.VisibilityChanger;
+import dev.sqsx.consumer.internal.VisibilityHeartbeat;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * Runs a handler over an SQS queue: long polling with backpressure, visibility heartbeats, batched
+ * deletes and graceful shutdown.
+ *
+ * <pre>{@code
+ * SqsConsumer consumer = SqsConsumer.builder()
+ *     .sqsClient(sqsAsyncClient)          // a plain one or SqsExtendedAsyncClient
+ *     .queueUrl(url)
+ *     .handler(message -> process(message.body()))
+ *     .concurrency(32)
+ *     .build();
+ * consumer.start();
+ * ...
+ * consumer.close();                       // graceful shutdown
+ * }</pre>
+ *
+ * <p>A message whose handler returns is deleted (in batches of up to 10); one whose handler throws
+ * is left in the queue and comes back when its visibility ends. While a message is held — waiting
+ * for a handler slot, running, or waiting for its delete — its visibility is extended before it
+ * runs out, up to the maximum processing time. On {@link #close()}: polling stops and pending long
+ * polls are cancelled, messages not yet started are made visible again at once, running handlers
+ * are given the shutdown timeout to finish (still heartbeated), deletes are flushed, and a one-line
+ * summary is logged.
+ *
+ * <p>Thread-safe. The SQS client and a handler executor passed in are never closed by the consumer.
+ * Logs carry queue URL and message id, never a body.
+ */
+public final class SqsConsumer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqsConsumer.class);
+
+  private final Builder config;
+  private final Counters counters;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private ScheduledExecutorService scheduler;
+  private ExecutorService ownExecutor;
+  private VisibilityHeartbeat heartbeat;
+  private DeleteBatcher deletes;
+  private Dispatcher dispatcher;
+  private Poller poller;
+  private QueueSettings queue;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
+
+  private SqsConsumer(Builder config) {
+    this.config = config;
+    this.counters =
+        new Counters(
+            config.meterRegistry == null
+                ? MetricsSink.none()
+                : new MicrometerSink(config.meterRegistry, config.queueUrl));
+  }
+
+  /** A builder; {@code sqsClient}, {@code queueUrl} and a handler are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads the queue's settings (one {@code GetQueueAttributes}) and starts polling. Call once.
+   *
+   * @throws ConsumerException when the queue's attributes cannot be read
+   * @throws IllegalStateException when already started or closed
+   */
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("consumer of " + config.queueUrl + " was already started");
+    }
+    queue = readQueueSettings();
+    if (queue.maxReceiveCount().isEmpty()) {
+      LOG.warn(
+          "queue {} has no redrive policy: a message that always fails is retried until SQS"
+              + " retention drops it",
+          config.queueUrl);
+    }
+    int visibilitySeconds =
+        config.visibilityTimeout != null
+            ? (int) config.visibilityTimeout.toSeconds()
+            : queue.visibilityTimeoutSeconds();
+    if (visibilitySeconds < 1) {
+      throw new ConsumerException(
+          "queue "
+              + config.queueUrl
+              + " has a visibility timeout of 0 s: set visibilityTimeout on"
+              + " the consumer, at least 1 s");
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(threads("sqsx-consumer-scheduler"));
+    Permits permits = new Permits(config.concurrency + config.prefetch);
+    VisibilityChanger visibility = new VisibilityChanger(config.sqs, config.queueUrl);
+    heartbeat =
+        new VisibilityHeartbeat(
+            visibility,
+            config.queueUrl,
+            visibilitySeconds,
+            config.maxProcessingTime,
+            counters,
+            config.clock);
+    deletes =
+        new DeleteBatcher(
+            config.sqs,
+            config.queueUrl,
+            config.acknowledgementInterval,
+            heartbeat,
+            counters,
+            scheduler,
+            config.clock);
+    dispatcher =
+        new Dispatcher(
+            config.queueUrl,
+            config.handler,
+            handlerExecutor(),
+            config.concurrency,
+            permits,
+            heartbeat,
+            visibility,
+            deletes,
+            FailurePolicy.leave(),
+            counters,
+            config.clock,
+            visibilitySeconds,
+            () -> queue.maxReceiveCount().orElse(null));
+    int loops = Math.max(1, Math.min(10, (config.concurrency + config.prefetch + 9) / 10));
+    poller =
+        new Poller(
+            config.sqs,
+            config.queueUrl,
+            (int) config.waitTime.toSeconds(),
+            config.visibilityTimeout == null ? null : visibilitySeconds,
+            permits,
+            dispatcher,
+            counters,
+            scheduler,
+            config.clock,
+            loops);
+    heartbeat.start(scheduler);
+    poller.start();
+    LOG.info(
+        "consuming {}: concurrency {}, prefetch {}, {} poll loop(s), visibility {} s",
+        config.queueUrl,
+        config.concurrency,
+        config.prefetch,
+        loops,
+        visibilitySeconds);
+  }
+
+  private QueueSettings readQueueSettings() {
+    try {
+      return QueueSettings.from(
+          config
+              .sqs
+              .getQueueAttributes(
+                  r -> r.queueUrl(config.queueUrl).attributeNames(QueueSettings.ATTRIBUTES))
+              .join()
+              .attributes());
+    } catch (CompletionException | IllegalArgumentException e) {
+      state.set(State.CLOSED);
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      throw new ConsumerException(
+          "cannot read the attributes of queue " + config.queueUrl + ": " + cause.getMessage(),
+          cause);
+    }
+  }
+
+  private java.util.concurrent.Executor handlerExecutor() {
+    if (config.executor != null) {
+      return config.executor;
+    }
+    ownExecutor =
+        config.virtualThreads
+            ? VirtualThreads.newExecutor()
+            : Executors.newFixedThreadPool(config.concurrency, threads("sqsx-consumer-handler"));
+    return ownExecutor;
+  }
+
+  /** Whether the consumer is started and not closed. */
+  public boolean isRunning() {
+    return state.get() == State.RUNNING;
+  }
+
+  /** Counts since start. */
+  public ConsumerStats stats() {
+    return counters.snapshot();
+  }
+
+  /**
+   * Shuts down gracefully (see the class description) and returns when done: at most about the
+   * shutdown timeout plus the time to flush deletes. Idempotent; a consumer never started just
+   * closes.
+   */
+  @Override
+  public void close() {
+    State previous = state.getAndSet(State.CLOSED);
+    if (previous != State.RUNNING) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
+    await(poller.stop(), deadline, "stopping the poll loops");
+    boolean finished = await(dispatcher.shutdown(), deadline, "waiting for running handlers");
+    if (!finished) {
+      LOG.warn(
+          "{} handler(s) of {} still running after the shutdown timeout of {}: their messages will"
+              + " be redelivered",
+          dispatcher.running(),
+          config.queueUrl,
+          config.shutdownTimeout);
+    }
+    await(
+        deletes.flushAll(),
+        System.nanoTime() + Duration.ofSeconds(30).toNanos(),
+        "flushing deletes");
+    heartbeat.stop();
+    scheduler.shutdown();
+    if (ownExecutor != null) {
+      if (finished) {
+        ownExecutor.shutdown();
+      } else {
+        ownExecutor.shutdownNow();
+      }
+    }
+    LOG.info("stopped consuming {}: {}", config.queueUrl, stats().summary());
+  }
+
+  private boolean await(CompletableFuture<Void> step, long deadlineNanos, String what) {
+    try {
+      step.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("shutdown of {}: {} failed: {}", config.queueUrl, what, e.getCause().toString());
+      return false;
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Builds an {@link SqsConsumer}; not thread-safe. */
+  public static final class Builder {
+    private SqsAsyncClient sqs;
+    private String queueUrl;
+    private AsyncMessageHandler handler;
+    private int concurrency = 10;
+    private int prefetch = 10;
+    private Duration waitTime = Duration.ofSeconds(20);
+    private Duration visibilityTimeout;
+    private Duration maxProcessingTime = Duration.ofMinutes(30);
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration acknowledgementInterval = Duration.ofSeconds(1);
+    private java.util.concurrent.Executor executor;
+    private boolean virtualThreads;
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * The client to poll with: a plain {@code SqsAsyncClient} or an {@code SqsExtendedAsyncClient}
+     * (large payloads are then resolved before the handler sees them). Not closed by the consumer.
+     */
+    public Builder sqsClient(SqsAsyncClient sqs) {
+      this.sqs = sqs;
+      return this;
+    }
+
+    /** The queue to consume. Required. */
+    public Builder queueUrl(String queueUrl) {
+      this.queueUrl = queueUrl;
+      return this;
+    }
+
+    /**
+     * A blocking handler, run on the handler executor. One of the two handler shapes is required.
+     */
+    public Builder handler(MessageHandler handler) {
+      java.util.Objects.requireNonNull(handler, "handler cannot be null");
+      this.handler =
+          message -> {
+            try {
+              handler.handle(message);
+              return CompletableFuture.completedFuture(null);
+            } catch (Exception e) {
+              return CompletableFuture.failedFuture(e);
+            }
+          };
+      return this;
+    }
+
+    /** A non-blocking handler. One of the two handler shapes is required. */
+    public Builder asyncHandler(AsyncMessageHandler handler) {
+      this.handler = java.util.Objects.requireNonNull(handler, "asyncHandler cannot be null");
+      return this;
+    }
+
+    /** Messages handled at once: 1..10,000, default 10. */
+    public Builder concurrency(int concurrency) {
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Messages received ahead of a free handler slot (held under the heartbeat while they wait):
+     * 0..1,000, default 10.
+     */
+    public Builder prefetch(int prefetch) {
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    /** Long-poll wait of each receive: whole seconds 0..20, default 20. */
+    public Builder waitTime(Duration waitTime) {
+      this.waitTime = waitTime;
+      return this;
+    }
+
+    /**
+     * Visibility timeout asked for on receive and on each extension: whole seconds 1..43,200.
+     * Default: the queue's own {@code VisibilityTimeout}.
+     */
+    public Builder visibilityTimeout(Duration visibilityTimeout) {
+      this.visibilityTimeout = visibilityTimeout;
+      return this;
+    }
+
+    /**
+     * How long after receive the consumer keeps extending a message's visibility: 1 s..12 h,
+     * default 30 minutes. After it, the message is redelivered even if its handler still runs.
+     */
+    public Builder maxProcessingTime(Duration maxProcessingTime) {
+      this.maxProcessingTime = maxProcessingTime;
+      return this;
+    }
+
+    /** How long {@code close()} waits for running handlers: 0..1 h, default 30 s. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /**
+     * Longest wait before a partial delete batch is sent: 0..60 s, default 1 s (a batch of 10 goes
+     * at once, and so does one whose visibility deadline is near).
+     */
+    public Builder acknowledgementInterval(Duration acknowledgementInterval) {
+      this.acknowledgementInterval = acknowledgementInterval;
+      return this;
+    }
+
+    /**
+     * The executor handlers run on (not shut down by the consumer). Default: a pool of {@code
+     * concurrency} threads owned by the consumer.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /** Run handlers on virtual threads (JDK 21+), still at most {@code concurrency} at once. */
+    public Builder virtualThreads(boolean virtualThreads) {
+      this.virtualThreads = virtualThreads;
+      return this;
+    }
+
+    /**
+     * Publishes {@code sqsx.consumer.*} meters (tagged with the queue name) to this registry.
+     * Micrometer is an optional dependency, needed on the classpath only when this is called.
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    /** The clock deadlines are computed with (for tests). Default: the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Validates and builds the consumer (it does not start it).
+     *
+     * @throws IllegalArgumentException naming the option, the value and the rule when one is
+     *     invalid
+     */
+    public SqsConsumer build() {
+      java.util.Objects.requireNonNull(sqs, "sqsClient cannot be null");
+      if (queueUrl == null || queueUrl.isBlank()) {
+        throw new IllegalArgumentException("queueUrl must be set, was '" + queueUrl + "'");
+      }
+      if (handler == null) {
+        throw new IllegalArgumentException("handler or asyncHandler must be set");
+      }
+      range("concurrency", concurrency, 1, 10_000, "handlers at once");
+      range("prefetch", prefetch, 0, 1_000, "messages held ahead of a free slot");
+      seconds("waitTime", waitTime, 0, 20, "the SQS long-poll limit");
+      if (visibilityTimeout != null) {
+        seconds("visibilityTimeout", visibilityTimeout, 1, 43_200, "the SQS visibility limit");
+      }
+      within(
+          "maxProcessingTime",
+          maxProcessingTime,
+          Duration.ofSeconds(1),
+          Duration.ofHours(12),
+          "SQS keeps a message invisible for at most 12 hours");
+      within(
+          "shutdownTimeout",
+          shutdownTimeout,
+          Duration.ZERO,
+          Duration.ofHours(1),
+          "a bounded shutdown");
+      within(
+          "acknowledgementInterval",
+          acknowledgementInterval,
+          Duration.ZERO,
+          Duration.ofSeconds(60),
+          "deletes must not wait past visibility deadlines");
+      if (virtualThreads && executor != null) {
+        throw new IllegalArgumentException("set executor or virtualThreads, not both");
+      }
+      if (virtualThreads && !VirtualThreads.available()) {
+        throw new IllegalArgumentException(
+            "virtualThreads needs JDK 21 or newer, this is " + Runtime.version());
+      }
+      java.util.Objects.requireNonNull(clock, "clock cannot be null");
+      return new SqsConsumer(this);
+    }
+
+    private static void range(String name, int value, int min, int max, String why) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            name + " must be " + min + ".." + max + " (" + why + "), was " + value);
+      }
+    }
+
+    private static void seconds(String name, Duration value, int min, int max, String why) {
+      if (value == null
+          || value.toMillisPart() != 0
+          || value.toNanosPart() % 1_000_000 != 0
+          || value.toSeconds() < min
+          || value.toSeconds() > max) {
+        throw new IllegalArgumentException(
+            name + " must be whole seconds " + min + ".." + max + " (" + why + "), was " + value);
+      }
+    }
+
+    private static void within(
+        String name, Duration value, Duration min, Duration max, String why) {
+      if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be " + min + ".." + max + " (" + why + "), was " + value);
+      }
+    }
+  }
+}

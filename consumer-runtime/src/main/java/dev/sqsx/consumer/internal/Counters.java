@@ -1,0 +1,93 @@
+package dev.sqsx.consumer.internal;
+
+import dev.sqsx.consumer.ConsumerStats;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The consumer's counts, kept for {@link ConsumerStats} and forwarded to the metrics sink. */
+public final class Counters {
+
+  private final MetricsSink metrics;
+  private final LongAdder receives = new LongAdder();
+  private final LongAdder emptyReceives = new LongAdder();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder deleted = new LongAdder();
+  private final LongAdder deleteFailures = new LongAdder();
+  private final LongAdder released = new LongAdder();
+  private final LongAdder extensions = new LongAdder();
+  private final LongAdder leasesLost = new LongAdder();
+  private final AtomicLong inFlight = new AtomicLong();
+
+  /** Counters that also report to {@code metrics}. */
+  public Counters(MetricsSink metrics) {
+    this.metrics = metrics;
+    metrics.gauge("in.flight", inFlight::get);
+  }
+
+  void receive(int messages) {
+    receives.increment();
+    metrics.count("receives", 1);
+    if (messages == 0) {
+      emptyReceives.increment();
+      metrics.count("receives.empty", 1);
+    } else {
+      received.add(messages);
+      inFlight.addAndGet(messages);
+      metrics.count("received", messages);
+    }
+  }
+
+  void handled(boolean success, long latencyNanos) {
+    (success ? succeeded : failed).increment();
+    metrics.count(success ? "succeeded" : "failed", 1);
+    metrics.time("handler", success ? "success" : "failure", latencyNanos, TimeUnit.NANOSECONDS);
+  }
+
+  void finished(int messages) {
+    inFlight.addAndGet(-messages);
+  }
+
+  void deleted(int messages) {
+    deleted.add(messages);
+    metrics.count("deleted", messages);
+  }
+
+  void deleteFailed(int messages) {
+    deleteFailures.add(messages);
+    metrics.count("delete.failures", messages);
+  }
+
+  void released(int messages) {
+    released.add(messages);
+    metrics.count("released", messages);
+  }
+
+  void extended(int messages) {
+    extensions.add(messages);
+    metrics.count("visibility.extensions", messages);
+  }
+
+  void leaseLost() {
+    leasesLost.increment();
+    metrics.count("leases.lost", 1);
+  }
+
+  /** A snapshot. */
+  public ConsumerStats snapshot() {
+    return new ConsumerStats(
+        receives.sum(),
+        emptyReceives.sum(),
+        received.sum(),
+        succeeded.sum(),
+        failed.sum(),
+        deleted.sum(),
+        deleteFailures.sum(),
+        released.sum(),
+        extensions.sum(),
+        leasesLost.sum(),
+        inFlight.get());
+  }
+}

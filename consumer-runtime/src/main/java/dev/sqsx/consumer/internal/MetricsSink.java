@@ -1,0 +1,31 @@
+package dev.sqsx.consumer.internal;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Where counts go besides {@link Counters}: nowhere, or Micrometer when a registry is given. */
+public interface MetricsSink {
+
+  /** Adds to the counter {@code sqsx.consumer.<name>}. */
+  void count(String name, long amount);
+
+  /** Records a duration in the timer {@code sqsx.consumer.<name>} tagged with {@code outcome}. */
+  void time(String name, String outcome, long amount, TimeUnit unit);
+
+  /** Registers the gauge {@code sqsx.consumer.<name>}. */
+  void gauge(String name, Supplier<Number> value);
+
+  /** A sink that drops everything. */
+  static MetricsSink none() {
+    return new MetricsSink() {
+      @Override
+      public void count(String name, long amount) {}
+
+      @Override
+      public void time(String name, String outcome, long amount, TimeUnit unit) {}
+
+      @Override
+      public void gauge(String name, Supplier<Number> value) {}
+    };
+  }
+}

@@ -1,0 +1,204 @@
+package dev.sqsx.consumer.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * The long-poll loops. Each loop: take up to 10 free permits (waiting while none is free) → receive
+ * that many → give back the permits it did not use → hand the messages on → again. Loop 0 always
+ * polls; the others poll only while the queue is busy (the last receive returned messages), so an
+ * idle queue costs one long poll at a time. A failed receive backs off exponentially (capped) and
+ * is logged; it never ends the loop. Stopping cancels the pending long polls.
+ */
+public final class Poller {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+  private static final long MAX_BACKOFF_MILLIS = 10_000;
+
+  private final SqsAsyncClient sqs;
+  private final String queueUrl;
+  private final ReceiveMessageRequest template;
+  private final Permits permits;
+  private final Dispatcher dispatcher;
+  private final Counters counters;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final int loops;
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  private final Object busyLock = new Object();
+  private final List<CompletableFuture<Void>> sleepers = new ArrayList<>();
+  private final AtomicInteger loopsRunning = new AtomicInteger();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean running;
+  private boolean busy = true;
+
+  public Poller(
+      SqsAsyncClient sqs,
+      String queueUrl,
+      int waitTimeSeconds,
+      Integer visibilityTimeoutSeconds,
+      Permits permits,
+      Dispatcher dispatcher,
+      Counters counters,
+      ScheduledExecutorService scheduler,
+      Clock clock,
+      int loops) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    ReceiveMessageRequest.Builder request =
+        ReceiveMessageRequest.builder()
+            .queueUrl(queueUrl)
+            .waitTimeSeconds(waitTimeSeconds)
+            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+            .messageAttributeNames("All");
+    if (visibilityTimeoutSeconds != null) {
+      request.visibilityTimeout(visibilityTimeoutSeconds);
+    }
+    this.template = request.build();
+    this.permits = permits;
+    this.dispatcher = dispatcher;
+    this.counters = counters;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.loops = loops;
+  }
+
+  /** Starts the loops. */
+  public void start() {
+    running = true;
+    loopsRunning.set(loops);
+    for (int index = 0; index < loops; index++) {
+      int loop = index;
+      Async.execute(scheduler, () -> loop(loop, 0), "a poll loop");
+    }
+  }
+
+  /** Stops polling: cancels pending receives; completes when every loop has ended. */
+  public CompletableFuture<Void> stop() {
+    running = false;
+    pending.forEach(call -> call.cancel(true));
+    permits.wakeAll();
+    wakeSleepers();
+    return stopped;
+  }
+
+  private void loop(int index, int failures) {
+    if (!running) {
+      ended();
+      return;
+    }
+    if (index > 0 && !isBusy()) {
+      Async.detach(
+          sleepUntilBusy()
+              .thenRun(() -> Async.execute(scheduler, () -> loop(index, failures), "a poll loop")),
+          "a poll loop");
+      return;
+    }
+    Async.detach(
+        permits
+            .acquireUpTo(10)
+            .thenAccept(
+                granted -> {
+                  if (!running || granted == 0) {
+                    permits.release(granted);
+                    ended();
+                    return;
+                  }
+                  receive(index, granted, failures);
+                }),
+        "a poll loop");
+  }
+
+  private void receive(int index, int granted, int failures) {
+    CompletableFuture<ReceiveMessageResponse> call;
+    try {
+      call = sqs.receiveMessage(template.toBuilder().maxNumberOfMessages(granted).build());
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    pending.add(call);
+    if (!running) {
+      call.cancel(true);
+    }
+    CompletableFuture<ReceiveMessageResponse> receive = call;
+    Async.whenComplete(
+        receive,
+        (response, error) -> {
+          pending.remove(receive);
+          if (error != null) {
+            permits.release(granted);
+            if (!running) {
+              ended();
+              return;
+            }
+            long delay = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(failures, 10));
+            LOG.warn(
+                "receive from {} failed, retrying in {} ms: {}", queueUrl, delay, error.toString());
+            Async.schedule(scheduler, () -> loop(index, failures + 1), delay, "a poll loop");
+            return;
+          }
+          int received = response.messages().size();
+          counters.receive(received);
+          permits.release(granted - received);
+          if (received > 0 || index == 0) {
+            setBusy(received > 0);
+          }
+          dispatcher.accept(response.messages(), clock.millis());
+          Async.execute(scheduler, () -> loop(index, 0), "a poll loop");
+        },
+        "receiving from " + queueUrl);
+  }
+
+  private void ended() {
+    if (loopsRunning.decrementAndGet() == 0) {
+      stopped.complete(null);
+    }
+  }
+
+  private boolean isBusy() {
+    synchronized (busyLock) {
+      return busy;
+    }
+  }
+
+  private void setBusy(boolean nowBusy) {
+    synchronized (busyLock) {
+      busy = nowBusy;
+    }
+    if (nowBusy) {
+      wakeSleepers();
+    }
+  }
+
+  private CompletableFuture<Void> sleepUntilBusy() {
+    synchronized (busyLock) {
+      if (busy || !running) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> wake = new CompletableFuture<>();
+      sleepers.add(wake);
+      return wake;
+    }
+  }
+
+  private void wakeSleepers() {
+    List<CompletableFuture<Void>> woken;
+    synchronized (busyLock) {
+      woken = new ArrayList<>(sleepers);
+      sleepers.clear();
+    }
+    woken.forEach(wake -> wake.complete(null));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.sqsx.consumer.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What the consumer reads from the queue once at start: its visibility timeout and redrive policy.
+ *
+ * @param visibilityTimeoutSeconds the queue's {@code VisibilityTimeout}
+ * @param maxReceiveCount the redrive policy's {@code maxReceiveCount}, if there is a policy
+ * @param deadLetterTargetArn the redrive policy's DLQ ARN, if there is a policy
+ * @param fifo whether the queue is a FIFO queue
+ */
+public record QueueSettings(
+    int visibilityTimeoutSeconds,
+    Optional<Integer> maxReceiveCount,
+    Optional<String> deadLetterTargetArn,
+    boolean fifo) {
+
+  /** The attributes to ask for. */
+  public static final List<QueueAttributeName> ATTRIBUTES =
+      List.of(
+          QueueAttributeName.VISIBILITY_TIMEOUT,
+          QueueAttributeName.REDRIVE_POLICY,
+          QueueAttributeName.FIFO_QUEUE);
+
+  /** Reads the settings from {@code GetQueueAttributes}' answer. */
+  public static QueueSettings from(Map<QueueAttributeName, String> attributes) {
+    int visibility =
+        Integer.parseInt(attributes.getOrDefault(QueueAttributeName.VISIBILITY_TIMEOUT, "30"));
+    String policy = attributes.get(QueueAttributeName.REDRIVE_POLICY);
+    Optional<Integer> maxReceiveCount = Optional.empty();
+    Optional<String> dlqArn = Optional.empty();
+    if (policy != null && !policy.isBlank()) {
+      Map<String, JsonNode> fields = JsonNodeParser.create().parse(policy).asObject();
+      JsonNode count = fields.get("maxReceiveCount");
+      if (count != null) {
+        maxReceiveCount =
+            Optional.of(Integer.parseInt(count.isNumber() ? count.asNumber() : count.asString()));
+      }
+      JsonNode arn = fields.get("deadLetterTargetArn");
+      if (arn != null && arn.isString()) {
+        dlqArn = Optional.of(arn.asString());
+      }
+    }
+    boolean fifo = Boolean.parseBoolean(attributes.get(QueueAttributeName.FIFO_QUEUE));
+    return new QueueSettings(visibility, maxReceiveCount, dlqArn, fifo);
+  }
+}

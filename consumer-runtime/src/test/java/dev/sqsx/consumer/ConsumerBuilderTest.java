@@ -1,0 +1,95 @@
+package dev.sqsx.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+class ConsumerBuilderTest {
+
+  private static final SqsAsyncClient SQS =
+      SqsAsyncClient.builder()
+          .region(Region.US_EAST_1)
+          .credentialsProvider(AnonymousCredentialsProvider.create())
+          .build();
+
+  @AfterAll
+  static void close() {
+    SQS.close();
+  }
+
+  private static void rejects(UnaryOperator<SqsConsumer.Builder> change, String message) {
+    SqsConsumer.Builder builder =
+        SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q").handler(m -> {});
+    assertThatThrownBy(() -> change.apply(builder).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void everyRule_isEnforcedWithItsReason() {
+    rejects(b -> b.concurrency(0), "concurrency must be 1..10000 (handlers at once), was 0");
+    rejects(
+        b -> b.prefetch(-1),
+        "prefetch must be 0..1000 (messages held ahead of a free slot), was -1");
+    rejects(
+        b -> b.waitTime(Duration.ofSeconds(21)),
+        "waitTime must be whole seconds 0..20 (the SQS long-poll limit), was PT21S");
+    rejects(
+        b -> b.visibilityTimeout(Duration.ofMillis(1500)),
+        "visibilityTimeout must be whole seconds 1..43200 (the SQS visibility limit), was PT1.5S");
+    rejects(
+        b -> b.maxProcessingTime(Duration.ofHours(13)),
+        "maxProcessingTime must be PT1S..PT12H (SQS keeps a message invisible for at most 12"
+            + " hours), was PT13H");
+    rejects(
+        b -> b.shutdownTimeout(Duration.ofSeconds(-1)),
+        "shutdownTimeout must be PT0S..PT1H (a bounded shutdown), was PT-1S");
+    rejects(
+        b -> b.acknowledgementInterval(Duration.ofMinutes(2)),
+        "acknowledgementInterval must be PT0S..PT1M (deletes must not wait past visibility"
+            + " deadlines), was PT2M");
+    rejects(b -> b.queueUrl(" "), "queueUrl must be set, was ' '");
+  }
+
+  @Test
+  void aHandler_isRequired() {
+    assertThatThrownBy(() -> SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("handler or asyncHandler must be set");
+  }
+
+  @Test
+  void virtualThreads_onlyWhereTheJvmHasThem() {
+    SqsConsumer.Builder builder =
+        SqsConsumer.builder()
+            .sqsClient(SQS)
+            .queueUrl("https://q")
+            .handler(m -> {})
+            .virtualThreads(true);
+    if (Runtime.version().feature() >= 21) {
+      assertThat(builder.build()).isNotNull();
+    } else {
+      assertThatThrownBy(builder::build)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("virtualThreads needs JDK 21 or newer");
+    }
+  }
+
+  @Test
+  void close_withoutStart_isANoOp_andIdempotent() {
+    SqsConsumer consumer =
+        SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q").handler(m -> {}).build();
+
+    consumer.close();
+    consumer.close();
+
+    assertThat(consumer.isRunning()).isFalse();
+  }
+}
