@@ -13,6 +13,9 @@ package dev.sqsx.consumer;
  * @param released messages made visible again without being handled (shutdown)
  * @param visibilityExtensions visibility extensions that SQS accepted
  * @param leasesLost messages whose receipt handle SQS no longer accepted while they were handled
+ * @param deadLettered messages sqsx moved to the dead-letter queue with their failure reason
+ * @param postponed messages put back unhandled because the circuit breaker or rate limiter refused
+ *     them
  * @param inFlight messages received and not yet finished
  */
 public record ConsumerStats(
@@ -26,19 +29,24 @@ public record ConsumerStats(
     long released,
     long visibilityExtensions,
     long leasesLost,
+    long deadLettered,
+    long postponed,
     long inFlight) {
 
   /** One line for a log. */
   public String summary() {
     return String.format(
-        "received %d, succeeded %d, failed %d, deleted %d, delete failures %d, released %d,"
-            + " visibility extensions %d, leases lost %d, in flight %d, receives %d (%d empty)",
+        "received %d, succeeded %d, failed %d, dead-lettered %d, deleted %d, delete failures %d,"
+            + " released %d, postponed %d, visibility extensions %d, leases lost %d, in flight %d,"
+            + " receives %d (%d empty)",
         received,
         succeeded,
         failed,
+        deadLettered,
         deleted,
         deleteFailures,
         released,
+        postponed,
         visibilityExtensions,
         leasesLost,
         inFlight,

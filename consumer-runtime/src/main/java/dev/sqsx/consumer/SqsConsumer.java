@@ -1,18 +1,23 @@
 package dev.sqsx.consumer;
 
+import dev.sqsx.consumer.internal.Backoff;
 import dev.sqsx.consumer.internal.Counters;
+import dev.sqsx.consumer.internal.DeadLetters;
 import dev.sqsx.consumer.internal.DeleteBatcher;
 import dev.sqsx.consumer.internal.Dispatcher;
-import dev.sqsx.consumer.internal.FailurePolicy;
+import dev.sqsx.consumer.internal.HandlerGate;
 import dev.sqsx.consumer.internal.MetricsSink;
 import dev.sqsx.consumer.internal.MicrometerSink;
 import dev.sqsx.consumer.internal.Permits;
 import dev.sqsx.consumer.internal.Poller;
 import dev.sqsx.consumer.internal.QueueSettings;
+import dev.sqsx.consumer.internal.Resilience4jGate;
+import dev.sqsx.consumer.internal.RetryingFailurePolicy;
 import dev.sqsx.consumer.internal.VisibilityChanger;
 import dev.sqsx.consumer.internal.VisibilityHeartbeat;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -56,6 +62,18 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 public final class SqsConsumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqsConsumer.class);
+  private static final Duration DEFAULT_ACKNOWLEDGEMENT_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration FIFO_ACKNOWLEDGEMENT_INTERVAL = Duration.ofMillis(100);
+
+  /**
+   * Failures that are never retried by default, besides {@link NonRetryableException}: a payload
+   * pointer that is malformed, names a container not allowed, or fails its integrity check.
+   */
+  private static final Set<String> DEFAULT_NON_RETRYABLE =
+      Set.of(
+          "dev.sqsx.extended.MalformedPointerException",
+          "dev.sqsx.extended.PayloadNotAllowedException",
+          "dev.sqsx.extended.PayloadIntegrityException");
 
   private final Builder config;
   private final Counters counters;
@@ -98,26 +116,36 @@ public final class SqsConsumer implements AutoCloseable {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
       throw new IllegalStateException("consumer of " + config.queueUrl + " was already started");
     }
-    queue = readQueueSettings();
-    if (queue.maxReceiveCount().isEmpty()) {
-      LOG.warn(
-          "queue {} has no redrive policy: a message that always fails is retried until SQS"
-              + " retention drops it",
-          config.queueUrl);
+    try {
+      queue = readQueueSettings();
+      String dlqUrl = deadLetterQueueUrl();
+      checkPlan(dlqUrl);
+      int visibilitySeconds =
+          config.visibilityTimeout != null
+              ? (int) config.visibilityTimeout.toSeconds()
+              : queue.visibilityTimeoutSeconds();
+      if (visibilitySeconds < 1) {
+        throw new ConsumerException(
+            "queue "
+                + config.queueUrl
+                + " has a visibility timeout of 0 s: set visibilityTimeout on the consumer, at least"
+                + " 1 s");
+      }
+      wire(visibilitySeconds, dlqUrl);
+    } catch (RuntimeException e) {
+      state.set(State.CLOSED);
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
+      throw e;
     }
-    int visibilitySeconds =
-        config.visibilityTimeout != null
-            ? (int) config.visibilityTimeout.toSeconds()
-            : queue.visibilityTimeoutSeconds();
-    if (visibilitySeconds < 1) {
-      throw new ConsumerException(
-          "queue "
-              + config.queueUrl
-              + " has a visibility timeout of 0 s: set visibilityTimeout on"
-              + " the consumer, at least 1 s");
-    }
+  }
+
+  private void wire(int visibilitySeconds, String dlqUrl) {
     scheduler = Executors.newSingleThreadScheduledExecutor(threads("sqsx-consumer-scheduler"));
-    Permits permits = new Permits(config.concurrency + config.prefetch);
+    boolean batch = config.batchHandler != null;
+    Permits permits =
+        new Permits((batch ? config.concurrency * 10 : config.concurrency) + config.prefetch);
     VisibilityChanger visibility = new VisibilityChanger(config.sqs, config.queueUrl);
     heartbeat =
         new VisibilityHeartbeat(
@@ -127,31 +155,46 @@ public final class SqsConsumer implements AutoCloseable {
             config.maxProcessingTime,
             counters,
             config.clock);
+    Duration ackInterval =
+        config.acknowledgementInterval != null
+            ? config.acknowledgementInterval
+            : queue.fifo() ? FIFO_ACKNOWLEDGEMENT_INTERVAL : DEFAULT_ACKNOWLEDGEMENT_INTERVAL;
     deletes =
         new DeleteBatcher(
-            config.sqs,
+            config.sqs, config.queueUrl, ackInterval, heartbeat, counters, scheduler, config.clock);
+    HandlerGate gate =
+        config.circuitBreaker == null && config.rateLimiter == null
+            ? HandlerGate.open()
+            : new Resilience4jGate(config.circuitBreaker, config.rateLimiter);
+    RetryingFailurePolicy failures =
+        new RetryingFailurePolicy(
             config.queueUrl,
-            config.acknowledgementInterval,
-            heartbeat,
-            counters,
-            scheduler,
-            config.clock);
+            config.retryPolicy,
+            nonRetryable(config.nonRetryable),
+            dlqUrl == null
+                ? null
+                : new DeadLetters(config.sqs, config.queueUrl, dlqUrl, queue.fifo(), counters),
+            new Backoff(visibility, config.queueUrl, scheduler, config.clock),
+            counters);
     dispatcher =
         new Dispatcher(
             config.queueUrl,
-            config.handler,
+            new Dispatcher.Handler(config.handler, config.batchHandler),
             handlerExecutor(),
             config.concurrency,
+            queue.fifo(),
             permits,
             heartbeat,
             visibility,
             deletes,
-            FailurePolicy.leave(),
+            failures,
+            gate,
             counters,
             config.clock,
             visibilitySeconds,
             () -> queue.maxReceiveCount().orElse(null));
-    int loops = Math.max(1, Math.min(10, (config.concurrency + config.prefetch + 9) / 10));
+    int held = (batch ? config.concurrency * 10 : config.concurrency) + config.prefetch;
+    int loops = Math.max(1, Math.min(10, (held + 9) / 10));
     poller =
         new Poller(
             config.sqs,
@@ -160,6 +203,7 @@ public final class SqsConsumer implements AutoCloseable {
             config.visibilityTimeout == null ? null : visibilitySeconds,
             permits,
             dispatcher,
+            gate,
             counters,
             scheduler,
             config.clock,
@@ -167,12 +211,99 @@ public final class SqsConsumer implements AutoCloseable {
     heartbeat.start(scheduler);
     poller.start();
     LOG.info(
-        "consuming {}: concurrency {}, prefetch {}, {} poll loop(s), visibility {} s",
+        "consuming {}: concurrency {}{}, prefetch {}, {} poll loop(s), visibility {} s, retry {},"
+            + " DLQ {}",
         config.queueUrl,
         config.concurrency,
+        batch ? " batches" : "",
         config.prefetch,
         loops,
-        visibilitySeconds);
+        visibilitySeconds,
+        config.retryPolicy,
+        dlqUrl == null ? "none" : dlqUrl);
+  }
+
+  /** The DLQ sqsx sends to: the configured one, else the redrive policy's (resolved once). */
+  private String deadLetterQueueUrl() {
+    if (config.deadLetterQueueUrl != null) {
+      return config.deadLetterQueueUrl;
+    }
+    if (queue.deadLetterTargetArn().isEmpty()) {
+      return null;
+    }
+    String arn = queue.deadLetterTargetArn().get();
+    String[] parts = arn.split(":", -1);
+    if (parts.length < 6) {
+      throw new ConsumerException(
+          "queue "
+              + config.queueUrl
+              + " has a redrive policy with a malformed DLQ ARN '"
+              + arn
+              + "'");
+    }
+    try {
+      return config
+          .sqs
+          .getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4]))
+          .join()
+          .queueUrl();
+    } catch (CompletionException e) {
+      throw new ConsumerException(
+          "the redrive policy of queue "
+              + config.queueUrl
+              + " names DLQ "
+              + arn
+              + ", which cannot be found: "
+              + (e.getCause() == null ? e : e.getCause()).getMessage(),
+          e.getCause());
+    }
+  }
+
+  private void checkPlan(String dlqUrl) {
+    if (queue.maxReceiveCount().isEmpty() && dlqUrl == null) {
+      LOG.warn(
+          "queue {} has no redrive policy and no dead-letter queue is configured: a message that"
+              + " always fails is retried until SQS retention drops it",
+          config.queueUrl);
+    }
+    if (config.batchHandler != null && queue.fifo()) {
+      throw new ConsumerException(
+          "a batch handler cannot keep FIFO group order on queue "
+              + config.queueUrl
+              + ": use handler or asyncHandler for FIFO queues");
+    }
+    queue
+        .maxReceiveCount()
+        .ifPresent(
+            attempts -> {
+              Duration schedule = config.retryPolicy.worstCaseBefore(attempts);
+              if (schedule.toSeconds() > queue.retentionPeriodSeconds()) {
+                LOG.warn(
+                    "retry policy {} waits up to {} over the {} receives queue {} allows, longer"
+                        + " than its retention of {} s: messages may expire before their last"
+                        + " attempt",
+                    config.retryPolicy,
+                    schedule,
+                    attempts,
+                    config.queueUrl,
+                    queue.retentionPeriodSeconds());
+              }
+            });
+  }
+
+  /** NonRetryableException, and what the user's predicate (or the default) says. */
+  private static Predicate<Throwable> nonRetryable(Predicate<Throwable> configured) {
+    return error -> {
+      for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+        if (cause instanceof NonRetryableException || configured.test(cause)) {
+          return true;
+        }
+        if (cause.getCause() == cause) {
+          break;
+        }
+      }
+      return false;
+    };
   }
 
   private QueueSettings readQueueSettings() {
@@ -185,7 +316,6 @@ public final class SqsConsumer implements AutoCloseable {
               .join()
               .attributes());
     } catch (CompletionException | IllegalArgumentException e) {
-      state.set(State.CLOSED);
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       throw new ConsumerException(
           "cannot read the attributes of queue " + config.queueUrl + ": " + cause.getMessage(),
@@ -287,7 +417,14 @@ public final class SqsConsumer implements AutoCloseable {
     private Duration visibilityTimeout;
     private Duration maxProcessingTime = Duration.ofMinutes(30);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
-    private Duration acknowledgementInterval = Duration.ofSeconds(1);
+    private Duration acknowledgementInterval;
+    private BatchMessageHandler batchHandler;
+    private RetryPolicy retryPolicy = RetryPolicy.exponential();
+    private Predicate<Throwable> nonRetryable =
+        error -> DEFAULT_NON_RETRYABLE.contains(error.getClass().getName());
+    private String deadLetterQueueUrl;
+    private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker;
+    private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;
     private java.util.concurrent.Executor executor;
     private boolean virtualThreads;
     private io.micrometer.core.instrument.MeterRegistry meterRegistry;
@@ -330,6 +467,68 @@ public final class SqsConsumer implements AutoCloseable {
     /** A non-blocking handler. One of the two handler shapes is required. */
     public Builder asyncHandler(AsyncMessageHandler handler) {
       this.handler = java.util.Objects.requireNonNull(handler, "asyncHandler cannot be null");
+      return this;
+    }
+
+    /**
+     * A batch handler: the messages of one receive (up to 10) at once, an outcome per message.
+     * Concurrency then counts batches. Not for FIFO queues. One of the handler shapes is required.
+     */
+    public Builder batchHandler(BatchMessageHandler batchHandler) {
+      this.batchHandler =
+          java.util.Objects.requireNonNull(batchHandler, "batchHandler cannot be null");
+      return this;
+    }
+
+    /**
+     * How long a failed message waits before its next attempt (applied with {@code
+     * ChangeMessageVisibility}). Default {@link RetryPolicy#exponential()}.
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy =
+          java.util.Objects.requireNonNull(retryPolicy, "retryPolicy cannot be null");
+      return this;
+    }
+
+    /**
+     * Which failures go to the dead-letter queue at once instead of being retried (checked on the
+     * error and its causes). {@link NonRetryableException} always does. Default: also a payload
+     * pointer that is malformed, not allowed, or fails its integrity check.
+     */
+    public Builder nonRetryable(Predicate<Throwable> nonRetryable) {
+      this.nonRetryable =
+          java.util.Objects.requireNonNull(nonRetryable, "nonRetryable cannot be null");
+      return this;
+    }
+
+    /**
+     * The dead-letter queue sqsx sends failed messages to, with their reason. Default: the one the
+     * queue's redrive policy names; without either, failed messages are left to SQS retention.
+     */
+    public Builder deadLetterQueueUrl(String deadLetterQueueUrl) {
+      this.deadLetterQueueUrl = deadLetterQueueUrl;
+      return this;
+    }
+
+    /**
+     * A resilience4j circuit breaker around the handler. While it is open the consumer stops
+     * polling, and messages it already holds are put back for the breaker's wait, so an outage does
+     * not spend their receive counts. Its own configuration decides which exceptions count. Needs
+     * resilience4j-circuitbreaker on the classpath.
+     */
+    public Builder circuitBreaker(
+        io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker) {
+      this.circuitBreaker = circuitBreaker;
+      return this;
+    }
+
+    /**
+     * A resilience4j rate limiter on handler starts: a start waits for a permission up to the
+     * limiter's timeout, and a message that gets none is put back for a second. Needs
+     * resilience4j-ratelimiter on the classpath.
+     */
+    public Builder rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter rateLimiter) {
+      this.rateLimiter = rateLimiter;
       return this;
     }
 
@@ -379,8 +578,9 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     /**
-     * Longest wait before a partial delete batch is sent: 0..60 s, default 1 s (a batch of 10 goes
-     * at once, and so does one whose visibility deadline is near).
+     * Longest wait before a partial delete batch is sent: 0..60 s, default 1 s (100 ms on FIFO
+     * queues, where a group's next message waits for the delete). A batch of 10 goes at once, and
+     * so does one whose visibility deadline is near.
      */
     public Builder acknowledgementInterval(Duration acknowledgementInterval) {
       this.acknowledgementInterval = acknowledgementInterval;
@@ -428,8 +628,9 @@ public final class SqsConsumer implements AutoCloseable {
       if (queueUrl == null || queueUrl.isBlank()) {
         throw new IllegalArgumentException("queueUrl must be set, was '" + queueUrl + "'");
       }
-      if (handler == null) {
-        throw new IllegalArgumentException("handler or asyncHandler must be set");
+      if ((handler == null) == (batchHandler == null)) {
+        throw new IllegalArgumentException(
+            "exactly one of handler, asyncHandler and batchHandler must be set");
       }
       range("concurrency", concurrency, 1, 10_000, "handlers at once");
       range("prefetch", prefetch, 0, 1_000, "messages held ahead of a free slot");
@@ -449,12 +650,14 @@ public final class SqsConsumer implements AutoCloseable {
           Duration.ZERO,
           Duration.ofHours(1),
           "a bounded shutdown");
-      within(
-          "acknowledgementInterval",
-          acknowledgementInterval,
-          Duration.ZERO,
-          Duration.ofSeconds(60),
-          "deletes must not wait past visibility deadlines");
+      if (acknowledgementInterval != null) {
+        within(
+            "acknowledgementInterval",
+            acknowledgementInterval,
+            Duration.ZERO,
+            Duration.ofSeconds(60),
+            "deletes must not wait past visibility deadlines");
+      }
       if (virtualThreads && executor != null) {
         throw new IllegalArgumentException("set executor or virtualThreads, not both");
       }

@@ -59,10 +59,24 @@ class ConsumerBuilderTest {
   }
 
   @Test
+  void twoHandlerShapes_areRefused() {
+    assertThatThrownBy(
+            () ->
+                SqsConsumer.builder()
+                    .sqsClient(SQS)
+                    .queueUrl("https://q")
+                    .handler(m -> {})
+                    .batchHandler(ms -> BatchOutcome.allSucceeded())
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("exactly one of handler, asyncHandler and batchHandler must be set");
+  }
+
+  @Test
   void aHandler_isRequired() {
     assertThatThrownBy(() -> SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("handler or asyncHandler must be set");
+        .hasMessage("exactly one of handler, asyncHandler and batchHandler must be set");
   }
 
   @Test

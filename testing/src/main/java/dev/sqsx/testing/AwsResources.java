@@ -21,13 +21,16 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Creates uniquely named queues, buckets and tables for a test, and removes them all on {@link
@@ -236,8 +239,9 @@ public final class AwsResources implements AutoCloseable {
   }
 
   /**
-   * Deletes every queue, bucket (with its objects) and table this helper created, newest first.
-   * Every resource is attempted; the first failure is thrown with the others suppressed.
+   * Deletes every queue, bucket (with its objects) and table this helper created, newest first. One
+   * a test already deleted is skipped. Every resource is attempted; the first failure is thrown
+   * with the others suppressed.
    */
   @Override
   public void close() {
@@ -258,6 +262,8 @@ public final class AwsResources implements AutoCloseable {
     while ((name = names.poll()) != null) {
       try {
         delete.accept(name);
+      } catch (QueueDoesNotExistException | NoSuchBucketException | ResourceNotFoundException e) {
+        LOG.debug("test resource {} was already gone", name);
       } catch (RuntimeException e) {
         LOG.warn("cannot remove test resource {}: {}", name, e.toString());
         failures.add(e);

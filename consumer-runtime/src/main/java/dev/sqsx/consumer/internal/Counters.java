@@ -19,6 +19,8 @@ public final class Counters {
   private final LongAdder released = new LongAdder();
   private final LongAdder extensions = new LongAdder();
   private final LongAdder leasesLost = new LongAdder();
+  private final LongAdder deadLettered = new LongAdder();
+  private final LongAdder postponed = new LongAdder();
   private final AtomicLong inFlight = new AtomicLong();
 
   /** Counters that also report to {@code metrics}. */
@@ -75,6 +77,16 @@ public final class Counters {
     metrics.count("leases.lost", 1);
   }
 
+  void deadLettered() {
+    deadLettered.increment();
+    metrics.count("dead.lettered", 1);
+  }
+
+  void postponed() {
+    postponed.increment();
+    metrics.count("postponed", 1);
+  }
+
   /** A snapshot. */
   public ConsumerStats snapshot() {
     return new ConsumerStats(
@@ -88,6 +100,8 @@ public final class Counters {
         released.sum(),
         extensions.sum(),
         leasesLost.sum(),
+        deadLettered.sum(),
+        postponed.sum(),
         inFlight.get());
   }
 }

@@ -1,9 +1,11 @@
 package dev.sqsx.consumer.internal;
 
 import dev.sqsx.consumer.AsyncMessageHandler;
+import dev.sqsx.consumer.BatchMessageHandler;
+import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.ReceivedMessage;
 import java.time.Clock;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,17 +19,23 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Hands received messages to the handler, at most {@code concurrency} at a time; the rest wait
- * (prefetched, under the heartbeat). A finished message goes to the delete batcher on success and
- * to the failure policy on failure, and gives its permit back. On shutdown, waiting messages are
- * released (visibility 0) without being handled.
+ * Hands received messages to the handler: at most {@code concurrency} runs at once (for a batch
+ * handler, batches of up to 10), in the order the waiting line allows (arrival order, or one at a
+ * time per FIFO group). The gate may refuse a start (breaker open, rate limit): the message is put
+ * back unhandled. A finished message goes to the delete batcher on success and to the failure
+ * policy on failure, and gives its permit back. On shutdown, waiting messages are released
+ * (visibility 0) without being handled.
  */
 public final class Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int BATCH = 10;
+
+  /** The handler in one of its two shapes. */
+  public record Handler(AsyncMessageHandler single, BatchMessageHandler batch) {}
 
   private final String queueUrl;
-  private final AsyncMessageHandler handler;
+  private final Handler handler;
   private final Executor executor;
   private final int concurrency;
   private final Permits permits;
@@ -35,27 +43,30 @@ public final class Dispatcher {
   private final VisibilityChanger visibility;
   private final DeleteBatcher deletes;
   private final FailurePolicy failures;
+  private final HandlerGate gate;
   private final Counters counters;
   private final Clock clock;
   private final int visibilityTimeoutSeconds;
   private final Supplier<Integer> maxReceiveCount;
 
   private final Object lock = new Object();
-  private final ArrayDeque<Lease> waiting = new ArrayDeque<>();
+  private final WaitingLine line;
   private int running;
   private boolean accepting = true;
   private CompletableFuture<Void> idle;
 
   public Dispatcher(
       String queueUrl,
-      AsyncMessageHandler handler,
+      Handler handler,
       Executor executor,
       int concurrency,
+      boolean fifo,
       Permits permits,
       VisibilityHeartbeat heartbeat,
       VisibilityChanger visibility,
       DeleteBatcher deletes,
       FailurePolicy failures,
+      HandlerGate gate,
       Counters counters,
       Clock clock,
       int visibilityTimeoutSeconds,
@@ -64,11 +75,13 @@ public final class Dispatcher {
     this.handler = handler;
     this.executor = executor;
     this.concurrency = concurrency;
+    this.line = fifo ? WaitingLine.byGroup() : WaitingLine.inOrder();
     this.permits = permits;
     this.heartbeat = heartbeat;
     this.visibility = visibility;
     this.deletes = deletes;
     this.failures = failures;
+    this.gate = gate;
     this.counters = counters;
     this.clock = clock;
     this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
@@ -101,7 +114,7 @@ public final class Dispatcher {
     synchronized (lock) {
       accepted = accepting;
       if (accepted) {
-        waiting.addAll(leases);
+        leases.forEach(line::add);
       }
     }
     if (!accepted) {
@@ -113,74 +126,138 @@ public final class Dispatcher {
 
   private void drain() {
     while (true) {
-      Lease next;
+      List<Lease> next = new ArrayList<>();
       synchronized (lock) {
-        if (!accepting || running >= concurrency || waiting.isEmpty()) {
+        if (!accepting || running >= concurrency) {
           return;
         }
-        next = waiting.poll();
+        int size = handler.batch() == null ? 1 : BATCH;
+        Lease lease;
+        while (next.size() < size && (lease = line.next()) != null) {
+          next.add(lease);
+        }
+        if (next.isEmpty()) {
+          return;
+        }
         running++;
       }
       start(next);
     }
   }
 
-  private void start(Lease lease) {
-    lease.markStarted();
+  private void start(List<Lease> leases) {
+    leases.forEach(Lease::markStarted);
     try {
-      executor.execute(() -> invoke(lease));
+      executor.execute(() -> run(leases));
     } catch (RejectedExecutionException e) {
-      finish(lease, e);
+      leases.forEach(lease -> finish(lease, e));
+      slotFreed();
     }
   }
 
-  private void invoke(Lease lease) {
-    CompletionStage<Void> stage;
+  private void run(List<Lease> leases) {
+    Duration postpone;
     try {
-      stage = handler.handle(lease.received());
-      if (stage == null) {
-        stage = CompletableFuture.failedFuture(new NullPointerException("handler returned null"));
-      }
-    } catch (Throwable t) {
-      stage = CompletableFuture.failedFuture(t);
+      postpone = gate.admit();
+    } catch (RuntimeException e) {
+      postpone = null;
+      LOG.warn("handler gate of {} failed, running the handler: {}", queueUrl, e.toString());
     }
-    Async.whenComplete(stage, (ignored, error) -> finish(lease, error), "finishing a message");
+    if (postpone != null) {
+      for (Lease lease : leases) {
+        putBack(lease, postpone);
+      }
+      slotFreed();
+      return;
+    }
+    long started = System.nanoTime();
+    Async.whenComplete(
+        invoke(leases),
+        (outcome, error) -> {
+          Throwable cause = unwrap(error);
+          gate.completed(System.nanoTime() - started, cause);
+          for (Lease lease : leases) {
+            Throwable failure =
+                cause != null ? cause : outcome.failureOf(lease.messageId()).orElse(null);
+            finish(lease, failure);
+          }
+          slotFreed();
+        },
+        "finishing a message");
+  }
+
+  private CompletionStage<BatchOutcome> invoke(List<Lease> leases) {
+    try {
+      if (handler.batch() != null) {
+        List<ReceivedMessage> messages = new ArrayList<>(leases.size());
+        leases.forEach(lease -> messages.add(lease.received()));
+        BatchOutcome outcome = handler.batch().handle(messages);
+        return CompletableFuture.completedFuture(
+            outcome == null ? BatchOutcome.allSucceeded() : outcome);
+      }
+      CompletionStage<Void> stage = handler.single().handle(leases.get(0).received());
+      if (stage == null) {
+        return CompletableFuture.failedFuture(new NullPointerException("handler returned null"));
+      }
+      return stage.thenApply(done -> BatchOutcome.allSucceeded());
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   private void finish(Lease lease, Throwable error) {
-    try {
-      Throwable cause =
-          error instanceof CompletionException && error.getCause() != null
-              ? error.getCause()
-              : error;
-      counters.handled(cause == null, System.nanoTime() - lease.startedAtNanos());
-      if (cause == null) {
-        succeeded(lease);
-      } else {
-        heartbeat.untrack(lease);
-        counters.finished(1);
-        LOG.warn(
-            "handler failed for message {} from {} (attempt {}): {}",
-            lease.messageId(),
-            queueUrl,
-            lease.received().attempt(),
-            cause.toString());
-        failures.onFailure(lease, cause);
-      }
-    } finally {
-      CompletableFuture<Void> nowIdle = null;
-      synchronized (lock) {
-        running--;
-        if (idle != null && running == 0) {
-          nowIdle = idle;
-        }
-      }
-      permits.release(1);
-      if (nowIdle != null) {
-        nowIdle.complete(null);
-      }
-      drain();
+    counters.handled(error == null, System.nanoTime() - lease.startedAtNanos());
+    List<Lease> released;
+    synchronized (lock) {
+      released = line.finished(lease, error == null);
     }
+    if (error == null) {
+      succeeded(lease);
+    } else {
+      heartbeat.untrack(lease);
+      counters.finished(1);
+      LOG.warn(
+          "handler failed for message {} from {} (attempt {}): {}",
+          lease.messageId(),
+          queueUrl,
+          lease.received().attempt(),
+          error.toString());
+      failures.onFailure(lease, error);
+    }
+    if (!released.isEmpty()) {
+      Async.detach(release(released), "releasing the rest of a failed FIFO group");
+    }
+    permits.release(1);
+  }
+
+  private void putBack(Lease lease, Duration delay) {
+    synchronized (lock) {
+      line.finished(lease, true);
+    }
+    heartbeat.untrack(lease);
+    counters.finished(1);
+    failures.postpone(lease, delay);
+    permits.release(1);
+  }
+
+  private void slotFreed() {
+    CompletableFuture<Void> nowIdle = null;
+    synchronized (lock) {
+      running--;
+      if (idle != null && running == 0) {
+        nowIdle = idle;
+      }
+    }
+    if (nowIdle != null) {
+      nowIdle.complete(null);
+    }
+    drain();
   }
 
   private void succeeded(Lease lease) {
@@ -207,8 +284,7 @@ public final class Dispatcher {
     CompletableFuture<Void> done;
     synchronized (lock) {
       accepting = false;
-      unstarted = new ArrayList<>(waiting);
-      waiting.clear();
+      unstarted = line.drainAll();
       idle = new CompletableFuture<>();
       done = idle;
       if (running == 0) {
@@ -218,7 +294,7 @@ public final class Dispatcher {
     return release(unstarted).thenCompose(released -> done);
   }
 
-  /** Handlers running now. */
+  /** Handler runs in progress now. */
   public int running() {
     synchronized (lock) {
       return running;

@@ -20,18 +20,21 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * that many → give back the permits it did not use → hand the messages on → again. Loop 0 always
  * polls; the others poll only while the queue is busy (the last receive returned messages), so an
  * idle queue costs one long poll at a time. A failed receive backs off exponentially (capped) and
- * is logged; it never ends the loop. Stopping cancels the pending long polls.
+ * is logged; it never ends the loop. While the gate says so (an open circuit breaker), no loop
+ * polls. Stopping cancels the pending long polls.
  */
 public final class Poller {
 
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
   private static final long MAX_BACKOFF_MILLIS = 10_000;
+  private static final long PAUSE_CHECK_MILLIS = 250;
 
   private final SqsAsyncClient sqs;
   private final String queueUrl;
   private final ReceiveMessageRequest template;
   private final Permits permits;
   private final Dispatcher dispatcher;
+  private final HandlerGate gate;
   private final Counters counters;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -42,6 +45,7 @@ public final class Poller {
   private final AtomicInteger loopsRunning = new AtomicInteger();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running;
+  private volatile boolean paused;
   private boolean busy = true;
 
   public Poller(
@@ -51,6 +55,7 @@ public final class Poller {
       Integer visibilityTimeoutSeconds,
       Permits permits,
       Dispatcher dispatcher,
+      HandlerGate gate,
       Counters counters,
       ScheduledExecutorService scheduler,
       Clock clock,
@@ -69,6 +74,7 @@ public final class Poller {
     this.template = request.build();
     this.permits = permits;
     this.dispatcher = dispatcher;
+    this.gate = gate;
     this.counters = counters;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -98,6 +104,18 @@ public final class Poller {
     if (!running) {
       ended();
       return;
+    }
+    if (gate.pollingPaused()) {
+      if (!paused) {
+        paused = true;
+        LOG.warn("circuit breaker open: pausing polling of {}", queueUrl);
+      }
+      Async.schedule(scheduler, () -> loop(index, failures), PAUSE_CHECK_MILLIS, "a poll loop");
+      return;
+    }
+    if (paused) {
+      paused = false;
+      LOG.info("circuit breaker no longer open: polling {} again", queueUrl);
     }
     if (index > 0 && !isBusy()) {
       Async.detach(

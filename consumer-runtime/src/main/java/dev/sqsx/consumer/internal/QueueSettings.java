@@ -14,19 +14,22 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * @param maxReceiveCount the redrive policy's {@code maxReceiveCount}, if there is a policy
  * @param deadLetterTargetArn the redrive policy's DLQ ARN, if there is a policy
  * @param fifo whether the queue is a FIFO queue
+ * @param retentionPeriodSeconds the queue's {@code MessageRetentionPeriod}
  */
 public record QueueSettings(
     int visibilityTimeoutSeconds,
     Optional<Integer> maxReceiveCount,
     Optional<String> deadLetterTargetArn,
-    boolean fifo) {
+    boolean fifo,
+    long retentionPeriodSeconds) {
 
   /** The attributes to ask for. */
   public static final List<QueueAttributeName> ATTRIBUTES =
       List.of(
           QueueAttributeName.VISIBILITY_TIMEOUT,
           QueueAttributeName.REDRIVE_POLICY,
-          QueueAttributeName.FIFO_QUEUE);
+          QueueAttributeName.FIFO_QUEUE,
+          QueueAttributeName.MESSAGE_RETENTION_PERIOD);
 
   /** Reads the settings from {@code GetQueueAttributes}' answer. */
   public static QueueSettings from(Map<QueueAttributeName, String> attributes) {
@@ -48,6 +51,9 @@ public record QueueSettings(
       }
     }
     boolean fifo = Boolean.parseBoolean(attributes.get(QueueAttributeName.FIFO_QUEUE));
-    return new QueueSettings(visibility, maxReceiveCount, dlqArn, fifo);
+    long retention =
+        Long.parseLong(
+            attributes.getOrDefault(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "345600"));
+    return new QueueSettings(visibility, maxReceiveCount, dlqArn, fifo, retention);
   }
 }

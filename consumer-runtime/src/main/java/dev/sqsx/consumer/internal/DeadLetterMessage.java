@@ -1,0 +1,112 @@
+package dev.sqsx.consumer.internal;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * The message sqsx sends to a dead-letter queue: the original body (for an offloaded message, its
+ * pointer: the payload is not copied) and attributes, plus the reason it failed.
+ *
+ * <p>Error attributes: {@code sqsx.ErrorClass}, {@code sqsx.ErrorMessage} (at most 1,024
+ * characters), {@code sqsx.Attempts}, {@code sqsx.SourceQueue}, {@code sqsx.FirstFailureTime}
+ * (ISO-8601, SQS's first-receive time, the start of the first failed attempt) and {@code
+ * sqsx.SourceMessageId}. When the message's own attributes leave no room for them (SQS allows 10),
+ * they are folded into one JSON attribute {@code sqsx.Failure}; with no room at all they are left
+ * out and only logged.
+ */
+public final class DeadLetterMessage {
+
+  /** The longest error message kept. */
+  public static final int MAX_ERROR_MESSAGE = 1024;
+
+  private static final int MAX_ATTRIBUTES = 10;
+
+  private DeadLetterMessage() {}
+
+  /** The send request for the DLQ. */
+  public static SendMessageRequest build(
+      String dlqUrl,
+      String body,
+      Map<String, MessageAttributeValue> attributes,
+      Failure failure,
+      String messageGroupId) {
+    Map<String, MessageAttributeValue> all = new LinkedHashMap<>(attributes);
+    Map<String, String> error = failure.attributes();
+    if (all.size() + error.size() <= MAX_ATTRIBUTES) {
+      error.forEach((name, value) -> all.put(name, string(value)));
+    } else if (all.size() < MAX_ATTRIBUTES) {
+      all.put("sqsx.Failure", string(json(error)));
+    }
+    SendMessageRequest.Builder request =
+        SendMessageRequest.builder().queueUrl(dlqUrl).messageBody(body).messageAttributes(all);
+    if (messageGroupId != null) {
+      request.messageGroupId(messageGroupId).messageDeduplicationId(failure.messageId());
+    }
+    return request.build();
+  }
+
+  /** Why a message is dead-lettered. */
+  public record Failure(
+      String errorClass,
+      String errorMessage,
+      int attempts,
+      String sourceQueue,
+      Instant firstFailure,
+      String messageId) {
+
+    Map<String, String> attributes() {
+      Map<String, String> attributes = new LinkedHashMap<>();
+      attributes.put("sqsx.ErrorClass", errorClass);
+      attributes.put("sqsx.ErrorMessage", truncate(errorMessage));
+      attributes.put("sqsx.Attempts", Integer.toString(attempts));
+      attributes.put("sqsx.SourceQueue", sourceQueue);
+      if (firstFailure != null) {
+        attributes.put("sqsx.FirstFailureTime", firstFailure.toString());
+      }
+      attributes.put("sqsx.SourceMessageId", messageId);
+      return attributes;
+    }
+  }
+
+  static String truncate(String message) {
+    String text = message == null || message.isEmpty() ? "(no message)" : message;
+    return text.length() <= MAX_ERROR_MESSAGE
+        ? text
+        : text.substring(0, MAX_ERROR_MESSAGE - 3) + "...";
+  }
+
+  private static MessageAttributeValue string(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  private static String json(Map<String, String> fields) {
+    StringBuilder json = new StringBuilder("{");
+    fields.forEach(
+        (name, value) -> {
+          if (json.length() > 1) {
+            json.append(',');
+          }
+          quote(json, name.substring("sqsx.".length())).append(':');
+          quote(json, value);
+        });
+    return json.append('}').toString();
+  }
+
+  private static StringBuilder quote(StringBuilder json, String value) {
+    json.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c < 0x20) {
+        json.append(String.format("\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
+    }
+    return json.append('"');
+  }
+}

@@ -1,0 +1,115 @@
+package dev.sqsx.consumer.internal;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Moves a message to the dead-letter queue on purpose, with the reason: sends it there first, and
+ * deletes the original only after the send succeeded (with the plain receipt handle, so a payload
+ * that the extended client offloaded stays where it is: the pointer moves with the message).
+ */
+public final class DeadLetters {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+  private final SqsAsyncClient sqs;
+  private final String queueUrl;
+  private final String dlqUrl;
+  private final boolean fifo;
+  private final Counters counters;
+
+  public DeadLetters(
+      SqsAsyncClient sqs, String queueUrl, String dlqUrl, boolean fifo, Counters counters) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.dlqUrl = dlqUrl;
+    this.fifo = fifo;
+    this.counters = counters;
+  }
+
+  public String dlqUrl() {
+    return dlqUrl;
+  }
+
+  /**
+   * Sends the message to the DLQ and deletes the original. Completes with true when both succeeded;
+   * with false (after logging) when the send failed and the original was left alone.
+   */
+  public CompletableFuture<Boolean> send(Lease lease, Throwable error) {
+    Message message = lease.message();
+    String body = message.body();
+    Map<String, MessageAttributeValue> attributes = message.messageAttributes();
+    String handle = message.receiptHandle();
+    if (OffloadedMessages.mayBeOffloaded(handle)) {
+      Optional<OffloadedMessages.Wire> wire = OffloadedMessages.wire(handle, body, attributes);
+      if (wire.isPresent()) {
+        body = wire.get().body();
+        attributes = wire.get().attributes();
+        handle = wire.get().receiptHandle();
+      }
+    }
+    String firstReceive =
+        message.attributes().get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
+    DeadLetterMessage.Failure failure =
+        new DeadLetterMessage.Failure(
+            error.getClass().getName(),
+            error.getMessage(),
+            lease.received().attempt(),
+            queueUrl,
+            firstReceive == null ? null : Instant.ofEpochMilli(Long.parseLong(firstReceive)),
+            message.messageId());
+    String groupId = fifo ? lease.received().messageGroupId().orElse("sqsx-dlq") : null;
+    String originalHandle = handle;
+    return sqs.sendMessage(DeadLetterMessage.build(dlqUrl, body, attributes, failure, groupId))
+        .thenApply(sent -> true)
+        .exceptionally(
+            sendError -> {
+              LOG.error(
+                  "could not send message {} from {} to its DLQ {} ({}); it stays in the queue",
+                  message.messageId(),
+                  queueUrl,
+                  dlqUrl,
+                  sendError.toString());
+              return false;
+            })
+        .thenCompose(
+            sent ->
+                sent
+                    ? deleteOriginal(lease, originalHandle, error)
+                    : CompletableFuture.completedFuture(false));
+  }
+
+  private CompletableFuture<Boolean> deleteOriginal(Lease lease, String handle, Throwable error) {
+    return sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(handle))
+        .handle(
+            (deleted, deleteError) -> {
+              if (deleteError != null) {
+                LOG.error(
+                    "message {} was sent to DLQ {} but could not be deleted from {} ({}): it will"
+                        + " be seen again",
+                    lease.messageId(),
+                    dlqUrl,
+                    queueUrl,
+                    deleteError.toString());
+              } else {
+                counters.deadLettered();
+                LOG.warn(
+                    "moved message {} from {} to DLQ {} after attempt {}: {}",
+                    lease.messageId(),
+                    queueUrl,
+                    dlqUrl,
+                    lease.received().attempt(),
+                    error.toString());
+              }
+              return true;
+            });
+  }
+}

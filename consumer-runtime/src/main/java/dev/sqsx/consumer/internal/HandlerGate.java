@@ -1,0 +1,40 @@
+package dev.sqsx.consumer.internal;
+
+import java.time.Duration;
+
+/**
+ * Decides whether a handler may start now (circuit breaker, rate limiter) and whether polling
+ * should pause. The default gate always admits.
+ */
+public interface HandlerGate {
+
+  /**
+   * Null to run the handler now; otherwise how long to put the message back for. May block briefly
+   * (a rate limiter's wait); called on the handler executor.
+   */
+  Duration admit();
+
+  /** Records the outcome of an admitted handler run. */
+  void completed(long durationNanos, Throwable error);
+
+  /** Whether polling should pause (an open circuit breaker). */
+  boolean pollingPaused();
+
+  /** A gate that always admits and never pauses. */
+  static HandlerGate open() {
+    return new HandlerGate() {
+      @Override
+      public Duration admit() {
+        return null;
+      }
+
+      @Override
+      public void completed(long durationNanos, Throwable error) {}
+
+      @Override
+      public boolean pollingPaused() {
+        return false;
+      }
+    };
+  }
+}

@@ -1,0 +1,79 @@
+package dev.sqsx.consumer.internal;
+
+import dev.sqsx.consumer.RetryPolicy;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer's failure policy: a retryable failure is retried after the retry policy's backoff; a
+ * non-retryable one, or the last attempt the redrive policy allows, goes to the DLQ with its reason
+ * (sent by sqsx). Without a DLQ, the message is left to redelivery and SQS retention, with an ERROR
+ * log.
+ */
+public final class RetryingFailurePolicy implements FailurePolicy {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RetryingFailurePolicy.class);
+
+  private final String queueUrl;
+  private final RetryPolicy retry;
+  private final Predicate<Throwable> nonRetryable;
+  private final DeadLetters deadLetters;
+  private final Backoff backoff;
+  private final Counters counters;
+
+  /**
+   * @param deadLetters where to dead-letter, or null when there is no DLQ
+   */
+  public RetryingFailurePolicy(
+      String queueUrl,
+      RetryPolicy retry,
+      Predicate<Throwable> nonRetryable,
+      DeadLetters deadLetters,
+      Backoff backoff,
+      Counters counters) {
+    this.queueUrl = queueUrl;
+    this.retry = retry;
+    this.nonRetryable = nonRetryable;
+    this.deadLetters = deadLetters;
+    this.backoff = backoff;
+    this.counters = counters;
+  }
+
+  @Override
+  public void onFailure(Lease lease, Throwable error) {
+    boolean permanent = nonRetryable.test(error);
+    boolean last = lease.received().isLastAttempt();
+    if (permanent || last) {
+      if (deadLetters != null) {
+        Async.whenComplete(
+            deadLetters.send(lease, error),
+            (moved, sendError) -> {
+              if (!Boolean.TRUE.equals(moved)) {
+                retryLater(lease);
+              }
+            },
+            "dead-lettering a message");
+        return;
+      }
+      LOG.error(
+          "message {} from {} failed {} and there is no dead-letter queue (no redrive policy, none"
+              + " configured): it is retried until SQS retention drops it",
+          lease.messageId(),
+          queueUrl,
+          permanent ? "with a non-retryable error" : "its last attempt");
+    }
+    retryLater(lease);
+  }
+
+  private void retryLater(Lease lease) {
+    backoff.delay(lease, retry.delayAfter(lease.received().attempt()));
+  }
+
+  @Override
+  public void postpone(Lease lease, Duration delay) {
+    counters.postponed();
+    backoff.delay(lease, delay);
+  }
+}

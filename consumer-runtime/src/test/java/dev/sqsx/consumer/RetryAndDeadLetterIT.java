@@ -1,0 +1,262 @@
+package dev.sqsx.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.sqsx.extended.S3PayloadStore;
+import dev.sqsx.extended.SqsExtendedAsyncClient;
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.QueueWithDlq;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+@LocalAws
+class RetryAndDeadLetterIT {
+
+  private static Message receiveFromDlq(SqsClient sqs, String dlqUrl) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                sqs.receiveMessage(
+                        r -> r.queueUrl(dlqUrl).messageAttributeNames("All").waitTimeSeconds(1))
+                    .messages(),
+            messages -> !messages.isEmpty())
+        .get(0);
+  }
+
+  @Test
+  void alwaysFailing_isAttemptedMaxReceiveCountTimesWithGrowingGaps_thenDeadLetteredWithItsReason(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(1));
+    String id =
+        sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("doomed")).messageId();
+    List<Long> attemptsAt = new CopyOnWriteArrayList<>();
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .retryPolicy(
+                RetryPolicy.linear(
+                    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10)))
+            .handler(
+                m -> {
+                  attemptsAt.add(System.nanoTime());
+                  attempts.add(m.attempt());
+                  throw new IllegalStateException("payment service said no");
+                })
+            .build();
+    consumer.start();
+    Message dead = receiveFromDlq(sqs, queue.dlqUrl());
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.stats().deadLettered() == 1);
+    consumer.close();
+
+    assertThat(attempts).containsExactly(1, 2, 3);
+    long firstGap = attemptsAt.get(1) - attemptsAt.get(0);
+    long secondGap = attemptsAt.get(2) - attemptsAt.get(1);
+    assertThat(secondGap)
+        .as("gaps grow: %s ns then %s ns", firstGap, secondGap)
+        .isGreaterThan(firstGap);
+    assertThat(dead.body()).isEqualTo("doomed");
+    Map<String, String> reason = strings(dead);
+    assertThat(reason)
+        .containsEntry("sqsx.ErrorClass", "java.lang.IllegalStateException")
+        .containsEntry("sqsx.ErrorMessage", "payment service said no")
+        .containsEntry("sqsx.Attempts", "3")
+        .containsEntry("sqsx.SourceQueue", queue.queueUrl())
+        .containsEntry("sqsx.SourceMessageId", id)
+        .containsKey("sqsx.FirstFailureTime");
+    assertThat(consumer.stats().deadLettered()).isEqualTo(1);
+    assertThat(ConsumerTestSupport.visibleAndInFlight(sqs, queue.queueUrl())).containsExactly(0, 0);
+  }
+
+  @Test
+  void nonRetryableFailure_goesToTheDlqOnTheFirstAttempt(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("{\"order\":-1}"));
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  attempts.add(m.attempt());
+                  throw new NonRetryableException("order id must be positive");
+                })
+            .build();
+    consumer.start();
+    Message dead = receiveFromDlq(sqs, queue.dlqUrl());
+    consumer.close();
+
+    assertThat(attempts).containsExactly(1);
+    assertThat(strings(dead))
+        .containsEntry("sqsx.ErrorClass", NonRetryableException.class.getName())
+        .containsEntry("sqsx.Attempts", "1");
+  }
+
+  @Test
+  void customClassifier_sendsItsExceptionsStraightToTheDlq(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("x"));
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .nonRetryable(error -> error instanceof IllegalArgumentException)
+            .handler(
+                m -> {
+                  throw new RuntimeException("wrapped", new IllegalArgumentException("bad input"));
+                })
+            .build();
+    consumer.start();
+    Message dead = receiveFromDlq(sqs, queue.dlqUrl());
+    consumer.close();
+
+    assertThat(strings(dead)).containsEntry("sqsx.Attempts", "1");
+  }
+
+  @Test
+  void offloadedMessage_isDeadLetteredAsItsPointer_andItsPayloadIsKept(
+      SqsClient sqs,
+      SqsAsyncClient sqsAsync,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .build();
+    String large = "y".repeat(300 * 1024);
+    extended.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(large)).join();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(extended)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  throw new NonRetryableException("cannot parse " + m.body().length() + " bytes");
+                })
+            .build();
+    consumer.start();
+    Message dead = receiveFromDlq(sqs, queue.dlqUrl());
+    consumer.close();
+
+    assertThat(dead.body()).startsWith("[\"software.amazon.payloadoffloading.PayloadS3Pointer\"");
+    assertThat(dead.messageAttributes().get("ExtendedPayloadSize").stringValue())
+        .isEqualTo(Integer.toString(large.length()));
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).hasSize(1);
+    sqs.changeMessageVisibility(
+        r -> r.queueUrl(queue.dlqUrl()).receiptHandle(dead.receiptHandle()).visibilityTimeout(0));
+    Message resolved =
+        extended
+            .receiveMessage(r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2))
+            .join()
+            .messages()
+            .get(0);
+    assertThat(resolved.body()).isEqualTo(large);
+  }
+
+  @Test
+  void noDlqAnywhere_aNonRetryableFailureIsLeftForRedelivery(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue("plain", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("orphan"));
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .waitTime(Duration.ofSeconds(1))
+            .retryPolicy(RetryPolicy.immediate())
+            .handler(
+                m -> {
+                  attempts.add(m.attempt());
+                  if (m.attempt() == 1) {
+                    throw new NonRetryableException("no DLQ to go to");
+                  }
+                })
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(15)).until(() -> consumer.stats().deleted() == 1);
+    consumer.close();
+
+    assertThat(attempts).containsExactly(1, 2);
+    assertThat(consumer.stats().deadLettered()).isZero();
+  }
+
+  @Test
+  void explicitDeadLetterQueue_isUsedWithoutARedrivePolicy(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    String dlqUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("to the side"));
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .deadLetterQueueUrl(dlqUrl)
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  throw new NonRetryableException("nope");
+                })
+            .build();
+    consumer.start();
+    Message dead = receiveFromDlq(sqs, dlqUrl);
+    consumer.close();
+
+    assertThat(dead.body()).isEqualTo("to the side");
+  }
+
+  @Test
+  void redrivePolicyNamingAMissingDlq_failsTheStartNamingTheArn(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(1));
+    sqs.deleteQueue(r -> r.queueUrl(queue.dlqUrl()));
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queue.queueUrl())
+            .handler(m -> {})
+            .build();
+
+    assertThatThrownBy(consumer::start)
+        .isInstanceOf(ConsumerException.class)
+        .hasMessageContaining("names DLQ " + queue.dlqArn() + ", which cannot be found");
+    assertThat(consumer.isRunning()).isFalse();
+  }
+
+  private static Map<String, String> strings(Message message) {
+    Map<String, String> values = new java.util.HashMap<>();
+    message.messageAttributes().forEach((name, value) -> values.put(name, value.stringValue()));
+    return values;
+  }
+}
