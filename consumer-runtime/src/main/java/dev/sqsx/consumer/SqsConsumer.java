@@ -85,6 +85,8 @@ public final class SqsConsumer implements AutoCloseable {
   private Dispatcher dispatcher;
   private Poller poller;
   private QueueSettings queue;
+  private RetryingFailurePolicy failurePolicy;
+  private int visibilitySeconds;
 
   private enum State {
     NEW,
@@ -131,7 +133,11 @@ public final class SqsConsumer implements AutoCloseable {
                 + " has a visibility timeout of 0 s: set visibilityTimeout on the consumer, at least"
                 + " 1 s");
       }
+      this.visibilitySeconds = visibilitySeconds;
       wire(visibilitySeconds, dlqUrl);
+      if (config.payloadFailures != null) {
+        PayloadFailures.bind(config.payloadFailures, this);
+      }
     } catch (RuntimeException e) {
       state.set(State.CLOSED);
       if (scheduler != null) {
@@ -167,15 +173,16 @@ public final class SqsConsumer implements AutoCloseable {
             ? HandlerGate.open()
             : new Resilience4jGate(config.circuitBreaker, config.rateLimiter);
     RetryingFailurePolicy failures =
-        new RetryingFailurePolicy(
-            config.queueUrl,
-            config.retryPolicy,
-            nonRetryable(config.nonRetryable),
-            dlqUrl == null
-                ? null
-                : new DeadLetters(config.sqs, config.queueUrl, dlqUrl, queue.fifo(), counters),
-            new Backoff(visibility, config.queueUrl, scheduler, config.clock),
-            counters);
+        failurePolicy =
+            new RetryingFailurePolicy(
+                config.queueUrl,
+                config.retryPolicy,
+                nonRetryable(config.nonRetryable),
+                dlqUrl == null
+                    ? null
+                    : new DeadLetters(config.sqs, config.queueUrl, dlqUrl, queue.fifo(), counters),
+                new Backoff(visibility, config.queueUrl, scheduler, config.clock),
+                counters);
     dispatcher =
         new Dispatcher(
             config.queueUrl,
@@ -334,6 +341,29 @@ public final class SqsConsumer implements AutoCloseable {
     return ownExecutor;
   }
 
+  /**
+   * Puts a message the extended client could not resolve through the failure policy, as if its
+   * handler had failed with {@code error}.
+   */
+  void payloadFailed(software.amazon.awssdk.services.sqs.model.Message message, Throwable error) {
+    if (state.get() != State.RUNNING) {
+      return;
+    }
+    long now = config.clock.millis();
+    dev.sqsx.consumer.internal.Lease lease =
+        new dev.sqsx.consumer.internal.Lease(
+            new ReceivedMessage(message, config.queueUrl, queue.maxReceiveCount().orElse(null)),
+            now,
+            now + visibilitySeconds * 1000L);
+    counters.payloadFailed();
+    failurePolicy.onFailure(lease, error);
+  }
+
+  /** The queue this consumer reads. */
+  public String queueUrl() {
+    return config.queueUrl;
+  }
+
   /** Whether the consumer is started and not closed. */
   public boolean isRunning() {
     return state.get() == State.RUNNING;
@@ -354,6 +384,9 @@ public final class SqsConsumer implements AutoCloseable {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
       return;
+    }
+    if (config.payloadFailures != null) {
+      PayloadFailures.unbind(config.payloadFailures, config.queueUrl);
     }
     long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
     await(poller.stop(), deadline, "stopping the poll loops");
@@ -425,6 +458,7 @@ public final class SqsConsumer implements AutoCloseable {
     private String deadLetterQueueUrl;
     private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker;
     private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;
+    private PayloadFailureBridge payloadFailures;
     private java.util.concurrent.Executor executor;
     private boolean virtualThreads;
     private io.micrometer.core.instrument.MeterRegistry meterRegistry;
@@ -529,6 +563,16 @@ public final class SqsConsumer implements AutoCloseable {
      */
     public Builder rateLimiter(io.github.resilience4j.ratelimiter.RateLimiter rateLimiter) {
       this.rateLimiter = rateLimiter;
+      return this;
+    }
+
+    /**
+     * Routes the extended client's payload resolution failures for this queue into this consumer's
+     * retry and dead-letter policy; give the same bridge to the extended client as its {@code
+     * resolutionListener}.
+     */
+    public Builder payloadFailures(PayloadFailureBridge payloadFailures) {
+      this.payloadFailures = payloadFailures;
       return this;
     }
 

@@ -183,6 +183,81 @@ class RetryAndDeadLetterIT {
   }
 
   @Test
+  void unresolvablePayloads_goThroughTheFailurePolicy_foreignAtOnceMissingAfterRetries(
+      SqsClient sqs,
+      SqsAsyncClient sqsAsync,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(2, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    String foreign = aws.createBucket();
+    s3.putObject(
+        r -> r.bucket(foreign).key("secret"),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("not yours"));
+    sendPointer(sqs, queue.queueUrl(), foreign, "secret");
+    sendPointer(sqs, queue.queueUrl(), bucket, "missing");
+    PayloadFailureBridge failures = new PayloadFailureBridge();
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .resolutionListener(failures)
+            .build();
+    List<String> handled = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(extended)
+            .queueUrl(queue.queueUrl())
+            .payloadFailures(failures)
+            .waitTime(Duration.ofSeconds(1))
+            .retryPolicy(RetryPolicy.fixed(Duration.ofSeconds(1)))
+            .handler(m -> handled.add(m.body()))
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deadLettered() == 2);
+    consumer.close();
+
+    List<Message> dead =
+        sqs.receiveMessage(
+                r ->
+                    r.queueUrl(queue.dlqUrl()).maxNumberOfMessages(10).messageAttributeNames("All"))
+            .messages();
+    Map<String, Map<String, String>> byKey = new java.util.HashMap<>();
+    dead.forEach(m -> byKey.put(m.body().contains("secret") ? "foreign" : "missing", strings(m)));
+    assertThat(handled).isEmpty();
+    assertThat(byKey.get("foreign"))
+        .containsEntry("sqsx.ErrorClass", "dev.sqsx.extended.PayloadNotAllowedException")
+        .containsEntry("sqsx.Attempts", "1");
+    assertThat(byKey.get("missing"))
+        .containsEntry("sqsx.ErrorClass", "dev.sqsx.extended.PayloadNotFoundException")
+        .containsEntry("sqsx.Attempts", "2");
+    assertThat(s3.listObjectsV2(r -> r.bucket(foreign)).contents())
+        .as("the foreign object was neither read into a handler nor deleted")
+        .hasSize(1);
+  }
+
+  private static void sendPointer(SqsClient sqs, String queueUrl, String bucket, String key) {
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queueUrl)
+                .messageBody(
+                    "[\"software.amazon.payloadoffloading.PayloadS3Pointer\",{\"s3BucketName\":\""
+                        + bucket
+                        + "\",\"s3Key\":\""
+                        + key
+                        + "\"}]")
+                .messageAttributes(
+                    Map.of(
+                        "ExtendedPayloadSize",
+                        software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                            .dataType("Number")
+                            .stringValue("9")
+                            .build())));
+  }
+
+  @Test
   void noDlqAnywhere_aNonRetryableFailureIsLeftForRedelivery(
       SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
     String queueUrl = aws.createQueue("plain", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));

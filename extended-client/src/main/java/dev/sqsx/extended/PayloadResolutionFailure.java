@@ -1,6 +1,7 @@
 package dev.sqsx.extended;
 
 import java.util.Objects;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A received message whose payload could not be resolved. The message was not returned as data; it
@@ -15,19 +16,23 @@ import java.util.Objects;
  *     PayloadNotAllowedException}, {@link MalformedPointerException}, {@link
  *     PayloadIntegrityException} or another {@link ExtendedClientException}
  * @param deleted whether the message was deleted from the queue ({@code ignorePayloadNotFound})
+ * @param message the message as SQS returned it (pointer body, marker attribute, plain receipt
+ *     handle), for a failure policy that moves it to a dead-letter queue; never log its body
  */
 public record PayloadResolutionFailure(
     String queueUrl,
     String messageId,
     String receiptHandle,
     ExtendedClientException error,
-    boolean deleted) {
+    boolean deleted,
+    Message message) {
 
   /** Creates a failure report; queue URL, message id and error are required. */
   public PayloadResolutionFailure {
     Objects.requireNonNull(queueUrl, "queueUrl cannot be null");
     Objects.requireNonNull(messageId, "messageId cannot be null");
     Objects.requireNonNull(error, "error cannot be null");
+    Objects.requireNonNull(message, "message cannot be null");
   }
 
   /**

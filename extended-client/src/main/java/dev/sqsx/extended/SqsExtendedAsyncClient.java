@@ -362,7 +362,12 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           Failures.report(
               settings.listener(),
               new PayloadResolutionFailure(
-                  queueUrl, message.messageId(), message.receiptHandle(), error, wasDeleted));
+                  queueUrl,
+                  message.messageId(),
+                  message.receiptHandle(),
+                  error,
+                  wasDeleted,
+                  message));
           return null;
         });
   }

@@ -264,7 +264,7 @@ public final class SqsExtendedClient implements SqsClient {
     Failures.report(
         settings.listener(),
         new PayloadResolutionFailure(
-            queueUrl, message.messageId(), message.receiptHandle(), error, deleted));
+            queueUrl, message.messageId(), message.receiptHandle(), error, deleted, message));
   }
 
   // ---- delete and visibility -------------------------------------------------------------------

@@ -77,6 +77,13 @@ public final class Counters {
     metrics.count("leases.lost", 1);
   }
 
+  /** A received message whose payload the extended client could not resolve. */
+  public void payloadFailed() {
+    failed.increment();
+    metrics.count("failed", 1);
+    metrics.count("payload.failures", 1);
+  }
+
   void deadLettered() {
     deadLettered.increment();
     metrics.count("dead.lettered", 1);
