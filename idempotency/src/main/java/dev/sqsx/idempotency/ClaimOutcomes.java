@@ -1,0 +1,20 @@
+package dev.sqsx.idempotency;
+
+import dev.sqsx.idempotency.IdempotencyRecord.Status;
+
+/** The outcome of a claim that found a live record, shared by the stores. */
+final class ClaimOutcomes {
+
+  private ClaimOutcomes() {}
+
+  static ClaimResult conflicting(IdempotencyRecord existing, ClaimRequest request) {
+    if (request.payloadHash() != null
+        && existing.payloadHash() != null
+        && !request.payloadHash().equals(existing.payloadHash())) {
+      return new ClaimResult.PayloadConflict(existing);
+    }
+    return existing.status() == Status.COMPLETED
+        ? new ClaimResult.AlreadyCompleted(existing)
+        : new ClaimResult.InProgress(existing);
+  }
+}

@@ -1,0 +1,284 @@
+package dev.sqsx.idempotency;
+
+import dev.sqsx.idempotency.IdempotencyRecord.Status;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * An {@link IdempotencyStore} on a DynamoDB table, shared by every process.
+ *
+ * <p>A claim is one conditional write — an {@code UpdateItem} (so the fencing version increments
+ * atomically) whose condition is: the key is absent, or its record expired, or it is in progress
+ * with an expired lease — with {@code ReturnValuesOnConditionCheckFailure=ALL_OLD}, so a conflict
+ * needs no second read. Complete, release and renew are conditional on owner token and version.
+ * Expiry is checked in the condition as well as by TTL (whose deletions can lag by up to 48 h).
+ *
+ * <p>Table: partition key {@code id} (S). Attributes: {@code status} (S), {@code owner} (S), {@code
+ * version} (N), {@code leaseUntil} (N, epoch <b>milliseconds</b>), {@code expiresAt} (N, epoch
+ * <b>seconds</b>, the TTL attribute), {@code payloadHash} (S), {@code result} (S). One write per
+ * first-time message to claim and one to complete; one (failing, conditional) write per duplicate.
+ * Thread-safe; the client is not closed.
+ */
+public final class DynamoDbIdempotencyStore implements IdempotencyStore {
+
+  /** Partition key attribute. */
+  public static final String KEY = "id";
+
+  /** TTL attribute, epoch seconds. */
+  public static final String EXPIRES_AT = "expiresAt";
+
+  private static final String STATUS = "status";
+  private static final String OWNER = "owner";
+  private static final String VERSION = "version";
+  private static final String LEASE_UNTIL = "leaseUntil";
+  private static final String PAYLOAD_HASH = "payloadHash";
+  private static final String RESULT = "result";
+
+  private final DynamoDbClient dynamoDb;
+  private final String table;
+  private final Clock clock;
+
+  private DynamoDbIdempotencyStore(DynamoDbClient dynamoDb, String table, Clock clock) {
+    this.dynamoDb = dynamoDb;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  /** A store on the table, with the system clock. */
+  public static DynamoDbIdempotencyStore create(DynamoDbClient dynamoDb, String table) {
+    return create(dynamoDb, table, Clock.systemUTC());
+  }
+
+  /** A store on the table, with the given clock (for tests of leases and expiry). */
+  public static DynamoDbIdempotencyStore create(
+      DynamoDbClient dynamoDb, String table, Clock clock) {
+    Objects.requireNonNull(dynamoDb, "dynamoDb cannot be null");
+    Objects.requireNonNull(clock, "clock cannot be null");
+    if (table == null || table.isBlank()) {
+      throw new IllegalArgumentException("table must be set, was '" + table + "'");
+    }
+    return new DynamoDbIdempotencyStore(dynamoDb, table, clock);
+  }
+
+  /**
+   * Creates a table with the store's key schema (on-demand), waits until it is active and enables
+   * TTL on {@code expiresAt}. For tests, demos and users who want it; the store does not call it.
+   */
+  public static void createTable(DynamoDbClient dynamoDb, String table) {
+    dynamoDb.createTable(
+        r ->
+            r.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                    AttributeDefinition.builder()
+                        .attributeName(KEY)
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .keySchema(
+                    KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build()));
+    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
+    dynamoDb.updateTimeToLive(
+        r ->
+            r.tableName(table)
+                .timeToLiveSpecification(t -> t.enabled(true).attributeName(EXPIRES_AT)));
+  }
+
+  @Override
+  public ClaimResult claim(ClaimRequest request) {
+    long now = clock.millis();
+    Map<String, String> names = new HashMap<>();
+    names.put("#k", KEY);
+    names.put("#st", STATUS);
+    names.put("#own", OWNER);
+    names.put("#ver", VERSION);
+    names.put("#lease", LEASE_UNTIL);
+    names.put("#exp", EXPIRES_AT);
+    names.put("#res", RESULT);
+    names.put("#hash", PAYLOAD_HASH);
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":inProgress", AttributeValue.fromS(Status.IN_PROGRESS.name()));
+    values.put(":owner", AttributeValue.fromS(request.ownerToken()));
+    values.put(":zero", AttributeValue.fromN("0"));
+    values.put(":one", AttributeValue.fromN("1"));
+    values.put(":leaseUntil", number(now + request.lease().toMillis()));
+    values.put(":expiresAt", number((now + request.timeToLive().toMillis()) / 1000));
+    values.put(":nowMillis", number(now));
+    values.put(":nowSeconds", number(now / 1000));
+    String update =
+        "SET #st = :inProgress, #own = :owner, #ver = if_not_exists(#ver, :zero) + :one,"
+            + " #lease = :leaseUntil, #exp = :expiresAt";
+    if (request.payloadHash() != null) {
+      values.put(":hash", AttributeValue.fromS(request.payloadHash()));
+      update += ", #hash = :hash REMOVE #res";
+    } else {
+      update += " REMOVE #res, #hash";
+    }
+    String updateExpression = update;
+    try {
+      UpdateItemResponse response =
+          dynamoDb.updateItem(
+              r ->
+                  r.tableName(table)
+                      .key(Map.of(KEY, AttributeValue.fromS(request.key())))
+                      .updateExpression(updateExpression)
+                      .conditionExpression(
+                          "attribute_not_exists(#k) OR #exp <= :nowSeconds"
+                              + " OR (#st = :inProgress AND #lease <= :nowMillis)")
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .returnValues(ReturnValue.ALL_OLD)
+                      .returnValuesOnConditionCheckFailure(
+                          ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      IdempotencyRecord previous =
+          response.hasAttributes() && !response.attributes().isEmpty()
+              ? record(response.attributes())
+              : null;
+      IdempotencyRecord claimed =
+          new IdempotencyRecord(
+              request.key(),
+              Status.IN_PROGRESS,
+              request.ownerToken(),
+              previous == null ? 1 : previous.version() + 1,
+              now + request.lease().toMillis(),
+              (now + request.timeToLive().toMillis()) / 1000,
+              request.payloadHash(),
+              null);
+      boolean takeover =
+          previous != null && previous.status() == Status.IN_PROGRESS && !previous.expired(now);
+      return new ClaimResult.Acquired(claimed, takeover);
+    } catch (ConditionalCheckFailedException e) {
+      if (!e.hasItem()) {
+        throw new IdempotencyException(
+            "claim of " + request.key() + " failed its condition but no record came back", e);
+      }
+      return ClaimOutcomes.conflicting(record(e.item()), request);
+    } catch (SdkException e) {
+      throw new IdempotencyException(
+          "cannot claim idempotency key " + request.key() + " in " + table, e);
+    }
+  }
+
+  @Override
+  public boolean complete(IdempotencyRecord held, String result) {
+    Map<String, String> names = new HashMap<>(heldNames());
+    names.put("#lease", LEASE_UNTIL);
+    Map<String, AttributeValue> values = new HashMap<>(heldValues(held));
+    values.put(":completed", AttributeValue.fromS(Status.COMPLETED.name()));
+    String update = "SET #st = :completed REMOVE #lease";
+    if (result != null) {
+      names.put("#res", RESULT);
+      values.put(":result", AttributeValue.fromS(result));
+      update = "SET #st = :completed, #res = :result REMOVE #lease";
+    }
+    String expression = update;
+    return conditional(
+        held,
+        () ->
+            dynamoDb.updateItem(
+                r ->
+                    r.tableName(table)
+                        .key(Map.of(KEY, AttributeValue.fromS(held.key())))
+                        .updateExpression(expression)
+                        .conditionExpression(HELD)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)));
+  }
+
+  @Override
+  public boolean release(IdempotencyRecord held) {
+    return conditional(
+        held,
+        () ->
+            dynamoDb.deleteItem(
+                r ->
+                    r.tableName(table)
+                        .key(Map.of(KEY, AttributeValue.fromS(held.key())))
+                        .conditionExpression(HELD)
+                        .expressionAttributeNames(heldNames())
+                        .expressionAttributeValues(heldValues(held))));
+  }
+
+  @Override
+  public boolean renew(IdempotencyRecord held, long leaseUntilMillis) {
+    Map<String, String> names = new HashMap<>(heldNames());
+    names.put("#lease", LEASE_UNTIL);
+    Map<String, AttributeValue> values = new HashMap<>(heldValues(held));
+    values.put(":leaseUntil", number(leaseUntilMillis));
+    return conditional(
+        held,
+        () ->
+            dynamoDb.updateItem(
+                r ->
+                    r.tableName(table)
+                        .key(Map.of(KEY, AttributeValue.fromS(held.key())))
+                        .updateExpression("SET #lease = :leaseUntil")
+                        .conditionExpression(HELD)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)));
+  }
+
+  private static final String HELD = "#st = :inProgress AND #own = :owner AND #ver = :version";
+
+  private static Map<String, String> heldNames() {
+    return Map.of("#st", STATUS, "#own", OWNER, "#ver", VERSION);
+  }
+
+  private static Map<String, AttributeValue> heldValues(IdempotencyRecord held) {
+    return Map.of(
+        ":inProgress", AttributeValue.fromS(Status.IN_PROGRESS.name()),
+        ":owner", AttributeValue.fromS(held.ownerToken()),
+        ":version", number(held.version()));
+  }
+
+  private boolean conditional(IdempotencyRecord held, Runnable write) {
+    try {
+      write.run();
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw new IdempotencyException(
+          "cannot update idempotency key " + held.key() + " in " + table, e);
+    }
+  }
+
+  private static IdempotencyRecord record(Map<String, AttributeValue> item) {
+    return new IdempotencyRecord(
+        item.get(KEY).s(),
+        Status.valueOf(item.get(STATUS).s()),
+        text(item, OWNER),
+        longOf(item, VERSION),
+        longOf(item, LEASE_UNTIL),
+        longOf(item, EXPIRES_AT),
+        text(item, PAYLOAD_HASH),
+        text(item, RESULT));
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
+  }
+
+  private static long longOf(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+  }
+
+  private static AttributeValue number(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+}

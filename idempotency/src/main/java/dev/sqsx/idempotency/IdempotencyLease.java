@@ -1,0 +1,20 @@
+package dev.sqsx.idempotency;
+
+/**
+ * What a handler learns about the key it holds while it applies the side effect.
+ *
+ * <p>Pass {@link #fencingToken()} to downstream writes that can check it (a conditional write, a
+ * version column): a worker whose lease was taken over holds a smaller token, so its late writes
+ * can be refused.
+ */
+public interface IdempotencyLease {
+
+  /** The namespaced key. */
+  String key();
+
+  /** A number that grows with every claim of the key (the record's version). */
+  long fencingToken();
+
+  /** False once a renewal found the key taken over: stop, the new holder will do the work. */
+  boolean isHeld();
+}

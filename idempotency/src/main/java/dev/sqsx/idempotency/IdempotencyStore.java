@@ -1,0 +1,40 @@
+package dev.sqsx.idempotency;
+
+/**
+ * Where idempotency keys are claimed, completed and released: {@link DynamoDbIdempotencyStore}
+ * across processes, {@link InMemoryIdempotencyStore} within one.
+ *
+ * <p>Implementations are thread-safe. {@code complete}, {@code release} and {@code renew} act only
+ * while the caller still holds the key (same owner token and version): a worker whose lease was
+ * taken over can neither overwrite nor delete the new holder's record. Infrastructure failures
+ * throw {@link IdempotencyException}.
+ */
+public interface IdempotencyStore {
+
+  /**
+   * Claims a key: succeeds when it is absent, expired, or in progress with an expired lease.
+   * Otherwise reports what holds it, with no second read.
+   */
+  ClaimResult claim(ClaimRequest request);
+
+  /**
+   * Marks a held key completed, with an optional result; the record then counts until its expiry.
+   *
+   * @return false when the caller no longer holds the key (fenced)
+   */
+  boolean complete(IdempotencyRecord held, String result);
+
+  /**
+   * Removes a held key so a retry can claim it at once.
+   *
+   * @return false when the caller no longer holds the key (fenced)
+   */
+  boolean release(IdempotencyRecord held);
+
+  /**
+   * Extends a held key's lease to {@code leaseUntilMillis}.
+   *
+   * @return false when the caller no longer holds the key (fenced)
+   */
+  boolean renew(IdempotencyRecord held, long leaseUntilMillis);
+}

@@ -1,0 +1,343 @@
+package dev.sqsx.idempotency;
+
+import dev.sqsx.consumer.MessageHandler;
+import dev.sqsx.consumer.ReceivedMessage;
+import dev.sqsx.idempotency.internal.CanonicalJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wraps a handler so each message's side effect is applied once, however often SQS delivers it:
+ * claim the key before the handler, complete it after success, release it after a failure.
+ *
+ * <pre>{@code
+ * MessageHandler handler = IdempotentHandler.builder()
+ *     .store(DynamoDbIdempotencyStore.create(dynamoDb, "idempotency"))
+ *     .namespace("orders")
+ *     .key(IdempotencyKey.jsonField("/orderId"))
+ *     .handler((message, lease) -> { charge(message.body(), lease.fencingToken()); return null; })
+ *     .build();
+ * SqsConsumer.builder().handler(handler)...
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Key completed: the message is acknowledged without running the handler.
+ *   <li>Key held by another worker with a live lease: {@link DuplicateInProgressException}
+ *       (retryable): the message comes back later.
+ *   <li>Key used with a different payload: {@link PayloadConflictException} (non-retryable, so it
+ *       is dead-lettered with the reason).
+ *   <li>While the handler runs, the lease is renewed every third of its length, conditional on the
+ *       owner token; a refused renewal marks the lease lost ({@link IdempotencyLease#isHeld()}).
+ *   <li>A worker whose lease was taken over cannot complete or release the new holder's record
+ *       (fencing); the refusal is counted and logged.
+ * </ul>
+ *
+ * <p>Thread-safe. Lease renewals run on one shared daemon thread.
+ */
+public final class IdempotentHandler implements MessageHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotentHandler.class);
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final ScheduledExecutorService RENEWALS =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "sqsx-idempotency-renewal");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final Builder config;
+  private final LongAdder claimed = new LongAdder();
+  private final LongAdder takeovers = new LongAdder();
+  private final LongAdder duplicates = new LongAdder();
+  private final LongAdder inProgress = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
+  private final LongAdder fencing = new LongAdder();
+
+  private IdempotentHandler(Builder config) {
+    this.config = config;
+    if (config.meterRegistry != null) {
+      dev.sqsx.idempotency.internal.IdempotencyMeters.register(
+          config.meterRegistry,
+          config.namespace,
+          java.util.Map.of(
+              "claimed", claimed,
+              "takeovers", takeovers,
+              "duplicates.suppressed", duplicates,
+              "duplicates.in.progress", inProgress,
+              "conflicts", conflicts,
+              "fencing.rejections", fencing));
+    }
+  }
+
+  /** A builder; store, namespace and handler are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Counts since this handler was built. */
+  public IdempotencyStats stats() {
+    return new IdempotencyStats(
+        claimed.sum(),
+        takeovers.sum(),
+        duplicates.sum(),
+        inProgress.sum(),
+        conflicts.sum(),
+        fencing.sum());
+  }
+
+  @Override
+  public void handle(ReceivedMessage message) throws Exception {
+    String key = config.namespace + "#" + config.key.of(message);
+    String payloadHash = config.checkPayload ? CanonicalJson.sha256(message.body()) : null;
+    ClaimResult claim =
+        config.store.claim(
+            new ClaimRequest(
+                key, UUID.randomUUID().toString(), config.lease, config.timeToLive, payloadHash));
+    if (claim instanceof ClaimResult.AlreadyCompleted) {
+      duplicates.increment();
+      LOG.debug("message {}: key {} already completed, skipping", message.messageId(), key);
+      return;
+    }
+    if (claim instanceof ClaimResult.InProgress) {
+      inProgress.increment();
+      throw new DuplicateInProgressException(key, message.messageId());
+    }
+    if (claim instanceof ClaimResult.PayloadConflict) {
+      conflicts.increment();
+      throw new PayloadConflictException(key, message.messageId());
+    }
+    ClaimResult.Acquired acquired = (ClaimResult.Acquired) claim;
+    claimed.increment();
+    if (acquired.takeover()) {
+      takeovers.increment();
+      LOG.info(
+          "message {}: took over key {} from a worker whose lease expired (fencing token {})",
+          message.messageId(),
+          key,
+          acquired.record().version());
+    }
+    run(message, acquired.record());
+  }
+
+  private void run(ReceivedMessage message, IdempotencyRecord held) throws Exception {
+    Lease lease = new Lease(held);
+    long every = Math.max(100, config.lease.toMillis() / 3);
+    ScheduledFuture<?> renewing =
+        RENEWALS.scheduleWithFixedDelay(() -> renew(lease), every, every, TimeUnit.MILLISECONDS);
+    String result;
+    try {
+      result = config.handler.handle(message, lease);
+    } catch (Exception | Error e) {
+      renewing.cancel(false);
+      if (!config.store.release(held)) {
+        fenced("release", held, message);
+      }
+      throw e;
+    }
+    renewing.cancel(false);
+    if (result != null && result.getBytes(StandardCharsets.UTF_8).length > config.maxResultBytes) {
+      config.store.release(held);
+      throw new IdempotencyException(
+          "result of message "
+              + message.messageId()
+              + " is "
+              + result.getBytes(StandardCharsets.UTF_8).length
+              + " bytes, above maxResultBytes "
+              + config.maxResultBytes);
+    }
+    if (!config.store.complete(held, result)) {
+      fenced("complete", held, message);
+    }
+  }
+
+  private void renew(Lease lease) {
+    try {
+      if (lease.held
+          && !config.store.renew(lease.record, config.clock.millis() + config.lease.toMillis())) {
+        lease.held = false;
+        fencing.increment();
+        LOG.warn("lease of key {} was taken over while its handler ran", lease.record.key());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not renew the lease of key {}: {}", lease.record.key(), e.toString());
+    }
+  }
+
+  private void fenced(String what, IdempotencyRecord held, ReceivedMessage message) {
+    fencing.increment();
+    LOG.warn(
+        "message {}: {} of key {} refused: another worker took it over (fencing token {} is stale)",
+        message.messageId(),
+        what,
+        held.key(),
+        held.version());
+  }
+
+  private static final class Lease implements IdempotencyLease {
+    private final IdempotencyRecord record;
+    private volatile boolean held = true;
+
+    Lease(IdempotencyRecord record) {
+      this.record = record;
+    }
+
+    @Override
+    public String key() {
+      return record.key();
+    }
+
+    @Override
+    public long fencingToken() {
+      return record.version();
+    }
+
+    @Override
+    public boolean isHeld() {
+      return held;
+    }
+  }
+
+  /** Builds an {@link IdempotentHandler}; not thread-safe. */
+  public static final class Builder {
+    private IdempotencyStore store;
+    private String namespace;
+    private IdempotencyKey key = IdempotencyKey.messageId();
+    private Duration lease = Duration.ofMinutes(1);
+    private Duration timeToLive = Duration.ofDays(1);
+    private boolean checkPayload = true;
+    private int maxResultBytes = 64 * 1024;
+    private IdempotentMessageHandler handler;
+    private Clock clock = Clock.systemUTC();
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+
+    private Builder() {}
+
+    /**
+     * Publishes counters {@code sqsx.idempotency.claimed}, {@code takeovers}, {@code
+     * duplicates.suppressed}, {@code duplicates.in.progress}, {@code conflicts} and {@code
+     * fencing.rejections}, tagged with the namespace. Micrometer is optional, needed only when this
+     * is called.
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    /** Where keys are claimed. Required. */
+    public Builder store(IdempotencyStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /**
+     * Prefix of every key, chosen by you (not derived from class names, so refactoring keeps keys):
+     * 1..64 of {@code A-Z a-z 0-9 . _ : -}. Required.
+     */
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** Where the key comes from. Default: the message id. */
+    public Builder key(IdempotencyKey key) {
+      this.key = Objects.requireNonNull(key, "key cannot be null");
+      return this;
+    }
+
+    /**
+     * How long a claim holds without renewal: 1 s..12 h, default 1 minute (renewed while running).
+     */
+    public Builder lease(Duration lease) {
+      this.lease = lease;
+      return this;
+    }
+
+    /** How long a completed key suppresses duplicates: longer than the lease, default 1 day. */
+    public Builder timeToLive(Duration timeToLive) {
+      this.timeToLive = timeToLive;
+      return this;
+    }
+
+    /**
+     * Record the payload's canonical SHA-256 and report a key reused with another payload as a
+     * conflict. Default true.
+     */
+    public Builder checkPayload(boolean checkPayload) {
+      this.checkPayload = checkPayload;
+      return this;
+    }
+
+    /** Largest result kept with a completed key: 0..358,400 bytes, default 64 KiB. */
+    public Builder maxResultBytes(int maxResultBytes) {
+      this.maxResultBytes = maxResultBytes;
+      return this;
+    }
+
+    /** The handler, with its lease and an optional result. One of the two shapes is required. */
+    public Builder handler(IdempotentMessageHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler cannot be null");
+      return this;
+    }
+
+    /** A plain handler. One of the two shapes is required. */
+    public Builder handler(MessageHandler handler) {
+      Objects.requireNonNull(handler, "handler cannot be null");
+      this.handler =
+          (message, lease) -> {
+            handler.handle(message);
+            return null;
+          };
+      return this;
+    }
+
+    /** The clock lease renewals are computed with (for tests). Default: system UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+      return this;
+    }
+
+    /**
+     * Validates and builds the handler.
+     *
+     * @throws IllegalArgumentException naming the option and the rule when one is invalid
+     */
+    public IdempotentHandler build() {
+      Objects.requireNonNull(store, "store cannot be null");
+      Objects.requireNonNull(handler, "handler cannot be null");
+      if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+        throw new IllegalArgumentException(
+            "namespace must be 1..64 of A-Z a-z 0-9 . _ : - (it prefixes every key), was '"
+                + namespace
+                + "'");
+      }
+      if (lease == null
+          || lease.compareTo(Duration.ofSeconds(1)) < 0
+          || lease.compareTo(Duration.ofHours(12)) > 0) {
+        throw new IllegalArgumentException(
+            "lease must be PT1S..PT12H (SQS holds a message at most 12 hours), was " + lease);
+      }
+      if (timeToLive == null || timeToLive.compareTo(lease) <= 0) {
+        throw new IllegalArgumentException(
+            "timeToLive must be longer than the lease (" + lease + "), was " + timeToLive);
+      }
+      if (maxResultBytes < 0 || maxResultBytes > 358_400) {
+        throw new IllegalArgumentException(
+            "maxResultBytes must be 0..358400 (a DynamoDB item holds at most 400 KB), was "
+                + maxResultBytes);
+      }
+      return new IdempotentHandler(this);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.sqsx.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqsx.consumer.NonRetryableException;
+import dev.sqsx.consumer.ReceivedMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+class IdempotentHandlerTest {
+
+  private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
+
+  private static ReceivedMessage delivery(String messageId, String body) {
+    return new ReceivedMessage(
+        Message.builder()
+            .messageId(messageId)
+            .body(body)
+            .attributes(Map.of(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID, "dedup-1"))
+            .build(),
+        "https://queue",
+        5);
+  }
+
+  @Test
+  void sameMessageFiveTimes_fourAtOnce_appliesTheEffectOnce() throws Exception {
+    AtomicInteger effects = new AtomicInteger();
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("orders")
+            .key(IdempotencyKey.jsonField("/orderId"))
+            .handler(
+                (message, lease) -> {
+                  effects.incrementAndGet();
+                  inside.countDown();
+                  release.await();
+                  return null;
+                })
+            .build();
+    ExecutorService workers = Executors.newFixedThreadPool(4);
+    List<Future<Throwable>> outcomes = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        ReceivedMessage message = delivery("m" + i, "{\"orderId\":7,\"amount\":10}");
+        outcomes.add(
+            workers.submit(
+                () -> {
+                  try {
+                    handler.handle(message);
+                    return null;
+                  } catch (Throwable t) {
+                    return t;
+                  }
+                }));
+      }
+      inside.await();
+      Thread.sleep(100);
+      release.countDown();
+      int inProgress = 0;
+      for (Future<Throwable> outcome : outcomes) {
+        Throwable error = outcome.get();
+        if (error != null) {
+          assertThat(error).isInstanceOf(DuplicateInProgressException.class);
+          inProgress++;
+        }
+      }
+      handler.handle(delivery("m4", "{\"amount\":10,\"orderId\":7}"));
+
+      assertThat(effects.get()).isEqualTo(1);
+      assertThat(inProgress).isEqualTo(3);
+      assertThat(handler.stats().duplicatesSuppressed()).isEqualTo(1);
+      assertThat(handler.stats().inProgressDuplicates()).isEqualTo(3);
+      assertThat(handler.stats().claimed()).isEqualTo(1);
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  @Test
+  void retryableFailure_releasesTheKey_andTheRetrySucceeds() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("orders")
+            .handler(
+                (message, lease) -> {
+                  if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("bank timeout");
+                  }
+                  return "ok";
+                })
+            .build();
+    ReceivedMessage message = delivery("m1", "pay");
+
+    assertThatThrownBy(() -> handler.handle(message)).isInstanceOf(IllegalStateException.class);
+    handler.handle(message);
+    handler.handle(message);
+
+    assertThat(calls.get()).isEqualTo(2);
+    assertThat(store.get("orders#m1"))
+        .hasValueSatisfying(r -> assertThat(r.result()).isEqualTo("ok"));
+  }
+
+  @Test
+  void sameKeyDifferentPayload_isAConflict_thatIsNotRetried() throws Exception {
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("orders")
+            .key(IdempotencyKey.jsonField("/orderId"))
+            .handler((message, lease) -> null)
+            .build();
+    handler.handle(delivery("m1", "{\"orderId\":\"A-1\",\"amount\":10}"));
+
+    assertThatThrownBy(() -> handler.handle(delivery("m2", "{\"orderId\":\"A-1\",\"amount\":99}")))
+        .isInstanceOf(PayloadConflictException.class)
+        .isInstanceOf(NonRetryableException.class)
+        .hasMessage(
+            "idempotency key orders#A-1 was already used with a different payload; message m2 is a"
+                + " conflict, not a duplicate");
+    assertThat(handler.stats().conflicts()).isEqualTo(1);
+  }
+
+  @Test
+  void handler_seesItsFencingToken_andAResultAboveTheLimitIsRefused() {
+    List<Long> tokens = new ArrayList<>();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("big")
+            .maxResultBytes(10)
+            .handler(
+                (message, lease) -> {
+                  tokens.add(lease.fencingToken());
+                  assertThat(lease.isHeld()).isTrue();
+                  return "x".repeat(11);
+                })
+            .build();
+
+    assertThatThrownBy(() -> handler.handle(delivery("m1", "b")))
+        .isInstanceOf(IdempotencyException.class)
+        .hasMessage("result of message m1 is 11 bytes, above maxResultBytes 10");
+    assertThat(tokens).containsExactly(1L);
+    assertThat(store.get("big#m1")).as("the key was released for a retry").isEmpty();
+  }
+
+  @Test
+  void keys_fromEveryKindOfSource() {
+    ReceivedMessage message = delivery("m9", "{ \"b\": [1, {\"y\":2,\"x\":1}], \"a\": \"A\" }");
+
+    assertThat(IdempotencyKey.messageId().of(message)).isEqualTo("m9");
+    assertThat(IdempotencyKey.deduplicationId().of(message)).isEqualTo("dedup-1");
+    assertThat(IdempotencyKey.jsonField("/a").of(message)).isEqualTo("A");
+    assertThat(IdempotencyKey.jsonField("/b/1").of(message)).isEqualTo("{\"x\":1,\"y\":2}");
+    assertThat(IdempotencyKey.bodySha256().of(message))
+        .isEqualTo(
+            IdempotencyKey.bodySha256()
+                .of(delivery("m10", "{\"a\":\"A\",\"b\":[1,{\"x\":1,\"y\":2}]}")))
+        .hasSize(64);
+    assertThatThrownBy(() -> IdempotencyKey.jsonField("/missing").of(message))
+        .isInstanceOf(NonRetryableException.class)
+        .hasMessage("message m9 has no JSON field /missing to key on");
+    assertThatThrownBy(() -> IdempotencyKey.jsonField("orderId"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pointer must be a JSON pointer starting with '/' (RFC 6901), was 'orderId'");
+  }
+
+  @Test
+  void builder_rulesNameTheirReasons() {
+    assertThatThrownBy(
+            () ->
+                IdempotentHandler.builder()
+                    .store(store)
+                    .namespace("bad ns")
+                    .handler((m, l) -> null)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "namespace must be 1..64 of A-Z a-z 0-9 . _ : - (it prefixes every key), was 'bad ns'");
+    assertThatThrownBy(
+            () ->
+                IdempotentHandler.builder()
+                    .store(store)
+                    .namespace("ns")
+                    .lease(Duration.ofMinutes(5))
+                    .timeToLive(Duration.ofMinutes(1))
+                    .handler((m, l) -> null)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timeToLive must be longer than the lease (PT5M), was PT1M");
+    assertThatThrownBy(
+            () ->
+                IdempotentHandler.builder()
+                    .store(store)
+                    .namespace("ns")
+                    .lease(Duration.ofMillis(10))
+                    .handler((m, l) -> null)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "lease must be PT1S..PT12H (SQS holds a message at most 12 hours), was PT0.01S");
+  }
+}
