@@ -66,6 +66,13 @@ public final class SqsConsumer implements AutoCloseable {
   private static final Duration FIFO_ACKNOWLEDGEMENT_INTERVAL = Duration.ofMillis(100);
 
   /**
+   * How long a poll of a saturated consumer waits for a full batch of 10 free permits before taking
+   * fewer. Only with a prefetch of 10 or more: then fewer than 10 free permits means messages are
+   * still waiting for a handler, so the wait never starves the handlers; it saves receives.
+   */
+  private static final long BATCH_FILL_WAIT_MILLIS = 500;
+
+  /**
    * Failures that are never retried by default, besides {@link NonRetryableException}: a payload
    * pointer that is malformed, names a container not allowed, or fails its integrity check.
    */
@@ -150,8 +157,9 @@ public final class SqsConsumer implements AutoCloseable {
   private void wire(int visibilitySeconds, String dlqUrl) {
     scheduler = Executors.newSingleThreadScheduledExecutor(threads("sqsx-consumer-scheduler"));
     boolean batch = config.batchHandler != null;
+    int permitCount = (batch ? config.concurrency * 10 : config.concurrency) + config.prefetch;
     Permits permits =
-        new Permits((batch ? config.concurrency * 10 : config.concurrency) + config.prefetch);
+        new Permits(permitCount, scheduler, permitCount >= 20 ? BATCH_FILL_WAIT_MILLIS : 0);
     VisibilityChanger visibility = new VisibilityChanger(config.sqs, config.queueUrl);
     heartbeat =
         new VisibilityHeartbeat(

@@ -4,52 +4,85 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Backpressure as plain permit accounting: one permit per message the consumer may hold (handler
- * slots plus prefetch). A poll asks for up to 10 and gets at least one, waiting asynchronously when
- * none is free; unused permits and finished messages give theirs back.
+ * slots plus prefetch). A poll asks for a batch (up to 10); it gets the batch at once when that
+ * many are free, otherwise it waits — for the full batch up to the fill wait, then for whatever is
+ * free (at least one). So a saturated consumer polls with fuller batches instead of one message per
+ * freed slot. Unused permits and finished messages give theirs back.
  */
 public final class Permits {
 
-  private record Waiter(int max, CompletableFuture<Integer> granted) {}
+  private static final class Waiter {
+    final int max;
+    final long deadlineNanos;
+    final CompletableFuture<Integer> granted = new CompletableFuture<>();
+
+    Waiter(int max, long deadlineNanos) {
+      this.max = max;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
 
   private final Object lock = new Object();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final ScheduledExecutorService scheduler;
+  private final long fillWaitMillis;
   private int available;
 
-  /** A pool with this many permits. */
+  /** A pool with this many permits that grants batches at once (no fill wait). */
   public Permits(int total) {
-    this.available = total;
+    this(total, null, 0);
   }
 
-  /** Completes with 1..max permits when any are free; with 0 when {@link #wakeAll} is called. */
+  /**
+   * A pool with this many permits.
+   *
+   * @param fillWaitMillis how long an acquisition waits for its full batch before taking fewer
+   */
+  public Permits(int total, ScheduledExecutorService scheduler, long fillWaitMillis) {
+    this.available = total;
+    this.scheduler = scheduler;
+    this.fillWaitMillis = scheduler == null ? 0 : fillWaitMillis;
+  }
+
+  /** Completes with 1..max permits (see the class description); with 0 on {@link #wakeAll}. */
   public CompletableFuture<Integer> acquireUpTo(int max) {
+    Waiter waiter;
     synchronized (lock) {
-      if (available > 0 && waiters.isEmpty()) {
+      if (waiters.isEmpty() && (available >= max || (available > 0 && fillWaitMillis == 0))) {
         int granted = Math.min(max, available);
         available -= granted;
         return CompletableFuture.completedFuture(granted);
       }
-      Waiter waiter = new Waiter(max, new CompletableFuture<>());
+      waiter = new Waiter(max, System.nanoTime() + fillWaitMillis * 1_000_000);
       waiters.add(waiter);
-      return waiter.granted();
     }
+    if (fillWaitMillis > 0) {
+      Async.schedule(scheduler, () -> release(0), fillWaitMillis + 1, "granting permits");
+    }
+    return waiter.granted;
   }
 
   /** Gives permits back, handing them to waiting polls first. */
   public void release(int count) {
-    if (count <= 0) {
-      return;
-    }
     List<Runnable> grants = new ArrayList<>();
     synchronized (lock) {
-      available += count;
+      available += Math.max(0, count);
+      long now = System.nanoTime();
       while (available > 0 && !waiters.isEmpty()) {
-        Waiter waiter = waiters.poll();
-        int granted = Math.min(waiter.max(), available);
+        Waiter waiter = waiters.peek();
+        boolean full = available >= waiter.max;
+        boolean waitedEnough = now - waiter.deadlineNanos >= 0;
+        if (!full && !waitedEnough) {
+          break;
+        }
+        waiters.poll();
+        int granted = Math.min(waiter.max, available);
         available -= granted;
-        grants.add(() -> waiter.granted().complete(granted));
+        grants.add(() -> waiter.granted.complete(granted));
       }
     }
     grants.forEach(Runnable::run);
@@ -62,7 +95,7 @@ public final class Permits {
       woken = new ArrayList<>(waiters);
       waiters.clear();
     }
-    woken.forEach(waiter -> waiter.granted().complete(0));
+    woken.forEach(waiter -> waiter.granted.complete(0));
   }
 
   /** Free permits now. */

@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 /**
  * The long-poll loops. Each loop: take up to 10 free permits (waiting while none is free) → receive
  * that many → give back the permits it did not use → hand the messages on → again. Loop 0 always
- * polls; the others poll only while the queue is busy (the last receive returned messages), so an
- * idle queue costs one long poll at a time. A failed receive backs off exponentially (capped) and
- * is logged; it never ends the loop. While the gate says so (an open circuit breaker), no loop
- * polls. Stopping cancels the pending long polls.
+ * polls; the others poll only while the queue is busy (the last receive came back full), so an idle
+ * or trickling queue costs one long poll at a time. A failed receive backs off exponentially
+ * (capped) and is logged; it never ends the loop. While the gate says so (an open circuit breaker),
+ * no loop polls. Stopping cancels the pending long polls.
  */
 public final class Poller {
 
@@ -170,9 +170,8 @@ public final class Poller {
           int received = response.messages().size();
           counters.receive(received);
           permits.release(granted - received);
-          if (received > 0 || index == 0) {
-            setBusy(received > 0);
-          }
+          // A full batch suggests more is waiting: wake the other loops; a partial one does not.
+          setBusy(received > 0 && received == granted);
           dispatcher.accept(response.messages(), clock.millis());
           Async.execute(scheduler, () -> loop(index, 0), "a poll loop");
         },

@@ -1,8 +1,12 @@
 package dev.sqsx.consumer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 class PermitsTest {
@@ -30,6 +34,30 @@ class PermitsTest {
     permits.release(3);
     assertThat(second).isCompletedWithValue(1);
     assertThat(permits.available()).isEqualTo(2);
+  }
+
+  @Test
+  void withAFillWait_aPartialBatchWaits_andAFullOneIsGrantedAtOnce() {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      Permits permits = new Permits(30, scheduler, 200);
+      assertThat(permits.acquireUpTo(10)).isCompletedWithValue(10);
+      assertThat(permits.acquireUpTo(10)).isCompletedWithValue(10);
+      assertThat(permits.acquireUpTo(10)).isCompletedWithValue(10);
+
+      permits.release(3);
+      CompletableFuture<Integer> partial = permits.acquireUpTo(10);
+      assertThat(partial).as("three free: waits for more").isNotDone();
+      permits.release(7);
+      assertThat(partial).as("ten free: full batch").isCompletedWithValue(10);
+
+      permits.release(2);
+      CompletableFuture<Integer> later = permits.acquireUpTo(10);
+      await().atMost(Duration.ofSeconds(2)).until(later::isDone);
+      assertThat(later).as("after the fill wait: what is free").isCompletedWithValue(2);
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   @Test
