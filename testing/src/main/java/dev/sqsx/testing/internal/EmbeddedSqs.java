@@ -11,6 +11,8 @@ public final class EmbeddedSqs implements EmbeddedServer {
   /** The account id that appears in queue URLs and ARNs. */
   public static final String ACCOUNT_ID = "000000000000";
 
+  private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(3);
+
   private final SQSRestServer server;
   private final URI endpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -38,10 +40,23 @@ public final class EmbeddedSqs implements EmbeddedServer {
     return endpoint;
   }
 
+  /**
+   * Stops the server, waiting at most {@link #STOP_WAIT}: a long poll a client already cancelled
+   * keeps ElasticMQ's stop waiting for its own 21-second ask timeout, which is not worth waiting
+   * for (the server's threads are daemons or end with the JVM).
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      server.stopAndWait();
+      try {
+        scala.concurrent.Await.ready(
+            server.stopAndGetFuture().apply(),
+            scala.concurrent.duration.Duration.create(STOP_WAIT.toMillis(), "ms"));
+      } catch (java.util.concurrent.TimeoutException e) {
+        // Pending long polls; the server is shutting down regardless.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
