@@ -460,8 +460,9 @@ public final class OrderPipelineDemo {
         out.println("duplicates     not suppressed: --no-idempotency");
       }
       out.printf(
-          "retried        %,d transient failure(s) retried with backoff (%,d handler failures in all)%n",
-          transientFailures.sum(), failed);
+          "retried        %,d transient failure(s) and %,d in-progress duplicate(s), with backoff"
+              + " (%,d handler failures in all, poison included)%n",
+          transientFailures.sum(), idempotency.inProgressDuplicates(), failed);
       out.printf("dead-lettered  %,d message(s), with reasons:%n", deadLettered);
       dead.reasons()
           .forEach((reason, count) -> out.printf("                 %,d x %s%n", count, reason));
@@ -477,7 +478,9 @@ public final class OrderPipelineDemo {
           (payloadDbRequests.total() + idempotencyDbRequests.total()) / (double) messages,
           payloadDbRequests.byOperation(),
           idempotencyDbRequests.byOperation());
-      consumers.forEach(c -> out.println("consumer       " + c.stats().summary()));
+      for (int i = 0; i < consumers.size(); i++) {
+        out.printf("consumer %-5d %s%n", i + 1, consumers.get(i).stats().summary());
+      }
       out.printf(
           "elapsed        sending %.1f s (%,.0f messages/s); consuming %.1f s (%,.0f messages/s)%n",
           sendSeconds, messages / sendSeconds, elapsed, messages / elapsed);
