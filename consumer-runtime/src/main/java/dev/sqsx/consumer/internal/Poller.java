@@ -134,6 +134,12 @@ public final class Poller {
                     ended();
                     return;
                   }
+                  if (gate.pollingPaused()) {
+                    // The breaker opened while this loop waited for permits: no receive now.
+                    permits.release(granted);
+                    Async.execute(scheduler, () -> loop(index, failures), "a poll loop");
+                    return;
+                  }
                   receive(index, granted, failures);
                 }),
         "a poll loop");
