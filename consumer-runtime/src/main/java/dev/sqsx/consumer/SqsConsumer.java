@@ -91,7 +91,8 @@ public final class SqsConsumer implements AutoCloseable {
   private DeleteBatcher deletes;
   private Dispatcher dispatcher;
   private Poller poller;
-  private QueueSettings queue;
+  private volatile QueueSettings queue;
+  private java.util.concurrent.ScheduledFuture<?> refreshing;
   private RetryingFailurePolicy failurePolicy;
   private int visibilitySeconds;
 
@@ -224,6 +225,12 @@ public final class SqsConsumer implements AutoCloseable {
             config.clock,
             loops);
     heartbeat.start(scheduler);
+    if (!config.queueAttributesRefresh.isZero()) {
+      long every = config.queueAttributesRefresh.toMillis();
+      refreshing =
+          scheduler.scheduleWithFixedDelay(
+              this::refreshQueueSettings, every, every, TimeUnit.MILLISECONDS);
+    }
     poller.start();
     LOG.info(
         "consuming {}: concurrency {}{}, prefetch {}, {} poll loop(s), visibility {} s, retry {},"
@@ -321,6 +328,69 @@ public final class SqsConsumer implements AutoCloseable {
     };
   }
 
+  /**
+   * Re-reads the queue's attributes (on the scheduler, without blocking it): a changed redrive
+   * policy takes effect for the next failures, including a new DLQ (unless one was configured).
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // the callback below observes every failure
+  private void refreshQueueSettings() {
+    CompletableFuture<?> refresh;
+    try {
+      refresh =
+          config
+              .sqs
+              .getQueueAttributes(
+                  r -> r.queueUrl(config.queueUrl).attributeNames(QueueSettings.ATTRIBUTES))
+              .thenCompose(response -> apply(QueueSettings.from(response.attributes())));
+    } catch (RuntimeException e) {
+      refresh = CompletableFuture.failedFuture(e);
+    }
+    refresh.whenComplete(
+        (ignored, error) -> {
+          if (error != null) {
+            LOG.warn(
+                "could not refresh the attributes of queue {} (keeping the last ones): {}",
+                config.queueUrl,
+                error.toString());
+          }
+        });
+  }
+
+  private CompletableFuture<Void> apply(QueueSettings fresh) {
+    QueueSettings old = queue;
+    queue = fresh;
+    if (old.maxReceiveCount().equals(fresh.maxReceiveCount())
+        && old.deadLetterTargetArn().equals(fresh.deadLetterTargetArn())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    LOG.info(
+        "redrive policy of {} changed: maxReceiveCount {} -> {}, DLQ {} -> {}",
+        config.queueUrl,
+        old.maxReceiveCount().orElse(null),
+        fresh.maxReceiveCount().orElse(null),
+        old.deadLetterTargetArn().orElse("none"),
+        fresh.deadLetterTargetArn().orElse("none"));
+    if (config.deadLetterQueueUrl != null || fresh.deadLetterTargetArn().isEmpty()) {
+      if (config.deadLetterQueueUrl == null) {
+        failurePolicy.deadLetters(null);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    String[] parts = fresh.deadLetterTargetArn().get().split(":", -1);
+    if (parts.length < 6) {
+      return CompletableFuture.failedFuture(
+          new ConsumerException("malformed DLQ ARN " + fresh.deadLetterTargetArn().get()));
+    }
+    return config
+        .sqs
+        .getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4]))
+        .thenAccept(
+            response ->
+                failurePolicy.deadLetters(
+                    new DeadLetters(
+                        config.sqs, config.queueUrl, response.queueUrl(), fresh.fifo(), counters)));
+  }
+
   private QueueSettings readQueueSettings() {
     try {
       return QueueSettings.from(
@@ -396,6 +466,9 @@ public final class SqsConsumer implements AutoCloseable {
     if (config.payloadFailures != null) {
       PayloadFailures.unbind(config.payloadFailures, config.queueUrl);
     }
+    if (refreshing != null) {
+      refreshing.cancel(false);
+    }
     long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
     await(poller.stop(), deadline, "stopping the poll loops");
     boolean finished = await(dispatcher.shutdown(), deadline, "waiting for running handlers");
@@ -467,6 +540,7 @@ public final class SqsConsumer implements AutoCloseable {
     private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker;
     private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;
     private PayloadFailureBridge payloadFailures;
+    private Duration queueAttributesRefresh = Duration.ofMinutes(5);
     private java.util.concurrent.Executor executor;
     private boolean virtualThreads;
     private io.micrometer.core.instrument.MeterRegistry meterRegistry;
@@ -581,6 +655,15 @@ public final class SqsConsumer implements AutoCloseable {
      */
     public Builder payloadFailures(PayloadFailureBridge payloadFailures) {
       this.payloadFailures = payloadFailures;
+      return this;
+    }
+
+    /**
+     * How often the queue's attributes (redrive policy, DLQ) are read again: zero (never) or 1
+     * s..24 h, default 5 minutes. A changed policy applies to the next failures.
+     */
+    public Builder queueAttributesRefresh(Duration queueAttributesRefresh) {
+      this.queueAttributesRefresh = queueAttributesRefresh;
       return this;
     }
 
@@ -709,6 +792,14 @@ public final class SqsConsumer implements AutoCloseable {
             Duration.ZERO,
             Duration.ofSeconds(60),
             "deletes must not wait past visibility deadlines");
+      }
+      if (queueAttributesRefresh == null
+          || (!queueAttributesRefresh.isZero()
+              && (queueAttributesRefresh.compareTo(Duration.ofSeconds(1)) < 0
+                  || queueAttributesRefresh.compareTo(Duration.ofHours(24)) > 0))) {
+        throw new IllegalArgumentException(
+            "queueAttributesRefresh must be zero (never) or PT1S..PT24H, was "
+                + queueAttributesRefresh);
       }
       if (virtualThreads && executor != null) {
         throw new IllegalArgumentException("set executor or virtualThreads, not both");

@@ -56,6 +56,9 @@ class ConsumerBuilderTest {
         "acknowledgementInterval must be PT0S..PT1M (deletes must not wait past visibility"
             + " deadlines), was PT2M");
     rejects(b -> b.queueUrl(" "), "queueUrl must be set, was ' '");
+    rejects(
+        b -> b.queueAttributesRefresh(Duration.ofMillis(10)),
+        "queueAttributesRefresh must be zero (never) or PT1S..PT24H, was PT0.01S");
   }
 
   @Test

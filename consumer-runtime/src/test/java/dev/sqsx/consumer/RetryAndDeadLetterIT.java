@@ -287,6 +287,43 @@ class RetryAndDeadLetterIT {
   }
 
   @Test
+  void redrivePolicyAddedWhileRunning_isPickedUpByTheRefresh(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue("later", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
+    String dlqUrl = aws.createQueue();
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .waitTime(Duration.ofSeconds(1))
+            .queueAttributesRefresh(Duration.ofSeconds(1))
+            .retryPolicy(RetryPolicy.fixed(Duration.ofSeconds(1)))
+            .handler(
+                m -> {
+                  throw new NonRetryableException("always");
+                })
+            .build();
+    consumer.start();
+    sqs.setQueueAttributes(
+        r ->
+            r.queueUrl(queueUrl)
+                .attributes(
+                    Map.of(
+                        QueueAttributeName.REDRIVE_POLICY,
+                        "{\"maxReceiveCount\":\"20\",\"deadLetterTargetArn\":\""
+                            + aws.queueArn(dlqUrl)
+                            + "\"}")));
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("found a home"));
+
+    Message dead = receiveFromDlq(sqs, dlqUrl);
+    consumer.close();
+
+    assertThat(dead.body()).isEqualTo("found a home");
+    assertThat(strings(dead))
+        .containsEntry("sqsx.ErrorClass", NonRetryableException.class.getName());
+  }
+
+  @Test
   void explicitDeadLetterQueue_isUsedWithoutARedrivePolicy(
       SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
     String queueUrl = aws.createQueue();

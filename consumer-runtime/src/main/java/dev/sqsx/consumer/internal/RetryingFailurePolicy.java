@@ -19,7 +19,7 @@ public final class RetryingFailurePolicy implements FailurePolicy {
   private final String queueUrl;
   private final RetryPolicy retry;
   private final Predicate<Throwable> nonRetryable;
-  private final DeadLetters deadLetters;
+  private volatile DeadLetters deadLetters;
   private final Backoff backoff;
   private final Counters counters;
 
@@ -45,10 +45,11 @@ public final class RetryingFailurePolicy implements FailurePolicy {
   public void onFailure(Lease lease, Throwable error) {
     boolean permanent = nonRetryable.test(error);
     boolean last = lease.received().isLastAttempt();
+    DeadLetters target = deadLetters;
     if (permanent || last) {
-      if (deadLetters != null) {
+      if (target != null) {
         Async.whenComplete(
-            deadLetters.send(lease, error),
+            target.send(lease, error),
             (moved, sendError) -> {
               if (!Boolean.TRUE.equals(moved)) {
                 retryLater(lease);
@@ -69,6 +70,11 @@ public final class RetryingFailurePolicy implements FailurePolicy {
 
   private void retryLater(Lease lease) {
     backoff.delay(lease, retry.delayAfter(lease.received().attempt()));
+  }
+
+  /** Sends dead letters to a new DLQ from now on (null: none), after a redrive policy change. */
+  public void deadLetters(DeadLetters deadLetters) {
+    this.deadLetters = deadLetters;
   }
 
   @Override
