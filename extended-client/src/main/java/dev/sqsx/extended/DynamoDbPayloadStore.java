@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +157,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   @Override
   public PayloadPointer store(String payload) {
     if (dynamoDb == null) {
-      return join(storeAsync(payload));
+      return Futures.join(storeAsync(payload), "DynamoDB call");
     }
     Prepared prepared = prepare(payload);
     try {
@@ -291,7 +290,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   public String read(PayloadPointer pointer) {
     checkAllowed(pointer);
     if (dynamoDb == null) {
-      return join(readAsync(pointer));
+      return Futures.join(readAsync(pointer), "DynamoDB call");
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     try {
@@ -366,7 +365,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   public void delete(PayloadPointer pointer) {
     checkAllowed(pointer);
     if (dynamoDb == null) {
-      join(deleteAsync(pointer));
+      Futures.join(deleteAsync(pointer), "DynamoDB call");
       return;
     }
     try {
@@ -545,18 +544,6 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     Throwable cause = Futures.unwrap(error);
     return new ExtendedClientException(
         "cannot store payload in DynamoDB", null, null, pointer, cause);
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      Throwable cause = Futures.unwrap(e);
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      throw new ExtendedClientException("DynamoDB call failed", cause);
-    }
   }
 
   /** Builds a {@link DynamoDbPayloadStore}; not thread-safe. */

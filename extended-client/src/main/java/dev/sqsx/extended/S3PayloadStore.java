@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -109,7 +108,7 @@ public final class S3PayloadStore implements PayloadStore {
   @Override
   public PayloadPointer store(String payload) {
     if (s3 == null) {
-      return join(storeAsync(payload));
+      return Futures.join(storeAsync(payload), "S3 call");
     }
     PayloadPointer pointer = newPointer();
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
@@ -125,7 +124,7 @@ public final class S3PayloadStore implements PayloadStore {
   public String read(PayloadPointer pointer) {
     checkAllowed(pointer);
     if (s3 == null) {
-      return join(readAsync(pointer));
+      return Futures.join(readAsync(pointer), "S3 call");
     }
     ResponseBytes<GetObjectResponse> object;
     try {
@@ -140,7 +139,7 @@ public final class S3PayloadStore implements PayloadStore {
   public void delete(PayloadPointer pointer) {
     checkAllowed(pointer);
     if (s3 == null) {
-      join(deleteAsync(pointer));
+      Futures.join(deleteAsync(pointer), "S3 call");
       return;
     }
     try {
@@ -315,18 +314,6 @@ public final class S3PayloadStore implements PayloadStore {
 
   private <T> CompletableFuture<T> supplyOnExecutor(Supplier<T> call) {
     return CompletableFuture.supplyAsync(call, asyncExecutor);
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      Throwable cause = Futures.unwrap(e);
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      throw new ExtendedClientException("S3 call failed", cause);
-    }
   }
 
   private static Executor defaultExecutor() {

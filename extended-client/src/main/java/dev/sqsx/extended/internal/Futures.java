@@ -48,6 +48,22 @@ public final class Futures {
     }
   }
 
+  /**
+   * Waits for a future (a synchronous method served by an asynchronous client) and rethrows its
+   * cause: an unchecked one as it is, a checked one wrapped with {@code what} failed.
+   */
+  public static <T> T join(CompletableFuture<T> future, String what) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      throw new dev.sqsx.extended.ExtendedClientException(what + " failed", cause);
+    }
+  }
+
   /** The real cause behind {@link CompletionException} wrappers. */
   public static Throwable unwrap(Throwable error) {
     Throwable cause = error;
