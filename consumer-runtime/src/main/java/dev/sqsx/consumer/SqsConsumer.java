@@ -10,6 +10,7 @@ import dev.sqsx.consumer.internal.MetricsSink;
 import dev.sqsx.consumer.internal.MicrometerSink;
 import dev.sqsx.consumer.internal.Permits;
 import dev.sqsx.consumer.internal.Poller;
+import dev.sqsx.consumer.internal.QueueAttributes;
 import dev.sqsx.consumer.internal.QueueSettings;
 import dev.sqsx.consumer.internal.Resilience4jGate;
 import dev.sqsx.consumer.internal.RetryingFailurePolicy;
@@ -91,6 +92,7 @@ public final class SqsConsumer implements AutoCloseable {
   private DeleteBatcher deletes;
   private Dispatcher dispatcher;
   private Poller poller;
+  private final QueueAttributes queueAttributes;
   private volatile QueueSettings queue;
   private java.util.concurrent.ScheduledFuture<?> refreshing;
   private RetryingFailurePolicy failurePolicy;
@@ -104,6 +106,7 @@ public final class SqsConsumer implements AutoCloseable {
 
   private SqsConsumer(Builder config) {
     this.config = config;
+    this.queueAttributes = new QueueAttributes(config.sqs, config.queueUrl);
     this.counters =
         new Counters(
             config.meterRegistry == null
@@ -245,7 +248,7 @@ public final class SqsConsumer implements AutoCloseable {
         dlqUrl == null ? "none" : dlqUrl);
   }
 
-  /** The DLQ sqsx sends to: the configured one, else the redrive policy's (resolved once). */
+  /** The DLQ sqsx sends to: the configured one, else the redrive policy's. */
   private String deadLetterQueueUrl() {
     if (config.deadLetterQueueUrl != null) {
       return config.deadLetterQueueUrl;
@@ -254,30 +257,18 @@ public final class SqsConsumer implements AutoCloseable {
       return null;
     }
     String arn = queue.deadLetterTargetArn().get();
-    String[] parts = arn.split(":", -1);
-    if (parts.length < 6) {
-      throw new ConsumerException(
-          "queue "
-              + config.queueUrl
-              + " has a redrive policy with a malformed DLQ ARN '"
-              + arn
-              + "'");
-    }
     try {
-      return config
-          .sqs
-          .getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4]))
-          .join()
-          .queueUrl();
+      return queueAttributes.urlOf(arn).join();
     } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new ConsumerException(
           "the redrive policy of queue "
               + config.queueUrl
               + " names DLQ "
               + arn
               + ", which cannot be found: "
-              + (e.getCause() == null ? e : e.getCause()).getMessage(),
-          e.getCause());
+              + cause.getMessage(),
+          cause);
     }
   }
 
@@ -334,26 +325,18 @@ public final class SqsConsumer implements AutoCloseable {
    */
   @SuppressWarnings("FutureReturnValueIgnored") // the callback below observes every failure
   private void refreshQueueSettings() {
-    CompletableFuture<?> refresh;
-    try {
-      refresh =
-          config
-              .sqs
-              .getQueueAttributes(
-                  r -> r.queueUrl(config.queueUrl).attributeNames(QueueSettings.ATTRIBUTES))
-              .thenCompose(response -> apply(QueueSettings.from(response.attributes())));
-    } catch (RuntimeException e) {
-      refresh = CompletableFuture.failedFuture(e);
-    }
-    refresh.whenComplete(
-        (ignored, error) -> {
-          if (error != null) {
-            LOG.warn(
-                "could not refresh the attributes of queue {} (keeping the last ones): {}",
-                config.queueUrl,
-                error.toString());
-          }
-        });
+    queueAttributes
+        .read()
+        .thenCompose(this::apply)
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                LOG.warn(
+                    "could not refresh the attributes of queue {} (keeping the last ones): {}",
+                    config.queueUrl,
+                    error.toString());
+              }
+            });
   }
 
   private CompletableFuture<Void> apply(QueueSettings fresh) {
@@ -370,38 +353,26 @@ public final class SqsConsumer implements AutoCloseable {
         fresh.maxReceiveCount().orElse(null),
         old.deadLetterTargetArn().orElse("none"),
         fresh.deadLetterTargetArn().orElse("none"));
-    if (config.deadLetterQueueUrl != null || fresh.deadLetterTargetArn().isEmpty()) {
-      if (config.deadLetterQueueUrl == null) {
-        failurePolicy.deadLetters(null);
-      }
+    if (config.deadLetterQueueUrl != null) {
       return CompletableFuture.completedFuture(null);
     }
-    String[] parts = fresh.deadLetterTargetArn().get().split(":", -1);
-    if (parts.length < 6) {
-      return CompletableFuture.failedFuture(
-          new ConsumerException("malformed DLQ ARN " + fresh.deadLetterTargetArn().get()));
+    if (fresh.deadLetterTargetArn().isEmpty()) {
+      failurePolicy.deadLetters(null);
+      return CompletableFuture.completedFuture(null);
     }
-    return config
-        .sqs
-        .getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4]))
+    return queueAttributes
+        .urlOf(fresh.deadLetterTargetArn().get())
         .thenAccept(
-            response ->
+            dlqUrl ->
                 failurePolicy.deadLetters(
-                    new DeadLetters(
-                        config.sqs, config.queueUrl, response.queueUrl(), fresh.fifo(), counters)));
+                    new DeadLetters(config.sqs, config.queueUrl, dlqUrl, fresh.fifo(), counters)));
   }
 
   private QueueSettings readQueueSettings() {
     try {
-      return QueueSettings.from(
-          config
-              .sqs
-              .getQueueAttributes(
-                  r -> r.queueUrl(config.queueUrl).attributeNames(QueueSettings.ATTRIBUTES))
-              .join()
-              .attributes());
-    } catch (CompletionException | IllegalArgumentException e) {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      return queueAttributes.read().join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new ConsumerException(
           "cannot read the attributes of queue " + config.queueUrl + ": " + cause.getMessage(),
           cause);

@@ -48,9 +48,11 @@ public final class Offloading {
 
   /** Whether a message must go to the payload store. */
   public boolean mustOffload(String body, Map<String, MessageAttributeValue> attributes) {
-    return settings.payloadSupportEnabled()
-        && (settings.alwaysOffload()
-            || Markers.messageSize(body, attributes) > settings.payloadSizeThreshold());
+    return settings.payloadSupportEnabled() && mustOffload(Markers.messageSize(body, attributes));
+  }
+
+  private boolean mustOffload(long messageSize) {
+    return settings.alwaysOffload() || messageSize > settings.payloadSizeThreshold();
   }
 
   /**
@@ -139,7 +141,7 @@ public final class Offloading {
     for (int i = 0; i < count; i++) {
       SendMessageBatchRequestEntry entry = entries.get(i);
       sizes[i] = Markers.messageSize(entry.messageBody(), entry.messageAttributes());
-      if (mustOffload(entry.messageBody(), entry.messageAttributes())) {
+      if (mustOffload(sizes[i])) {
         offload.add(i);
         total += offloadedSize(entry);
       } else {
