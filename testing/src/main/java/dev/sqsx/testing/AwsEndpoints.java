@@ -1,5 +1,6 @@
 package dev.sqsx.testing;
 
+import dev.sqsx.testing.faults.FaultInjector;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,7 +8,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -38,6 +43,7 @@ public final class AwsEndpoints {
   private final URI dynamoDb;
   private final Region region;
   private final AwsCredentialsProvider credentials;
+  private final FaultInjector faults;
 
   private AwsEndpoints(
       AwsMode mode,
@@ -45,13 +51,15 @@ public final class AwsEndpoints {
       URI s3,
       URI dynamoDb,
       Region region,
-      AwsCredentialsProvider credentials) {
+      AwsCredentialsProvider credentials,
+      FaultInjector faults) {
     this.mode = Objects.requireNonNull(mode, "mode cannot be null");
     this.sqs = sqs;
     this.s3 = s3;
     this.dynamoDb = dynamoDb;
     this.region = Objects.requireNonNull(region, "region cannot be null");
     this.credentials = Objects.requireNonNull(credentials, "credentials cannot be null");
+    this.faults = faults;
   }
 
   /**
@@ -69,7 +77,8 @@ public final class AwsEndpoints {
         dynamoDb,
         Region.US_EAST_1,
         StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(LOCAL_ACCESS_KEY, LOCAL_SECRET_KEY)));
+            AwsBasicCredentials.create(LOCAL_ACCESS_KEY, LOCAL_SECRET_KEY)),
+        null);
   }
 
   /** The real AWS endpoints, with the SDK's default credential provider chain and region chain. */
@@ -80,7 +89,24 @@ public final class AwsEndpoints {
         null,
         null,
         new DefaultAwsRegionProviderChain().getRegion(),
-        DefaultCredentialsProvider.builder().build());
+        DefaultCredentialsProvider.builder().build(),
+        null);
+  }
+
+  /**
+   * The same endpoints, but every client the {@code new...Client()} methods build sends its
+   * requests through {@code faults} (Apache HTTP client for synchronous clients, Netty for
+   * asynchronous ones). Clients built with {@link #configure} are not affected: wrap their HTTP
+   * client with {@link FaultInjector#wrap(software.amazon.awssdk.http.SdkHttpClient.Builder)}.
+   */
+  public AwsEndpoints withFaults(FaultInjector faults) {
+    Objects.requireNonNull(faults, "faults cannot be null");
+    return new AwsEndpoints(mode, sqs, s3, dynamoDb, region, credentials, faults);
+  }
+
+  /** The fault injector the {@code new...Client()} methods use, if any. */
+  public Optional<FaultInjector> faults() {
+    return Optional.ofNullable(faults);
   }
 
   /** The mode these endpoints were made for. */
@@ -123,21 +149,37 @@ public final class AwsEndpoints {
     return builder;
   }
 
+  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B sync(
+      B builder, Optional<URI> endpoint) {
+    if (faults != null) {
+      builder.httpClientBuilder(faults.wrap(ApacheHttpClient.builder()));
+    }
+    return configure(builder, endpoint);
+  }
+
+  private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B async(
+      B builder, Optional<URI> endpoint) {
+    if (faults != null) {
+      builder.httpClientBuilder(faults.wrap(NettyNioAsyncHttpClient.builder()));
+    }
+    return configure(builder, endpoint);
+  }
+
   /** A new synchronous SQS client; the caller closes it. */
   public SqsClient newSqsClient() {
-    return configure(SqsClient.builder(), sqsEndpoint()).build();
+    return sync(SqsClient.builder(), sqsEndpoint()).build();
   }
 
   /** A new asynchronous SQS client; the caller closes it. */
   public SqsAsyncClient newSqsAsyncClient() {
-    return configure(SqsAsyncClient.builder(), sqsEndpoint()).build();
+    return async(SqsAsyncClient.builder(), sqsEndpoint()).build();
   }
 
   /**
    * A new synchronous S3 client (path-style when the endpoint is overridden); the caller closes it.
    */
   public S3Client newS3Client() {
-    return configure(S3Client.builder(), s3Endpoint()).forcePathStyle(s3 != null).build();
+    return sync(S3Client.builder(), s3Endpoint()).forcePathStyle(s3 != null).build();
   }
 
   /**
@@ -145,17 +187,17 @@ public final class AwsEndpoints {
    * it.
    */
   public S3AsyncClient newS3AsyncClient() {
-    return configure(S3AsyncClient.builder(), s3Endpoint()).forcePathStyle(s3 != null).build();
+    return async(S3AsyncClient.builder(), s3Endpoint()).forcePathStyle(s3 != null).build();
   }
 
   /** A new synchronous DynamoDB client; the caller closes it. */
   public DynamoDbClient newDynamoDbClient() {
-    return configure(DynamoDbClient.builder(), dynamoDbEndpoint()).build();
+    return sync(DynamoDbClient.builder(), dynamoDbEndpoint()).build();
   }
 
   /** A new asynchronous DynamoDB client; the caller closes it. */
   public DynamoDbAsyncClient newDynamoDbAsyncClient() {
-    return configure(DynamoDbAsyncClient.builder(), dynamoDbEndpoint()).build();
+    return async(DynamoDbAsyncClient.builder(), dynamoDbEndpoint()).build();
   }
 
   @Override
@@ -170,6 +212,7 @@ public final class AwsEndpoints {
         + s3
         + ", dynamoDb="
         + dynamoDb
+        + (faults == null ? "" : ", faults")
         + '}';
   }
 }
