@@ -4,8 +4,10 @@ import dev.sqsx.extended.internal.ReceiptHandles;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 
 /** How both clients report what went wrong after SQS answered. */
@@ -25,6 +27,31 @@ final class Failures {
           failure.queueUrl(),
           e.toString());
     }
+  }
+
+  /**
+   * Whether a failed send certainly did not enqueue the message: SQS answered with a 4xx error (it
+   * rejected the request, throttling included). A 5xx answer, a reset connection or a timeout leave
+   * the outcome unknown: the message may be in the queue, pointing to the payload.
+   */
+  static boolean definitelyNotSent(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof AwsServiceException service
+        && service.statusCode() >= 400
+        && service.statusCode() < 500;
+  }
+
+  static void logPayloadKept(Logger log, String queueUrl, PayloadPointer pointer, Throwable error) {
+    log.warn(
+        "send to {} failed with an unknown outcome ({}); its stored payload {} is kept because a"
+            + " message may point to it (an unreferenced payload expires by the bucket's lifecycle"
+            + " rule or the table's TTL)",
+        queueUrl,
+        error.toString(),
+        pointer);
   }
 
   static void logForeignPointer(Logger log, String queueUrl, PayloadPointer pointer) {

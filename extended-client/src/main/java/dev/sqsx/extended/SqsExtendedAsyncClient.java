@@ -246,7 +246,8 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
   }
 
   /**
-   * Runs the send; when it fails, deletes the stored payloads, then fails with the send's error.
+   * Runs the send; when SQS rejected it, deletes the stored payloads (kept when the outcome is
+   * unknown: the message may be in the queue), then fails with the send's error.
    */
   private <T> CompletableFuture<T> cleanupOnFailure(
       String queueUrl, Collection<PayloadPointer> pointers, Supplier<CompletableFuture<T>> send) {
@@ -255,6 +256,10 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
         (response, error) -> {
           if (error == null) {
             return CompletableFuture.completedFuture(response);
+          }
+          if (!Failures.definitelyNotSent(error)) {
+            pointers.forEach(pointer -> Failures.logPayloadKept(LOG, queueUrl, pointer, error));
+            return CompletableFuture.<T>failedFuture(error);
           }
           return deleteAll(queueUrl, pointers)
               .<T>thenCompose(done -> CompletableFuture.failedFuture(error));

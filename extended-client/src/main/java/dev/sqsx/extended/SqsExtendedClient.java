@@ -81,7 +81,9 @@ import software.amazon.awssdk.services.sqs.paginators.ListQueuesIterable;
  *
  * <ul>
  *   <li>Send: a message whose body plus attributes exceed the threshold is stored first, then its
- *       pointer is sent; if the send fails the stored payload is deleted.
+ *       pointer is sent; if SQS rejects the send (a 4xx answer, or a failed batch entry) the stored
+ *       payload is deleted; if the outcome is unknown (5xx, reset connection, timeout) it is kept,
+ *       since the message may have been enqueued.
  *   <li>Receive: pointers are resolved and the original body, attributes and a receipt handle with
  *       the pointer embedded are returned. A message whose payload cannot be resolved is not
  *       returned and not deleted (it is redelivered, and reaches the DLQ); the {@link
@@ -129,7 +131,7 @@ public final class SqsExtendedClient implements SqsClient {
     try {
       return sqs.sendMessage(rules.pointerRequest(request, pointer, dedup));
     } catch (RuntimeException e) {
-      deleteAfterFailedSend(queueUrl, pointer, e);
+      afterFailedSend(queueUrl, pointer, e);
       throw e;
     }
   }
@@ -165,7 +167,7 @@ public final class SqsExtendedClient implements SqsClient {
       }
       return response;
     } catch (RuntimeException e) {
-      stored.values().forEach(pointer -> deleteAfterFailedSend(queueUrl, pointer, e));
+      stored.values().forEach(pointer -> afterFailedSend(queueUrl, pointer, e));
       throw e;
     }
   }
@@ -199,6 +201,14 @@ public final class SqsExtendedClient implements SqsClient {
                                     .attributeNames(QueueAttributeName.CONTENT_BASED_DEDUPLICATION))
                         .attributes()
                         .get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION)));
+  }
+
+  private void afterFailedSend(String queueUrl, PayloadPointer pointer, RuntimeException error) {
+    if (Failures.definitelyNotSent(error)) {
+      deleteAfterFailedSend(queueUrl, pointer, error);
+    } else {
+      Failures.logPayloadKept(LOG, queueUrl, pointer, error);
+    }
   }
 
   private void deleteAfterFailedSend(String queueUrl, PayloadPointer pointer, Exception sendError) {

@@ -8,9 +8,12 @@ import com.amazon.sqs.javamessaging.AmazonSQSExtendedClient;
 import com.amazon.sqs.javamessaging.ExtendedClientConfiguration;
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.PointerCodec;
+import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
+import dev.sqsx.testing.faults.Fault;
+import dev.sqsx.testing.faults.FaultInjector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +41,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * The behaviour both extended clients must have, against real SQS (ElasticMQ) and S3 (S3Proxy),
@@ -51,6 +55,12 @@ abstract class ExtendedClientBehaviour {
 
   SqsClient sqs;
   SqsAsyncClient sqsAsync;
+
+  /** The SQS clients the client under test sends through (a test may swap in faulty ones). */
+  SqsClient sqsUnderTest;
+
+  SqsAsyncClient sqsAsyncUnderTest;
+  AwsEndpoints endpoints;
   S3Client s3;
   S3AsyncClient s3Async;
   AwsResources aws;
@@ -71,9 +81,13 @@ abstract class ExtendedClientBehaviour {
       SqsAsyncClient sqsAsync,
       S3Client s3,
       S3AsyncClient s3Async,
-      AwsResources aws) {
+      AwsResources aws,
+      AwsEndpoints endpoints) {
     this.sqs = sqs;
     this.sqsAsync = sqsAsync;
+    this.sqsUnderTest = sqs;
+    this.sqsAsyncUnderTest = sqsAsync;
+    this.endpoints = endpoints;
     this.s3 = s3;
     this.s3Async = s3Async;
     this.aws = aws;
@@ -212,6 +226,73 @@ abstract class ExtendedClientBehaviour {
                     .sendMessage(r -> r.queueUrl(missingQueue).messageBody(text(300 * KB, 6))))
         .isInstanceOf(QueueDoesNotExistException.class);
     assertThat(objectKeys(bucket)).isEmpty();
+  }
+
+  @Test
+  void sendMessage_responseLost_keepsThePayloadSoEveryEnqueuedCopyResolves() {
+    FaultInjector lost =
+        FaultInjector.builder()
+            .failureRate(1.0)
+            .faults(Fault.RESPONSE_LOST)
+            .only("sqs:SendMessage")
+            .build();
+    String body = text(300 * KB, 7);
+    AwsEndpoints faulty = endpoints.withFaults(lost);
+    try (SqsClient faultySqs = faulty.newSqsClient();
+        SqsAsyncClient faultySqsAsync = faulty.newSqsAsyncClient()) {
+      sqsUnderTest = faultySqs;
+      sqsAsyncUnderTest = faultySqsAsync;
+      SqsClient client = extendedClient();
+
+      assertThatThrownBy(() -> client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body)))
+          .hasRootCauseMessage("Connection reset (injected after the request was applied)");
+    }
+
+    // the SDK retried each lost response: every attempt was enqueued, all point to one payload
+    long attempts = lost.stats().totalInjected();
+    assertThat(attempts).isGreaterThan(1);
+    assertThat(objectKeys(bucket)).hasSize(1);
+    sqsUnderTest = sqs;
+    sqsAsyncUnderTest = sqsAsync;
+    SqsClient reader = extendedClient();
+    for (Message copy : receiveAll(reader, queueUrl, (int) attempts)) {
+      assertThat(copy.body()).isEqualTo(body);
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void sendMessageBatch_serverError_keepsThePayloads_butAQueueThatDoesNotExistRemovesThem() {
+    FaultInjector broken =
+        FaultInjector.builder()
+            .failureRate(1.0)
+            .faults(Fault.SERVER_ERROR)
+            .only("sqs:SendMessageBatch")
+            .build();
+    List<SendMessageBatchRequestEntry> entries =
+        List.of(
+            SendMessageBatchRequestEntry.builder().id("a").messageBody(text(300 * KB, 8)).build());
+    AwsEndpoints faulty = endpoints.withFaults(broken);
+    try (SqsClient faultySqs = faulty.newSqsClient();
+        SqsAsyncClient faultySqsAsync = faulty.newSqsAsyncClient()) {
+      sqsUnderTest = faultySqs;
+      sqsAsyncUnderTest = faultySqsAsync;
+      SqsClient client = extendedClient();
+
+      // a 5xx: SQS may have enqueued it, so the payload stays
+      assertThatThrownBy(() -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)))
+          .isInstanceOfSatisfying(
+              SqsException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+      assertThat(objectKeys(bucket)).hasSize(1);
+
+      // a 4xx: SQS rejected it, so the payload goes
+      broken.pause();
+      assertThatThrownBy(
+              () ->
+                  client.sendMessageBatch(r -> r.queueUrl(queueUrl + "-missing").entries(entries)))
+          .isInstanceOf(QueueDoesNotExistException.class);
+      assertThat(objectKeys(bucket)).hasSize(1);
+    }
   }
 
   // ---- batches ---------------------------------------------------------------------------------

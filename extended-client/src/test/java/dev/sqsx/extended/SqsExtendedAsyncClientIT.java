@@ -10,7 +10,7 @@ class SqsExtendedAsyncClientIT extends ExtendedClientBehaviour {
   SqsClient extendedClient(String bucket, Consumer<ExtendedClientBuilder<?>> options) {
     SqsExtendedAsyncClient.Builder builder =
         SqsExtendedAsyncClient.builder()
-            .sqsClient(sqsAsync)
+            .sqsClient(sqsAsyncUnderTest)
             .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build());
     options.accept(builder);
     return new BlockingSqsClient(builder.build());

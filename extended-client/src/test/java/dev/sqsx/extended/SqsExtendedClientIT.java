@@ -10,7 +10,7 @@ class SqsExtendedClientIT extends ExtendedClientBehaviour {
   SqsClient extendedClient(String bucket, Consumer<ExtendedClientBuilder<?>> options) {
     SqsExtendedClient.Builder builder =
         SqsExtendedClient.builder()
-            .sqsClient(sqs)
+            .sqsClient(sqsUnderTest)
             .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build());
     options.accept(builder);
     return builder.build();
