@@ -177,6 +177,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     Map<String, String> names = new HashMap<>(heldNames());
     names.put("#lease", LEASE_UNTIL);
     Map<String, AttributeValue> values = new HashMap<>(heldValues(held));
+    values.remove(":inProgress");
     values.put(":completed", AttributeValue.fromS(Status.COMPLETED.name()));
     String update = "SET #st = :completed REMOVE #lease";
     if (result != null) {
@@ -193,7 +194,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                     r.tableName(table)
                         .key(Map.of(KEY, AttributeValue.fromS(held.key())))
                         .updateExpression(expression)
-                        .conditionExpression(HELD)
+                        .conditionExpression(CLAIMED_BY_CALLER)
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(values)));
   }
@@ -207,7 +208,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 r ->
                     r.tableName(table)
                         .key(Map.of(KEY, AttributeValue.fromS(held.key())))
-                        .conditionExpression(HELD)
+                        .conditionExpression("attribute_not_exists(#own) OR (" + HELD + ")")
                         .expressionAttributeNames(heldNames())
                         .expressionAttributeValues(heldValues(held))));
   }
@@ -232,6 +233,9 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
   }
 
   private static final String HELD = "#st = :inProgress AND #own = :owner AND #ver = :version";
+
+  /** This claim's record, in progress or already completed by it (a retried complete). */
+  private static final String CLAIMED_BY_CALLER = "#own = :owner AND #ver = :version";
 
   private static Map<String, String> heldNames() {
     return Map.of("#st", STATUS, "#own", OWNER, "#ver", VERSION);

@@ -19,15 +19,18 @@ public interface IdempotencyStore {
 
   /**
    * Marks a held key completed, with an optional result; the record then counts until its expiry.
+   * Repeatable: completing again a key this claim already completed returns true (so a retry after
+   * a lost response is not mistaken for fencing).
    *
    * @return false when the caller no longer holds the key (fenced)
    */
   boolean complete(IdempotencyRecord held, String result);
 
   /**
-   * Removes a held key so a retry can claim it at once.
+   * Removes a held key so a retry can claim it at once. Repeatable: releasing a key that is already
+   * gone returns true.
    *
-   * @return false when the caller no longer holds the key (fenced)
+   * @return false when another claim holds the key now (fenced)
    */
   boolean release(IdempotencyRecord held);
 

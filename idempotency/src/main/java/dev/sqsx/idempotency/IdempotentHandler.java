@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class IdempotentHandler implements MessageHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentHandler.class);
+  private static final int COMPLETE_ATTEMPTS = 3;
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final ScheduledExecutorService RENEWALS =
       Executors.newSingleThreadScheduledExecutor(
@@ -141,24 +142,79 @@ public final class IdempotentHandler implements MessageHandler {
       result = config.handler.handle(message, lease);
     } catch (Exception | Error e) {
       renewing.cancel(false);
-      if (!config.store.release(held)) {
-        fenced("release", held, message);
-      }
+      release(held, message, e);
       throw e;
     }
     renewing.cancel(false);
     if (result != null && result.getBytes(StandardCharsets.UTF_8).length > config.maxResultBytes) {
-      config.store.release(held);
-      throw new IdempotencyException(
-          "result of message "
-              + message.messageId()
-              + " is "
-              + result.getBytes(StandardCharsets.UTF_8).length
-              + " bytes, above maxResultBytes "
-              + config.maxResultBytes);
+      IdempotencyException tooLarge =
+          new IdempotencyException(
+              "result of message "
+                  + message.messageId()
+                  + " is "
+                  + result.getBytes(StandardCharsets.UTF_8).length
+                  + " bytes, above maxResultBytes "
+                  + config.maxResultBytes);
+      release(held, message, tooLarge);
+      throw tooLarge;
     }
-    if (!config.store.complete(held, result)) {
-      fenced("complete", held, message);
+    complete(held, result, message);
+  }
+
+  /**
+   * Records the key completed. The effect has been applied, so a failure here is retried a few
+   * times (250 ms, 500 ms apart) before giving up: a key left in progress is run again once its
+   * lease ends.
+   */
+  private void complete(IdempotencyRecord held, String result, ReceivedMessage message)
+      throws InterruptedException {
+    IdempotencyException last = null;
+    for (int attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
+      try {
+        if (!config.store.complete(held, result)) {
+          fenced("complete", held, message);
+        }
+        return;
+      } catch (IdempotencyException e) {
+        last = e;
+        LOG.warn(
+            "message {}: attempt {} of {} to record key {} completed failed: {}",
+            message.messageId(),
+            attempt,
+            COMPLETE_ATTEMPTS,
+            held.key(),
+            e.toString());
+        if (attempt < COMPLETE_ATTEMPTS) {
+          Thread.sleep(125L << attempt);
+        }
+      }
+    }
+    throw new IdempotencyException(
+        "message "
+            + message.messageId()
+            + ": the handler succeeded but key "
+            + held.key()
+            + " could not be recorded completed after "
+            + COMPLETE_ATTEMPTS
+            + " attempts; it stays in progress until its lease ("
+            + config.lease
+            + ") ends, after which a redelivery runs the handler again",
+        last);
+  }
+
+  /** Releases the key after a failure; a release that cannot be written leaves the lease to end. */
+  private void release(IdempotencyRecord held, ReceivedMessage message, Throwable failure) {
+    try {
+      if (!config.store.release(held)) {
+        fenced("release", held, message);
+      }
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+      LOG.warn(
+          "message {}: could not release key {} (it is claimable again when its lease ends): {}",
+          message.messageId(),
+          held.key(),
+          e.toString());
     }
   }
 

@@ -57,6 +57,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public boolean complete(IdempotencyRecord held, String result) {
+    IdempotencyRecord stored = records.get(held.key());
+    if (stored != null
+        && stored.status() == Status.COMPLETED
+        && stored.ownerToken().equals(held.ownerToken())
+        && stored.version() == held.version()) {
+      return true;
+    }
     return replaceIfHeld(
         held,
         current ->
@@ -73,7 +80,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public boolean release(IdempotencyRecord held) {
-    return replaceIfHeld(held, current -> null);
+    return replaceIfHeld(held, current -> null) || !records.containsKey(held.key());
   }
 
   @Override

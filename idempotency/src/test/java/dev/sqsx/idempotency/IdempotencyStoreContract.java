@@ -52,6 +52,32 @@ abstract class IdempotencyStoreContract {
   }
 
   @Test
+  void completeAndRelease_areRepeatable_soARetryAfterALostResponseIsNotFencing() {
+    String completedKey = key();
+    IdempotencyRecord completed = store().claim(claim(completedKey, null)).record();
+    assertThat(store().complete(completed, "r")).isTrue();
+    assertThat(store().complete(completed, "r")).isTrue();
+    assertThat(store().claim(claim(completedKey, null)))
+        .isInstanceOf(ClaimResult.AlreadyCompleted.class);
+
+    IdempotencyRecord released = store().claim(claim(key(), null)).record();
+    assertThat(store().release(released)).isTrue();
+    assertThat(store().release(released)).isTrue();
+  }
+
+  @Test
+  void releaseAfterAnotherClaim_isFenced_andLeavesTheNewClaim() {
+    String key = key();
+    IdempotencyRecord first = store().claim(claim(key, null)).record();
+    assertThat(store().release(first)).isTrue();
+    IdempotencyRecord second = store().claim(claim(key, null)).record();
+
+    assertThat(store().release(first)).isFalse();
+    assertThat(store().complete(first, null)).isFalse();
+    assertThat(store().complete(second, null)).isTrue();
+  }
+
+  @Test
   void release_letsTheNextClaimAcquireAtOnce() {
     String key = key();
     IdempotencyRecord held = store().claim(claim(key, null)).record();

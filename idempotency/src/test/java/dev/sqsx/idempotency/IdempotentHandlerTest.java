@@ -215,4 +215,71 @@ class IdempotentHandlerTest {
         .hasMessage(
             "lease must be PT1S..PT12H (SQS holds a message at most 12 hours), was PT0.01S");
   }
+
+  /** The in-memory store, with {@code complete} failing the first {@code failures} times. */
+  private static final class FailingCompletes implements IdempotencyStore {
+    private final InMemoryIdempotencyStore delegate = new InMemoryIdempotencyStore();
+    private final AtomicInteger failures;
+
+    FailingCompletes(int failures) {
+      this.failures = new AtomicInteger(failures);
+    }
+
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+      return delegate.claim(request);
+    }
+
+    @Override
+    public boolean complete(IdempotencyRecord held, String result) {
+      if (failures.getAndDecrement() > 0) {
+        throw new IdempotencyException("injected: table unavailable");
+      }
+      return delegate.complete(held, result);
+    }
+
+    @Override
+    public boolean release(IdempotencyRecord held) {
+      return delegate.release(held);
+    }
+
+    @Override
+    public boolean renew(IdempotencyRecord held, long leaseUntilMillis) {
+      return delegate.renew(held, leaseUntilMillis);
+    }
+  }
+
+  @Test
+  void completeFailingTwice_isRetried_andTheDuplicateIsSuppressed() throws Exception {
+    FailingCompletes flaky = new FailingCompletes(2);
+    AtomicInteger effects = new AtomicInteger();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(flaky)
+            .namespace("orders")
+            .handler(message -> effects.incrementAndGet())
+            .build();
+
+    handler.handle(delivery("m1", "{}"));
+    handler.handle(delivery("m1", "{}"));
+
+    assertThat(effects).hasValue(1);
+    assertThat(handler.stats().duplicatesSuppressed()).isEqualTo(1);
+  }
+
+  @Test
+  void completeFailingEveryTime_failsNamingTheMessageAndTheKey() {
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(new FailingCompletes(Integer.MAX_VALUE))
+            .namespace("orders")
+            .handler(message -> {})
+            .build();
+
+    assertThatThrownBy(() -> handler.handle(delivery("m9", "{}")))
+        .isInstanceOf(IdempotencyException.class)
+        .hasMessageContaining("message m9: the handler succeeded but key orders#m9")
+        .hasMessageContaining("after 3 attempts")
+        .hasRootCauseMessage("injected: table unavailable");
+  }
 }
