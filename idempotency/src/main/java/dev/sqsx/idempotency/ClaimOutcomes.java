@@ -8,6 +8,11 @@ final class ClaimOutcomes {
   private ClaimOutcomes() {}
 
   static ClaimResult conflicting(IdempotencyRecord existing, ClaimRequest request) {
+    if (existing.status() == Status.IN_PROGRESS
+        && existing.ownerToken().equals(request.ownerToken())) {
+      // this very claim was applied by an earlier attempt whose response was lost
+      return new ClaimResult.Acquired(existing, false);
+    }
     if (request.payloadHash() != null
         && existing.payloadHash() != null
         && !request.payloadHash().equals(existing.payloadHash())) {

@@ -66,6 +66,18 @@ abstract class IdempotencyStoreContract {
   }
 
   @Test
+  void sameClaimTwice_acquiresBothTimes_soARetryAfterALostResponseKeepsIt() {
+    ClaimRequest request = claim(key(), "h");
+    IdempotencyRecord first = store().claim(request).record();
+
+    ClaimResult retried = store().claim(request);
+
+    assertThat(retried).isInstanceOf(ClaimResult.Acquired.class);
+    assertThat(retried.record().version()).isEqualTo(first.version());
+    assertThat(store().complete(retried.record(), null)).isTrue();
+  }
+
+  @Test
   void releaseAfterAnotherClaim_isFenced_andLeavesTheNewClaim() {
     String key = key();
     IdempotencyRecord first = store().claim(claim(key, null)).record();
