@@ -153,6 +153,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
             return sqs.sendMessageBatch(request);
           }
           String queueUrl = request.queueUrl();
+          Offloading.requireDistinctIds(entries);
           for (int index : plan) {
             rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
           }

@@ -144,6 +144,7 @@ public final class SqsExtendedClient implements SqsClient {
       return sqs.sendMessageBatch(request);
     }
     String queueUrl = request.queueUrl();
+    Offloading.requireDistinctIds(entries);
     for (int index : plan) {
       rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
     }

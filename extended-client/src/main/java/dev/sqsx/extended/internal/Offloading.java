@@ -130,6 +130,30 @@ public final class Offloading {
    * all with {@code alwaysOffload}), then the largest remaining ones until the batch's total fits
    * {@code batchSizeLimit}.
    */
+  /**
+   * Refuses a batch whose entry ids repeat before any payload is stored for it, with the error SQS
+   * would give (so a caller's handling stays the same) naming the repeated id.
+   */
+  public static void requireDistinctIds(List<SendMessageBatchRequestEntry> entries) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (SendMessageBatchRequestEntry entry : entries) {
+      if (!seen.add(entry.id())) {
+        throw software.amazon.awssdk.services.sqs.model.BatchEntryIdsNotDistinctException.builder()
+            .message(
+                "Two or more batch entries in the request have the same Id: '"
+                    + entry.id()
+                    + "' (refused by sqsx before storing any payload)")
+            .statusCode(400)
+            .awsErrorDetails(
+                software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                    .errorCode("AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
+                    .serviceName("Sqs")
+                    .build())
+            .build();
+      }
+    }
+  }
+
   public List<Integer> batchOffloadPlan(List<SendMessageBatchRequestEntry> entries) {
     if (!settings.payloadSupportEnabled()) {
       return List.of();
