@@ -42,9 +42,14 @@ final class ConsumerInstance {
   private final SqsConsumer consumer;
   private volatile boolean alive = true;
 
-  ConsumerInstance(String name, Setup setup, FaultInjector faults, EffectLedger ledger) {
+  ConsumerInstance(
+      String name,
+      Setup setup,
+      FaultInjector faults,
+      EffectLedger ledger,
+      RefusedDeletes refusedDeletes) {
     this.name = name;
-    this.clients = new FaultyClients(setup.endpoints(), faults);
+    this.clients = new FaultyClients(setup.endpoints(), faults, refusedDeletes);
     PayloadFailureBridge payloadFailures = new PayloadFailureBridge();
     SqsExtendedAsyncClient extended =
         SqsExtendedAsyncClient.builder()
@@ -89,7 +94,8 @@ final class ConsumerInstance {
         message -> {
           idempotent.handle(message);
           SoakOrders.payloadKey(message.sdkMessage().receiptHandle())
-              .ifPresent(key -> ledger.handledPayload(key, name));
+              .ifPresent(
+                  key -> ledger.handledPayload(key, name, message.sdkMessage().receiptHandle()));
         };
     this.consumer =
         SqsConsumer.builder()
@@ -128,6 +134,11 @@ final class ConsumerInstance {
             name + "-reaper");
     reaper.start();
     return reaper;
+  }
+
+  /** The consumer's counts so far. */
+  dev.sqsx.consumer.ConsumerStats stats() {
+    return consumer.stats();
   }
 
   /** Stops gracefully. */

@@ -18,6 +18,7 @@ final class EffectLedger {
 
   private final Map<String, List<Execution>> executions = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> handledPayloads = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> sqsHandles = new ConcurrentHashMap<>();
 
   void applied(String orderId, String instance, long fencingToken) {
     executions
@@ -25,8 +26,21 @@ final class EffectLedger {
         .add(new Execution(instance, fencingToken));
   }
 
-  void handledPayload(String key, String instance) {
+  /**
+   * A message with an offloaded payload was handled; {@code receiptHandle} is the one the consumer
+   * saw (the SQS handle follows the last marker).
+   */
+  void handledPayload(String key, String instance, String receiptHandle) {
     handledPayloads.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(instance);
+    int marker = receiptHandle.lastIndexOf("..-");
+    sqsHandles
+        .computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+        .add(receiptHandle.substring(marker + 3));
+  }
+
+  /** The SQS receipt handles of the deliveries of a payload's message that were handled. */
+  Set<String> sqsHandles(String key) {
+    return Set.copyOf(sqsHandles.getOrDefault(key, Set.of()));
   }
 
   int ordersApplied() {

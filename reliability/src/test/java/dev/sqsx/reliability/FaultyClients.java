@@ -31,6 +31,14 @@ final class FaultyClients implements AutoCloseable {
   final DynamoDbAsyncClient dynamoDbAsync;
 
   FaultyClients(AwsEndpoints endpoints, FaultInjector faults) {
+    this(endpoints, faults, null);
+  }
+
+  /** As above; {@code sqsInterceptor}, when not null, sees every call of the SQS clients. */
+  FaultyClients(
+      AwsEndpoints endpoints,
+      FaultInjector faults,
+      software.amazon.awssdk.core.interceptor.ExecutionInterceptor sqsInterceptor) {
     this.faults = faults;
     ClientOverrideConfiguration retries =
         ClientOverrideConfiguration.builder()
@@ -39,18 +47,22 @@ final class FaultyClients implements AutoCloseable {
                     .maxAttempts(MAX_ATTEMPTS)
                     .build())
             .build();
+    ClientOverrideConfiguration sqsConfiguration =
+        sqsInterceptor == null
+            ? retries
+            : retries.toBuilder().addExecutionInterceptor(sqsInterceptor).build();
     boolean pathStyle = endpoints.s3Endpoint().isPresent();
     sqs =
         endpoints
             .configure(SqsClient.builder(), endpoints.sqsEndpoint())
             .httpClientBuilder(faults.wrap(ApacheHttpClient.builder()))
-            .overrideConfiguration(retries)
+            .overrideConfiguration(sqsConfiguration)
             .build();
     sqsAsync =
         endpoints
             .configure(SqsAsyncClient.builder(), endpoints.sqsEndpoint())
             .httpClientBuilder(faults.wrap(NettyNioAsyncHttpClient.builder()))
-            .overrideConfiguration(retries)
+            .overrideConfiguration(sqsConfiguration)
             .build();
     s3 =
         endpoints

@@ -58,6 +58,7 @@ class SoakIT {
   private static final Duration TIMEOUT = FULL ? Duration.ofMinutes(20) : Duration.ofMinutes(5);
 
   private final EffectLedger ledger = new EffectLedger();
+  private final RefusedDeletes refusedDeletes = new RefusedDeletes();
   private final List<FaultInjector> injectors = new ArrayList<>();
   private final LongAdder sendAttempts = new LongAdder();
   private final LongAdder sendFailures = new LongAdder();
@@ -91,7 +92,8 @@ class SoakIT {
     ConsumerInstance[] live = new ConsumerInstance[INSTANCES];
     try {
       for (int i = 0; i < INSTANCES; i++) {
-        live[i] = new ConsumerInstance("c" + i + ".0", setup, nextInjector(), ledger);
+        live[i] =
+            new ConsumerInstance("c" + i + ".0", setup, nextInjector(), ledger, refusedDeletes);
       }
       Thread producer = new Thread(() -> produce(endpoints, setup), "soak-producer");
       producer.start();
@@ -106,7 +108,8 @@ class SoakIT {
           crashes++;
           reapers.add(live[0].crash());
           crashed.add(live[0]);
-          live[0] = new ConsumerInstance("c0." + crashes, setup, nextInjector(), ledger);
+          live[0] =
+              new ConsumerInstance("c0." + crashes, setup, nextInjector(), ledger, refusedDeletes);
         }
         if (!producer.isAlive()
             && crashes == CRASHES
@@ -274,11 +277,15 @@ class SoakIT {
 
     List<String> orphans = new ArrayList<>();
     int crashOrphans = 0;
+    int refusedOrphans = 0;
     for (Map.Entry<String, Set<String>> handled : ledger.handledPayloads().entrySet()) {
       if (payloadExists(s3, dynamoDb, bucket, payloadTable, handled.getKey())) {
         if (crashedNames.containsAll(handled.getValue())) {
           // handled only by instances that died between the SQS delete and the payload delete
           crashOrphans++;
+        } else if (ledger.sqsHandles(handled.getKey()).stream().anyMatch(refusedDeletes::refused)) {
+          // its delete was refused as a repeat (see RefusedDeletes): payload kept on purpose
+          refusedOrphans++;
         } else {
           orphans.add(handled.getKey() + " handled by " + handled.getValue());
         }
@@ -302,8 +309,9 @@ class SoakIT {
             + " lost %d, duplicates applied %d, crash-window executions rolled back %d;"
             + " DLQ: %d poison orders, %d pointer copies whose payload a sibling's delete removed,"
             + " %d unexpected; orphaned payloads of handled messages %d, plus %d of messages a"
-            + " crash interrupted between the SQS delete and the payload delete; left in the"
-            + " stores: %d S3 objects, %d DynamoDB items%n",
+            + " crash interrupted between the SQS delete and the payload delete and %d kept"
+            + " after a repeated delete was refused as invalid; left in the stores: %d S3"
+            + " objects, %d DynamoDB items%n",
         MESSAGES,
         poison.size(),
         seconds,
@@ -322,6 +330,7 @@ class SoakIT {
         unexpectedDead.size(),
         orphans.size(),
         crashOrphans,
+        refusedOrphans,
         leftoverObjects,
         leftoverItems);
 
