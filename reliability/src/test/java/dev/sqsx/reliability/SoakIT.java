@@ -280,12 +280,12 @@ class SoakIT {
     int refusedOrphans = 0;
     for (Map.Entry<String, Set<String>> handled : ledger.handledPayloads().entrySet()) {
       if (payloadExists(s3, dynamoDb, bucket, payloadTable, handled.getKey())) {
-        if (crashedNames.containsAll(handled.getValue())) {
-          // handled only by instances that died between the SQS delete and the payload delete
-          crashOrphans++;
-        } else if (ledger.sqsHandles(handled.getKey()).stream().anyMatch(refusedDeletes::refused)) {
+        if (ledger.sqsHandles(handled.getKey()).stream().anyMatch(refusedDeletes::refused)) {
           // its delete was refused as a repeat (see RefusedDeletes): payload kept on purpose
           refusedOrphans++;
+        } else if (crashedNames.containsAll(handled.getValue())) {
+          // handled only by instances that died between the SQS delete and the payload delete
+          crashOrphans++;
         } else {
           orphans.add(handled.getKey() + " handled by " + handled.getValue());
         }
