@@ -15,7 +15,8 @@ final class RequestCounter implements ExecutionInterceptor {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
     counts
         .computeIfAbsent(
             attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), k -> new LongAdder())

@@ -163,7 +163,7 @@ public final class SqsConsumer implements AutoCloseable {
     boolean batch = config.batchHandler != null;
     int permitCount = (batch ? config.concurrency * 10 : config.concurrency) + config.prefetch;
     Permits permits =
-        new Permits(permitCount, scheduler, permitCount >= 20 ? BATCH_FILL_WAIT_MILLIS : 0);
+        new Permits(permitCount, scheduler, config.prefetch >= 10 ? BATCH_FILL_WAIT_MILLIS : 0);
     VisibilityChanger visibility = new VisibilityChanger(config.sqs, config.queueUrl);
     heartbeat =
         new VisibilityHeartbeat(

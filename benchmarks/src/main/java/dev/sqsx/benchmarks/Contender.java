@@ -1,0 +1,32 @@
+package dev.sqsx.benchmarks;
+
+import dev.sqsx.testing.AwsEndpoints;
+import java.time.Duration;
+import java.util.Map;
+
+/** A way to consume a queue: sqsx, a hand-written SDK loop, or Spring Cloud AWS. */
+interface Contender {
+
+  /** What one run measured. */
+  record Run(double seconds, long requests, Map<String, Long> byOperation) {}
+
+  String name();
+
+  /**
+   * Handles {@code messages} messages from {@code queueUrl} with {@code concurrency} handlers, each
+   * taking {@code work}; returns once all were handled (the time) and acknowledged (the requests).
+   */
+  Run consume(AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+      throws Exception;
+
+  /** Simulated handler I/O. */
+  static void work(Duration work) {
+    if (!work.isZero()) {
+      try {
+        Thread.sleep(work.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sqsx.benchmarks;
+
+import dev.sqsx.testing.AwsEndpoints;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The floor: {@code concurrency} threads, each receiving 10, handling them one by one and deleting
+ * them with one {@code DeleteMessageBatch}. No heartbeat, no retry policy, no backpressure.
+ */
+final class SdkLoopContender implements Contender {
+
+  @Override
+  public String name() {
+    return "sdk-loop";
+  }
+
+  @Override
+  public Run consume(
+      AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+      throws InterruptedException {
+    RequestCounter requests = new RequestCounter();
+    CountDownLatch handled = new CountDownLatch(messages);
+    double seconds;
+    try (SqsClient sqs = Clients.sqs(endpoints, requests)) {
+      long started = System.nanoTime();
+      List<Thread> workers = new ArrayList<>();
+      for (int i = 0; i < concurrency; i++) {
+        Thread worker = new Thread(() -> loop(sqs, queueUrl, work, handled), "sdk-loop-" + i);
+        worker.start();
+        workers.add(worker);
+      }
+      if (!handled.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("sdk-loop did not finish");
+      }
+      seconds = (System.nanoTime() - started) / 1e9;
+      for (Thread worker : workers) {
+        worker.join();
+      }
+    }
+    return new Run(seconds, requests.total(), requests.byOperation());
+  }
+
+  private static void loop(SqsClient sqs, String queueUrl, Duration work, CountDownLatch handled) {
+    while (handled.getCount() > 0) {
+      List<Message> batch =
+          sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+              .messages();
+      if (batch.isEmpty()) {
+        continue;
+      }
+      List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+      for (Message message : batch) {
+        Contender.work(work);
+        handled.countDown();
+        deletes.add(
+            DeleteMessageBatchRequestEntry.builder()
+                .id(Integer.toString(deletes.size()))
+                .receiptHandle(message.receiptHandle())
+                .build());
+      }
+      sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes));
+    }
+  }
+}
