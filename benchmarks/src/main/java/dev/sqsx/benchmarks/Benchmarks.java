@@ -56,9 +56,9 @@ public final class Benchmarks {
       AwsEndpoints endpoints = aws.endpoints();
       Queues queues = new Queues(admin);
       Results results = new Results();
-      ConsumerThroughput consumer =
-          new ConsumerThroughput(options, endpoints, queues, new Cpu(aws.pid()));
-      LargePayloads payloads = new LargePayloads(options, endpoints, queues);
+      Cpu cpu = new Cpu(aws.pid());
+      ConsumerThroughput consumer = new ConsumerThroughput(options, endpoints, queues, cpu);
+      LargePayloads payloads = new LargePayloads(options, endpoints, queues, cpu);
       IdempotencyOverhead idempotency = new IdempotencyOverhead(options, endpoints, queues);
       if (options.runs("consumer")) {
         out.println("consumer throughput (sqsx, sdk-loop, spring-cloud-aws)...");

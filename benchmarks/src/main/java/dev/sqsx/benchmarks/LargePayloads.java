@@ -31,16 +31,18 @@ final class LargePayloads {
   private final Options options;
   private final AwsEndpoints endpoints;
   private final Queues queues;
+  private final Cpu cpu;
 
-  LargePayloads(Options options, AwsEndpoints endpoints, Queues queues) {
+  LargePayloads(Options options, AwsEndpoints endpoints, Queues queues, Cpu cpu) {
     this.options = options;
     this.endpoints = endpoints;
     this.queues = queues;
+    this.cpu = cpu;
   }
 
-  /** Messages per run: about 16 MiB (quick 8 MiB) of payload, 2..40 messages. */
+  /** Messages per run: about 48 MiB (quick 8 MiB) of payload, 2..40 messages. */
   int messages(int size) {
-    long budget = options.quick() ? 8L * MB : 16L * MB;
+    long budget = options.quick() ? 8L * MB : 48L * MB;
     return (int) Math.max(2, Math.min(40, budget / size));
   }
 
@@ -64,14 +66,16 @@ final class LargePayloads {
             results.add(NAME, contender, params(size), figures);
             out.printf(
                 "  payloads %-20s %-10s rep %d: %6.1f MB/s  %.2f SQS + %.2f S3 requests/msg,"
-                    + " peak heap +%.0f MiB%n",
+                    + " peak heap +%.0f MiB, CPU/msg client %.1f ms, endpoints %.1f ms%n",
                 contender,
                 label(size),
                 rep,
                 figures.get("mb_per_second"),
                 figures.get("sqs_requests_per_message"),
                 figures.get("s3_requests_per_message"),
-                figures.get("peak_heap_mib"));
+                figures.get("peak_heap_mib"),
+                figures.get("client_cpu_ms_per_message"),
+                figures.get("endpoints_cpu_ms_per_message"));
           }
         }
       }
@@ -98,11 +102,17 @@ final class LargePayloads {
                   sqs, new ExtendedClientConfiguration().withPayloadSupportEnabled(s3, bucket));
       double seconds;
       double heap;
+      long clientCpu;
+      long endpointsCpu;
       try (HeapSampler sampler = new HeapSampler()) {
+        clientCpu = cpu.client();
+        endpointsCpu = cpu.endpoints();
         long started = System.nanoTime();
         roundTrip(client, queueUrl, body, messages);
         seconds = (System.nanoTime() - started) / 1e9;
         heap = sampler.peakMiB();
+        clientCpu = cpu.client() - clientCpu;
+        endpointsCpu = cpu.endpoints() - endpointsCpu;
       }
       return Map.of(
           "messages", (double) messages,
@@ -110,7 +120,9 @@ final class LargePayloads {
           "seconds_per_message", seconds / messages,
           "sqs_requests_per_message", sqsRequests.total() / (double) messages,
           "s3_requests_per_message", s3Requests.total() / (double) messages,
-          "peak_heap_mib", heap);
+          "peak_heap_mib", heap,
+          "client_cpu_ms_per_message", clientCpu / 1e6 / messages,
+          "endpoints_cpu_ms_per_message", endpointsCpu / 1e6 / messages);
     } finally {
       queues.delete(queueUrl);
       admin
@@ -170,8 +182,8 @@ final class LargePayloads {
         .append(
             "| size | messages | sqsx MB/s | aws MB/s | sqsx ÷ aws | sqsx ms/msg | aws ms/msg |"
                 + " sqsx SQS+S3 req/msg | aws SQS+S3 req/msg | sqsx peak heap MiB |"
-                + " aws peak heap MiB |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " aws peak heap MiB | client CPU ms/msg sqsx / aws |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int size : options.payloadSizes()) {
       String params = params(size);
       double sqsx = results.median(NAME, "sqsx", params, "mb_per_second");
@@ -203,6 +215,12 @@ final class LargePayloads {
           .append(" | ")
           .append(
               Results.format(results.median(NAME, "aws-extended-client", params, "peak_heap_mib")))
+          .append(" | ")
+          .append(Results.format(results.median(NAME, "sqsx", params, "client_cpu_ms_per_message")))
+          .append(" / ")
+          .append(
+              Results.format(
+                  results.median(NAME, "aws-extended-client", params, "client_cpu_ms_per_message")))
           .append(" |\n");
     }
     return md.toString();

@@ -48,7 +48,14 @@ public final class Offloading {
 
   /** Whether a message must go to the payload store. */
   public boolean mustOffload(String body, Map<String, MessageAttributeValue> attributes) {
-    return settings.payloadSupportEnabled() && mustOffload(Markers.messageSize(body, attributes));
+    if (!settings.payloadSupportEnabled()) {
+      return false;
+    }
+    // UTF-8 never takes fewer bytes than the string has chars: a longer body needs no count.
+    if (body != null && body.length() > settings.payloadSizeThreshold()) {
+      return true;
+    }
+    return mustOffload(Markers.messageSize(body, attributes));
   }
 
   private boolean mustOffload(long messageSize) {
