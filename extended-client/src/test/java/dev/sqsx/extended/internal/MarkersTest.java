@@ -8,6 +8,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MarkersTest {
 
+  @org.junit.jupiter.api.Test
+  void utf8Length_ofALongString_isTheLengthOfItsEncoding() {
+    String longText = "a€\uD83D\uDE00é".repeat(30_000);
+
+    assertThat(Markers.utf8Length(longText))
+        .isEqualTo(longText.getBytes(StandardCharsets.UTF_8).length);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
