@@ -26,8 +26,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  */
 public final class Benchmarks {
 
-  static final String COMMAND =
-      "./mvnw -q -DskipTests -pl benchmarks -am package exec:java -Dexec.args=\"%s\"";
+  static final String COMMAND = "./mvnw -q -DskipTests -pl benchmarks -am package exec:java";
 
   private Benchmarks() {}
 
@@ -129,13 +128,13 @@ public final class Benchmarks {
             + "- JVM: %s %s, max heap %d MiB; endpoints in a separate JVM (-Xmx2g)%n"
             + "- versions: sqsx %s, AWS SDK %s, amazon-sqs-java-extended-client-lib %s,"
             + " spring-cloud-aws-sqs %s; ElasticMQ %s, S3Proxy %s, DynamoDB Local %s%n"
-            + "- method: one warm-up run per contender (discarded), then %d measured"
+            + "- method: warm-up runs of every contender first (discarded), then %d measured"
             + " repetition(s) per cell; medians reported; contenders take turns within each"
             + " repetition, against the same endpoints%n%n",
         options.quick() ? "quick" : "full",
         Instant.now(),
         minutes,
-        String.format(COMMAND, String.join(" ", args)),
+        args.length == 0 ? COMMAND : COMMAND + " -Dexec.args=\"" + String.join(" ", args) + "\"",
         Runtime.getRuntime().availableProcessors(),
         memory / (1024.0 * 1024 * 1024),
         System.getProperty("os.name"),

@@ -355,6 +355,7 @@ class SoakIT {
   private DeadLetters deadLetters(SqsClient sqs, String dlqUrl) {
     DeadLetters dead = new DeadLetters();
     Map<String, List<EffectLedger.Execution>> executions = ledger.executions();
+    Map<String, Set<String>> handled = ledger.handledPayloads();
     while (true) {
       List<Message> batch =
           sqs.receiveMessage(
@@ -378,10 +379,11 @@ class SoakIT {
         } else if (id != null
             && error != null
             && error.endsWith("PayloadNotFoundException")
-            && message.body().startsWith("[")
-            && executions.containsKey(id)) {
+            && executions.containsKey(id)
+            && SoakOrders.pointerKey(message.body()).filter(handled::containsKey).isPresent()) {
           // a send retried by the SDK after a lost response enqueued two messages with one
-          // pointer; the copy handled first deleted the payload; this one's order was applied
+          // pointer; the copy handled first deleted the payload (so its pointer was handled);
+          // this one's order was applied
           dead.pointerCopies++;
         } else {
           dead.others.add("message " + message.messageId() + " order " + id + " error " + error);

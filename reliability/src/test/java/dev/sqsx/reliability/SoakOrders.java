@@ -64,6 +64,18 @@ final class SoakOrders {
     return matcher.group(1);
   }
 
+  private static final Pattern POINTER_KEY =
+      Pattern.compile("\"(s3Key|key)\"\\s*:\\s*\"([^\"]+)\"");
+
+  /** The payload a pointer body names, as {@code s3:<key>} or {@code dynamodb:<key>}. */
+  static Optional<String> pointerKey(String body) {
+    Matcher matcher = POINTER_KEY.matcher(body);
+    if (!body.startsWith("[") || !matcher.find()) {
+      return Optional.empty();
+    }
+    return Optional.of((matcher.group(1).equals("s3Key") ? "s3:" : "dynamodb:") + matcher.group(2));
+  }
+
   /**
    * The payload a delivered message's receipt handle embeds (wire format: the S3 or DynamoDB
    * markers around the key), as {@code s3:<key>} or {@code dynamodb:<key>}.
