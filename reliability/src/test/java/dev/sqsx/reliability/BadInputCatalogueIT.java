@@ -547,10 +547,10 @@ class BadInputCatalogueIT {
                                     .waitTimeSeconds(1)
                                     .messageAttributeNames("All"))
                         .messages());
-                return !dead.isEmpty();
+                return !dead.isEmpty() || handled.get() > 0;
               });
     }
-    assertThat(handled).as("handler runs").hasValue(0);
+    assertThat(handled).as("handler runs (the bad input was handled as data)").hasValue(0);
     assertThat(dead).hasSize(1);
     assertThat(messagesIn(queue.queueUrl())).as("left in the source queue").isZero();
     Message letter = dead.get(0);
