@@ -70,23 +70,27 @@ public final class DeleteBatcher {
   }
 
   private void add(Pending entry, boolean retry) {
-    boolean flushNow;
+    boolean flushAll;
+    boolean flushFull;
     synchronized (lock) {
       if (retry) {
         retriesScheduled--;
       }
       pending.add(entry);
-      flushNow =
-          pending.size() >= BATCH
-              || drained != null
+      flushAll =
+          drained != null
               || intervalMillis == 0
               || entry.lease().deadlineMillis() - clock.millis() < heartbeat.marginMillis();
-      if (!flushNow && timer == null) {
+      flushFull = !flushAll && pending.size() >= BATCH;
+      if (!flushAll && timer == null) {
+        // also after a full-batch flush: it leaves any remainder for the timer
         timer = scheduler.schedule(this::flushFromTimer, intervalMillis, TimeUnit.MILLISECONDS);
       }
     }
-    if (flushNow) {
+    if (flushAll) {
       flush();
+    } else if (flushFull) {
+      flush(true);
     }
   }
 
@@ -99,9 +103,20 @@ public final class DeleteBatcher {
 
   /** Sends everything pending, 10 per call. */
   public void flush() {
+    flush(false);
+  }
+
+  /**
+   * Sends pending entries 10 per call; with {@code fullOnly}, only full batches (several threads
+   * adding at once would otherwise split one batch of 10 into a 9 and a 1).
+   */
+  private void flush(boolean fullOnly) {
     while (true) {
       List<Pending> batch = new ArrayList<>(BATCH);
       synchronized (lock) {
+        if (fullOnly && pending.size() < BATCH) {
+          return;
+        }
         while (batch.size() < BATCH && !pending.isEmpty()) {
           batch.add(pending.poll());
         }
