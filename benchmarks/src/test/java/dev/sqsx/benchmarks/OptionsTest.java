@@ -1,0 +1,63 @@
+package dev.sqsx.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+  @Test
+  void defaults_areTheFullRun() {
+    Options options = Options.parse(new String[0]);
+
+    assertThat(options.quick()).isFalse();
+    assertThat(options.messages()).isEqualTo(20_000);
+    assertThat(options.repetitions()).isEqualTo(3);
+    assertThat(options.concurrencies()).containsExactly(1, 4, 16, 64);
+    assertThat(options.works()).containsExactly(Duration.ZERO, Duration.ofMillis(5));
+    assertThat(options.runs("consumer")).isTrue();
+    assertThat(options.runs("payloads")).isTrue();
+  }
+
+  @Test
+  void quick_isSmaller() {
+    Options options = Options.parse(new String[] {"--quick"});
+
+    assertThat(options.messages()).isEqualTo(2_000);
+    assertThat(options.repetitions()).isEqualTo(1);
+    assertThat(options.concurrencies()).containsExactly(4, 16);
+    assertThat(options.payloadSizes()).hasSize(3);
+  }
+
+  @Test
+  void explicitValues_override_andOnlyLimitsTheScenarios() {
+    Options options =
+        Options.parse(
+            new String[] {
+              "--quick", "--messages", "500", "--repetitions", "2", "--only", "payloads"
+            });
+
+    assertThat(options.messages()).isEqualTo(500);
+    assertThat(options.repetitions()).isEqualTo(2);
+    assertThat(options.runs("payloads")).isTrue();
+    assertThat(options.runs("consumer")).isFalse();
+  }
+
+  @Test
+  void badUsage_isRefusedWithTheReason() {
+    for (List<String> args :
+        List.of(
+            List.of("--messages", "0"),
+            List.of("--messages"),
+            List.of("--only", "everything"),
+            List.of("--fast"))) {
+      assertThatThrownBy(() -> Options.parse(args.toArray(String[]::new)))
+          .as(String.join(" ", args))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(args.get(0));
+    }
+  }
+}
