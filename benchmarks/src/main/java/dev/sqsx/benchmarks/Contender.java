@@ -19,6 +19,20 @@ interface Contender {
   Run consume(AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
       throws Exception;
 
+  /**
+   * Waits until every message was handled; returns the seconds since {@code startedNanos}.
+   *
+   * @throws IllegalStateException when that takes over 10 minutes
+   */
+  static double secondsUntilHandled(
+      java.util.concurrent.CountDownLatch handled, long startedNanos, String name)
+      throws InterruptedException {
+    if (!handled.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+      throw new IllegalStateException(name + " did not finish in 10 minutes");
+    }
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
   /** Simulated handler I/O. */
   static void work(Duration work) {
     if (!work.isZero()) {

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -36,10 +35,7 @@ final class SdkLoopContender implements Contender {
         worker.start();
         workers.add(worker);
       }
-      if (!handled.await(10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("sdk-loop did not finish");
-      }
-      seconds = (System.nanoTime() - started) / 1e9;
+      seconds = Contender.secondsUntilHandled(handled, started, name());
       for (Thread worker : workers) {
         worker.join();
       }

@@ -4,7 +4,6 @@ import dev.sqsx.testing.AwsEndpoints;
 import io.awspring.cloud.sqs.listener.SqsMessageListenerContainer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -46,10 +45,7 @@ final class SpringContender implements Contender {
       long started = System.nanoTime();
       container.start();
       try {
-        if (!handled.await(10, TimeUnit.MINUTES)) {
-          throw new IllegalStateException("spring-cloud-aws did not finish");
-        }
-        seconds = (System.nanoTime() - started) / 1e9;
+        seconds = Contender.secondsUntilHandled(handled, started, name());
       } finally {
         container.stop();
       }

@@ -5,7 +5,6 @@ import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.testing.AwsEndpoints;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -51,10 +50,7 @@ final class SqsxContender implements Contender {
                   })
               .build()) {
         consumer.start();
-        if (!handled.await(10, TimeUnit.MINUTES)) {
-          throw new IllegalStateException(name + " did not finish");
-        }
-        seconds = (System.nanoTime() - started) / 1e9;
+        seconds = Contender.secondsUntilHandled(handled, started, name);
       }
     }
     return new Run(seconds, requests.total(), requests.byOperation());
