@@ -225,7 +225,7 @@ class BadInputCatalogueIT {
                     .sendMessage(r -> r.queueUrl(queue).messageBody("x".repeat(1024 * KB + 1))))
         .isInstanceOf(InvalidAttributeValueException.class)
         .hasMessageContaining("MessageTooLong");
-    assertThat(messagesIn(queue)).isZero();
+    assertThat(aws.messagesIn(queue)).isZero();
     assertThat(storedPayloads()).isZero();
   }
 
@@ -245,7 +245,7 @@ class BadInputCatalogueIT {
             () -> extended(false).sendMessageBatch(r -> r.queueUrl(queue).entries(entries)))
         .isInstanceOf(InvalidAttributeValueException.class)
         .hasMessageContaining("MessageTooLong");
-    assertThat(messagesIn(queue)).isZero();
+    assertThat(aws.messagesIn(queue)).isZero();
   }
 
   @Test
@@ -269,7 +269,7 @@ class BadInputCatalogueIT {
                                         .build())))
         .isInstanceOf(BatchEntryIdsNotDistinctException.class)
         .hasMessageContaining("'same'");
-    assertThat(messagesIn(queue)).isZero();
+    assertThat(aws.messagesIn(queue)).isZero();
     assertThat(storedPayloads()).isZero();
   }
 
@@ -550,7 +550,7 @@ class BadInputCatalogueIT {
     }
     assertThat(handled).as("handler runs (the bad input was handled as data)").hasValue(0);
     assertThat(dead).hasSize(1);
-    assertThat(messagesIn(queue.queueUrl())).as("left in the source queue").isZero();
+    assertThat(aws.messagesIn(queue.queueUrl())).as("left in the source queue").isZero();
     Message letter = dead.get(0);
     assertThat(letter.messageAttributes().get("sqsx.SourceMessageId").stringValue())
         .isEqualTo(sentId);
@@ -568,18 +568,6 @@ class BadInputCatalogueIT {
               return !received.isEmpty();
             });
     return received.get(0);
-  }
-
-  private int messagesIn(String queue) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queue)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-            .attributes();
-    return attributes.values().stream().mapToInt(Integer::parseInt).sum();
   }
 
   /** Payloads stored in the bucket and the table (manifests and chunks). */

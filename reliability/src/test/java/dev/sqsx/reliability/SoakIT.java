@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -114,7 +113,7 @@ class SoakIT {
         if (!producer.isAlive()
             && crashes == CRASHES
             && ledger.ordersApplied() >= expectedApplied
-            && messagesIn(sqs, queue.queueUrl()) == 0) {
+            && aws.messagesIn(queue.queueUrl()) == 0) {
           break;
         }
         Thread.sleep(100);
@@ -128,7 +127,8 @@ class SoakIT {
       }
       double seconds = (System.nanoTime() - started) / 1e9;
 
-      verify(sqs, s3, dynamoDb, queue, bucket, payloadTable, idempotencyTable, crashed, seconds);
+      verify(
+          aws, sqs, s3, dynamoDb, queue, bucket, payloadTable, idempotencyTable, crashed, seconds);
     } finally {
       for (ConsumerInstance instance : live) {
         if (instance != null) {
@@ -216,6 +216,7 @@ class SoakIT {
   }
 
   private void verify(
+      AwsResources aws,
       SqsClient sqs,
       S3Client s3,
       DynamoDbClient dynamoDb,
@@ -342,7 +343,7 @@ class SoakIT {
     assertThat(dead.poison).as("poison orders in the DLQ").isEqualTo(poison);
     assertThat(unexpectedDead).as("DLQ messages that are not designated poison").isEmpty();
     assertThat(orphans).as("payloads of handled messages still stored").isEmpty();
-    assertThat(messagesIn(sqs, queue.queueUrl())).as("messages left in the queue").isZero();
+    assertThat(aws.messagesIn(queue.queueUrl())).as("messages left in the queue").isZero();
   }
 
   /** What the DLQ holds, sorted by why. */
@@ -431,19 +432,6 @@ class SoakIT {
                         .select("COUNT"))
             .count()
         > 0;
-  }
-
-  private static int messagesIn(SqsClient sqs, String queueUrl) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-            .attributes();
-    return attributes.values().stream().mapToInt(Integer::parseInt).sum();
   }
 
   private static void sleep(long millis) {

@@ -173,6 +173,27 @@ public final class AwsResources implements AutoCloseable {
         .get(QueueAttributeName.QUEUE_ARN);
   }
 
+  /**
+   * Messages still in a queue, as SQS approximates them: visible, in flight and delayed together (0
+   * once every message was deleted or moved to a DLQ).
+   */
+  public int messagesIn(String queueUrl) {
+    return sqs
+        .getQueueAttributes(
+            request ->
+                request
+                    .queueUrl(queueUrl)
+                    .attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+        .attributes()
+        .values()
+        .stream()
+        .mapToInt(Integer::parseInt)
+        .sum();
+  }
+
   private String create(String name, Map<QueueAttributeName, String> attributes) {
     String url =
         sqs.createQueue(request -> request.queueName(name).attributes(attributes)).queueUrl();

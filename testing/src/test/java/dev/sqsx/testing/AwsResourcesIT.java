@@ -42,6 +42,23 @@ class AwsResourcesIT {
   }
 
   @Test
+  void messagesIn_countsVisibleInFlightAndDelayed_untilDeleted(SqsClient sqs, AwsResources aws) {
+    String queue = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queue).messageBody("visible"));
+    sqs.sendMessage(r -> r.queueUrl(queue).messageBody("delayed").delaySeconds(60));
+    sqs.sendMessage(r -> r.queueUrl(queue).messageBody("in flight"));
+    var inFlight =
+        sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(1).visibilityTimeout(60))
+            .messages()
+            .get(0);
+
+    assertThat(aws.messagesIn(queue)).isEqualTo(3);
+
+    sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(inFlight.receiptHandle()));
+    assertThat(aws.messagesIn(queue)).isEqualTo(2);
+  }
+
+  @Test
   void names_areUniqueAndCarryThePrefixAndHint(AwsResources aws) {
     String first = aws.uniqueName("Orders_Queue");
     String second = aws.uniqueName("Orders_Queue");
