@@ -1,6 +1,7 @@
 package dev.sqsx.benchmarks;
 
 import dev.sqsx.testing.AwsEndpoints;
+import dev.sqsx.testing.EmbeddedAws;
 import dev.sqsx.testing.EmbeddedAwsProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -127,7 +128,7 @@ public final class Benchmarks {
             + "- machine: %d cores, %.1f GiB, %s %s%n"
             + "- JVM: %s %s, max heap %d MiB; endpoints in a separate JVM (-Xmx2g)%n"
             + "- versions: sqsx %s, AWS SDK %s, amazon-sqs-java-extended-client-lib %s,"
-            + " spring-cloud-aws-sqs %s; ElasticMQ %s, S3Proxy %s, DynamoDB Local %s%n"
+            + " spring-cloud-aws-sqs %s; ElasticMQ %s, S3Proxy %s, dynalite %s%n"
             + "- method: warm-up runs of every contender first (discarded), then %d measured"
             + " repetition(s) per cell; medians reported; contenders take turns within each"
             + " repetition, against the same endpoints%n%n",
@@ -148,7 +149,7 @@ public final class Benchmarks {
         versions.getProperty("spring-cloud-aws.version", "?"),
         versions.getProperty("elasticmq.version", "?"),
         versions.getProperty("s3proxy.version", "?"),
-        versions.getProperty("dynamodb-local.version", "?"),
+        EmbeddedAws.dynaliteVersion(),
         options.repetitions());
   }
 }

@@ -2,7 +2,7 @@ package dev.sqsx.benchmarks;
 
 import dev.sqsx.testing.AwsEndpoints;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -27,7 +27,7 @@ final class Clients {
   static SqsClient sqs(AwsEndpoints endpoints, ExecutionInterceptor counter) {
     return endpoints
         .configure(SqsClient.builder(), endpoints.sqsEndpoint())
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(CONNECTIONS))
+        .httpClientBuilder(Apache5HttpClient.builder().maxConnections(CONNECTIONS))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
         .build();
   }
@@ -36,7 +36,7 @@ final class Clients {
     return endpoints
         .configure(S3Client.builder(), endpoints.s3Endpoint())
         .forcePathStyle(true)
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(CONNECTIONS))
+        .httpClientBuilder(Apache5HttpClient.builder().maxConnections(CONNECTIONS))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
         .build();
   }
@@ -44,7 +44,7 @@ final class Clients {
   static DynamoDbClient dynamoDb(AwsEndpoints endpoints, ExecutionInterceptor counter) {
     return endpoints
         .configure(DynamoDbClient.builder(), endpoints.dynamoDbEndpoint())
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(CONNECTIONS))
+        .httpClientBuilder(Apache5HttpClient.builder().maxConnections(CONNECTIONS))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
         .build();
   }

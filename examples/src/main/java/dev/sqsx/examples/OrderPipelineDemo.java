@@ -57,7 +57,7 @@ public final class OrderPipelineDemo {
   public static void main(String[] args) {
     int code = run(args, System.out);
     System.out.flush();
-    // DynamoDB Local leaves a non-daemon thread behind: exit explicitly.
+    // The exit code is the demo's verdict.
     System.exit(code);
   }
 
@@ -95,8 +95,7 @@ public final class OrderPipelineDemo {
                 AwsMode.ENDPOINT, options.endpoint(), options.endpoint(), options.endpoint());
         where = options.endpoint().toString();
       } else {
-        out.println(
-            "starting embedded SQS (ElasticMQ), S3 (S3Proxy) and DynamoDB (DynamoDB Local)...");
+        out.println("starting embedded SQS (ElasticMQ), S3 (S3Proxy) and DynamoDB (dynalite)...");
         embedded = EmbeddedAws.start();
         endpoints = embedded.endpoints();
         where = "embedded SQS, S3 and DynamoDB on 127.0.0.1";

@@ -4,7 +4,7 @@ import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.faults.FaultInjector;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -55,7 +55,7 @@ final class FaultyClients implements AutoCloseable {
     sqs =
         endpoints
             .configure(SqsClient.builder(), endpoints.sqsEndpoint())
-            .httpClientBuilder(faults.wrap(ApacheHttpClient.builder()))
+            .httpClientBuilder(faults.wrap(Apache5HttpClient.builder()))
             .overrideConfiguration(sqsConfiguration)
             .build();
     sqsAsync =
@@ -68,7 +68,7 @@ final class FaultyClients implements AutoCloseable {
         endpoints
             .configure(S3Client.builder(), endpoints.s3Endpoint())
             .forcePathStyle(pathStyle)
-            .httpClientBuilder(faults.wrap(ApacheHttpClient.builder()))
+            .httpClientBuilder(faults.wrap(Apache5HttpClient.builder()))
             .overrideConfiguration(retries)
             .build();
     s3Async =
@@ -81,7 +81,7 @@ final class FaultyClients implements AutoCloseable {
     dynamoDb =
         endpoints
             .configure(DynamoDbClient.builder(), endpoints.dynamoDbEndpoint())
-            .httpClientBuilder(faults.wrap(ApacheHttpClient.builder()))
+            .httpClientBuilder(faults.wrap(Apache5HttpClient.builder()))
             .overrideConfiguration(retries)
             .build();
     dynamoDbAsync =

@@ -11,7 +11,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -114,6 +114,15 @@ public final class AwsEndpoints {
     return mode;
   }
 
+  /**
+   * Whether these endpoints implement a feature: the embedded ones lack every {@link
+   * EndpointFeature} (dynalite does not implement them); LocalStack, AWS and an endpoint named by
+   * URL are taken to have them all.
+   */
+  public boolean supports(EndpointFeature feature) {
+    return mode.supports(feature);
+  }
+
   /** The SQS endpoint, or empty when the SDK's default for the region applies. */
   public Optional<URI> sqsEndpoint() {
     return Optional.ofNullable(sqs);
@@ -152,7 +161,7 @@ public final class AwsEndpoints {
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B sync(
       B builder, Optional<URI> endpoint) {
     if (faults != null) {
-      builder.httpClientBuilder(faults.wrap(ApacheHttpClient.builder()));
+      builder.httpClientBuilder(faults.wrap(Apache5HttpClient.builder()));
     }
     return configure(builder, endpoint);
   }

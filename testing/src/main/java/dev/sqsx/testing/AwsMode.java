@@ -1,6 +1,8 @@
 package dev.sqsx.testing;
 
+import dev.sqsx.testing.internal.Settings;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -65,11 +67,17 @@ public enum AwsMode {
             + "'");
   }
 
+  /**
+   * Whether this mode's endpoints implement a feature: the embedded ones lack every {@link
+   * EndpointFeature} (dynalite does not implement them); LocalStack, AWS and an endpoint named by
+   * URL are taken to have them all.
+   */
+  public boolean supports(EndpointFeature feature) {
+    Objects.requireNonNull(feature, "feature cannot be null");
+    return this != EMBEDDED;
+  }
+
   static Optional<String> setting(String property, String environmentVariable) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      value = System.getenv(environmentVariable);
-    }
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    return Settings.get(property, environmentVariable);
   }
 }

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -244,7 +245,17 @@ public final class AwsResources implements AutoCloseable {
     definition.accept(request);
     dynamoDb.createTable(request.tableName(table).build());
     tables.push(table);
-    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
+    // The SDK's default waiter polls every 20 s; a table is usually active much sooner.
+    dynamoDb
+        .waiter()
+        .waitUntilTableExists(
+            r -> r.tableName(table),
+            w ->
+                w.backoffStrategyV2(
+                        BackoffStrategy.exponentialDelayWithoutJitter(
+                            Duration.ofMillis(50), Duration.ofSeconds(5)))
+                    .maxAttempts(100)
+                    .waitTimeout(Duration.ofMinutes(5)));
     return table;
   }
 

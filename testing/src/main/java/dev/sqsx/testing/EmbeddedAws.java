@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real, wire-compatible SQS (ElasticMQ), S3 (S3Proxy) and DynamoDB (DynamoDB Local) servers running
- * in this JVM on 127.0.0.1, each on its own ephemeral port.
+ * Real, wire-compatible SQS (ElasticMQ) and S3 (S3Proxy) servers running in this JVM, and DynamoDB
+ * (dynalite) as a Node.js child process, all on 127.0.0.1, each on its own ephemeral port.
  *
  * <p>For tests, {@link LocalAws} starts one instance per JVM and shares it. Outside JUnit (a demo,
  * a local run) start one with {@link #start()} and close it when done:
@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} stops all three servers and may be called more than once.
- * DynamoDB Local leaves a non-daemon thread behind, so a {@code main} that used this class should
- * end with {@code System.exit}.
+ * <p>The DynamoDB endpoint needs Node.js 20 or newer with npm: dynalite is installed once per
+ * machine (exact versions, {@code npm ci}) into {@code ~/.cache/sqsx}; without Node.js {@link
+ * #start()} fails at once and says what to install. Thread-safe. {@link #close()} stops all three
+ * servers and may be called more than once; the dynalite process also stops with the JVM.
  */
 public final class EmbeddedAws implements AutoCloseable {
 
@@ -98,6 +99,13 @@ public final class EmbeddedAws implements AutoCloseable {
         server.join().close();
       }
     }
+  }
+
+  /**
+   * The version of dynalite the DynamoDB endpoint runs (pinned by this jar), e.g. {@code 4.0.0}.
+   */
+  public static String dynaliteVersion() {
+    return EmbeddedDynamoDb.dynaliteVersion();
   }
 
   /** Where the servers answer, with the region and credentials they accept. */

@@ -12,12 +12,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Gives a JUnit 5 test class real SQS, S3 and DynamoDB endpoints.
  *
  * <p>The endpoints are started once per JVM (in {@link AwsMode#EMBEDDED embedded} mode, the
- * default: ElasticMQ, S3Proxy and DynamoDB Local on 127.0.0.1) and shared by every test class. Test
- * constructors, lifecycle methods and test methods may declare parameters of these types: {@code
- * SqsClient}, {@code SqsAsyncClient}, {@code S3Client}, {@code S3AsyncClient}, {@code
- * DynamoDbClient}, {@code DynamoDbAsyncClient} (shared clients: do not close them), {@link
- * AwsEndpoints} (to build clients of your own) and {@link AwsResources} (uniquely named queues,
- * buckets and tables, removed when the test class ends).
+ * default: ElasticMQ and S3Proxy in this JVM, dynalite in a Node.js child process, on 127.0.0.1)
+ * and shared by every test class. Test constructors, lifecycle methods and test methods may declare
+ * parameters of these types: {@code SqsClient}, {@code SqsAsyncClient}, {@code S3Client}, {@code
+ * S3AsyncClient}, {@code DynamoDbClient}, {@code DynamoDbAsyncClient} (shared clients: do not close
+ * them), {@link AwsEndpoints} (to build clients of your own) and {@link AwsResources} (uniquely
+ * named queues, buckets and tables, removed when the test class ends).
  *
  * <pre>{@code
  * @LocalAws

@@ -5,7 +5,9 @@ import dev.sqsx.testing.internal.LocalStackServer;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,13 +44,33 @@ public final class LocalAwsExtension implements ExecutionCondition, ParameterRes
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    AwsMode mode = AwsMode.fromEnvironment();
+    return evaluate(
+        AwsMode.fromEnvironment(),
+        AnnotationSupport.findAnnotation(context.getElement(), RequiresEndpointFeature.class));
+  }
+
+  /** Whether a test runs in {@code mode}, given the features it requires (if it names any). */
+  static ConditionEvaluationResult evaluate(
+      AwsMode mode, Optional<RequiresEndpointFeature> required) {
     if (mode == AwsMode.LOCALSTACK && !Docker.isAvailable()) {
       return ConditionEvaluationResult.disabled(
           "sqsx.aws.mode=localstack needs a Docker engine, and 'docker info' failed");
     }
+    for (EndpointFeature feature : required.map(RequiresEndpointFeature::value).orElse(NONE)) {
+      if (!mode.supports(feature)) {
+        return ConditionEvaluationResult.disabled(
+            "needs "
+                + feature.description()
+                + ", which the "
+                + mode.name().toLowerCase(Locale.ROOT)
+                + " endpoints do not implement (the embedded DynamoDB is dynalite); it runs with"
+                + " sqsx.aws.mode=localstack, endpoint or aws");
+      }
+    }
     return ConditionEvaluationResult.enabled("AWS mode " + mode);
   }
+
+  private static final EndpointFeature[] NONE = {};
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {

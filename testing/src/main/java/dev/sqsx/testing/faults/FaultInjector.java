@@ -25,7 +25,7 @@ import software.amazon.awssdk.utils.AttributeMap;
  * <pre>{@code
  * FaultInjector faults = FaultInjector.builder().seed(42).failureRate(0.10).build();
  * SqsClient sqs = endpoints.withFaults(faults).newSqsClient();   // or:
- * SqsClient sqs = SqsClient.builder().httpClientBuilder(faults.wrap(ApacheHttpClient.builder()))...
+ * SqsClient sqs = SqsClient.builder().httpClientBuilder(faults.wrap(Apache5HttpClient.builder()))...
  * }</pre>
  *
  * <p>{@link #partition()} makes every later request fail before it is sent, as if the process using

@@ -1,62 +1,126 @@
 package dev.sqsx.testing.internal;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * DynamoDB Local, in memory, on a loopback port picked before start.
+ * dynalite (the DynamoDB API in Node.js, MIT licence), in memory, as a child process on 127.0.0.1
+ * and a port the system picks.
  *
- * <p>It leaves a non-daemon thread behind after {@link #close()}: a program's {@code main} that
- * uses it must end with {@code System.exit}.
+ * <p>It is installed once per machine by {@link DynaliteInstall} from the exact versions this jar
+ * carries. The child stops when {@link #close()} is called, when this JVM shuts down, and — should
+ * this JVM be killed — when its standard input closes, so it never outlives the JVM. Its output
+ * goes to the SLF4J logger {@code dev.sqsx.testing.dynalite} at DEBUG.
+ *
+ * <p>What dynalite does not implement: {@code UpdateTimeToLive} (and so no TTL sweeping),
+ * transactions, and {@code ReturnValuesOnConditionCheckFailure} (a failed condition returns no
+ * item). Table names need at least 3 characters.
  */
 public final class EmbeddedDynamoDb implements EmbeddedServer {
 
-  private static final int START_ATTEMPTS = 5;
+  private static final Logger OUTPUT = LoggerFactory.getLogger("dev.sqsx.testing.dynalite");
+  private static final String READY = "sqsx-dynalite-ready ";
+  private static final long START_TIMEOUT_SECONDS = 30;
 
-  private final DynamoDBProxyServer server;
+  private final Process process;
   private final URI endpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedDynamoDb(DynamoDBProxyServer server, int port) {
-    this.server = server;
+  private EmbeddedDynamoDb(Process process, int port) {
+    this.process = process;
     this.endpoint = URI.create("http://127.0.0.1:" + port);
   }
 
   /**
-   * Starts DynamoDB Local. The port is picked before the server binds it, so a race with another
-   * process is possible: the start is retried on a new port a few times.
+   * Installs dynalite if needed, starts it and returns once it listens.
+   *
+   * @throws IllegalStateException when Node.js is missing or too old (the message says what to
+   *     install), or dynalite cannot be installed or does not start in time (with its output)
    */
   public static EmbeddedDynamoDb start() {
-    Exception last = null;
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = FreePort.pick();
-      DynamoDBProxyServer server = null;
-      try {
-        server =
-            ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-        server.start();
-        return new EmbeddedDynamoDb(server, port);
-      } catch (Exception e) {
-        last = e;
-        stopQuietly(server);
-      }
+    DynaliteInstall.requireNode();
+    Path dir = DynaliteInstall.ensureInstalled();
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(List.of(DynaliteInstall.node(), "launcher.js"))
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start dynalite in " + dir, e);
     }
-    throw new IllegalStateException(
-        "cannot start DynamoDB Local after " + START_ATTEMPTS + " attempts", last);
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Deque<String> lastLines = new ArrayDeque<>();
+    Thread reader = new Thread(() -> forward(process, port, lastLines), "sqsx-dynalite-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      EmbeddedDynamoDb server =
+          new EmbeddedDynamoDb(process, port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sqsx-dynalite-stop"));
+      return server;
+    } catch (ExecutionException | TimeoutException e) {
+      process.destroyForcibly();
+      String output;
+      synchronized (lastLines) {
+        output = String.join("\n", lastLines);
+      }
+      throw new IllegalStateException(
+          "dynalite in " + dir + " did not start in " + START_TIMEOUT_SECONDS + " s: " + output, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IllegalStateException("interrupted while starting dynalite", e);
+    }
   }
 
-  private static void stopQuietly(DynamoDBProxyServer server) {
-    if (server == null) {
+  /** Reads the child's output: the ready line completes {@code port}; every line is logged. */
+  private static void forward(
+      Process process, CompletableFuture<Integer> port, Deque<String> last) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (!port.isDone() && line.startsWith(READY)) {
+          port.complete(Integer.parseInt(line.substring(READY.length()).trim()));
+          continue;
+        }
+        OUTPUT.debug("{}", line);
+        synchronized (last) {
+          last.addLast(line);
+          if (last.size() > 20) {
+            last.removeFirst();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      port.completeExceptionally(e);
       return;
     }
-    try {
-      server.stop();
-    } catch (Exception ignored) {
-      // The server never started; nothing to release.
-    }
+    port.completeExceptionally(
+        new IllegalStateException("dynalite exited before it listened (no ready line)"));
+  }
+
+  /** The dynalite version this jar pins and runs. */
+  public static String dynaliteVersion() {
+    return DynaliteInstall.pinnedVersion();
   }
 
   @Override
@@ -64,14 +128,24 @@ public final class EmbeddedDynamoDb implements EmbeddedServer {
     return endpoint;
   }
 
+  /** Stops the child: closes its input, then waits up to 5 s before killing it. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        server.stop();
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot stop DynamoDB Local at " + endpoint, e);
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try (OutputStream in = process.getOutputStream()) {
+      in.flush();
+    } catch (IOException alreadyGone) {
+      // the child has exited already: nothing to stop
+    }
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
     }
   }
 }

@@ -37,7 +37,7 @@ class FaultInjectorIT {
     return endpoints
         .configure(SqsClient.builder(), endpoints.sqsEndpoint())
         .httpClientBuilder(
-            faults.wrap(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()))
+            faults.wrap(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }
@@ -56,14 +56,14 @@ class FaultInjectorIT {
                 .configure(S3Client.builder(), endpoints.s3Endpoint())
                 .forcePathStyle(true)
                 .httpClientBuilder(
-                    faults.wrap(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()))
+                    faults.wrap(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
         DynamoDbClient dynamoDb =
             faulty
                 .configure(DynamoDbClient.builder(), endpoints.dynamoDbEndpoint())
                 .httpClientBuilder(
-                    faults.wrap(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()))
+                    faults.wrap(software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
 
