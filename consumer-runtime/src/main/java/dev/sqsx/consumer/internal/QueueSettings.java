@@ -1,10 +1,10 @@
 package dev.sqsx.consumer.internal;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -39,15 +39,13 @@ public record QueueSettings(
     Optional<Integer> maxReceiveCount = Optional.empty();
     Optional<String> dlqArn = Optional.empty();
     if (policy != null && !policy.isBlank()) {
-      Map<String, JsonNode> fields = JsonNodeParser.create().parse(policy).asObject();
-      JsonNode count = fields.get("maxReceiveCount");
+      Map<String, Object> fields = redrivePolicy(policy);
+      Object count = fields.get("maxReceiveCount");
       if (count != null) {
-        maxReceiveCount =
-            Optional.of(Integer.parseInt(count.isNumber() ? count.asNumber() : count.asString()));
+        maxReceiveCount = Optional.of(Integer.parseInt(count.toString()));
       }
-      JsonNode arn = fields.get("deadLetterTargetArn");
-      if (arn != null && arn.isString()) {
-        dlqArn = Optional.of(arn.asString());
+      if (fields.get("deadLetterTargetArn") instanceof String arn) {
+        dlqArn = Optional.of(arn);
       }
     }
     boolean fifo = Boolean.parseBoolean(attributes.get(QueueAttributeName.FIFO_QUEUE));
@@ -55,5 +53,14 @@ public record QueueSettings(
         Long.parseLong(
             attributes.getOrDefault(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "345600"));
     return new QueueSettings(visibility, maxReceiveCount, dlqArn, fifo, retention);
+  }
+
+  private static Map<String, Object> redrivePolicy(String policy) {
+    try {
+      return JSON.std.mapFrom(policy);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the queue's RedrivePolicy is not a JSON object: " + policy, e);
+    }
   }
 }

@@ -1,11 +1,13 @@
 package dev.sqsx.extended.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.jr.ob.JSON;
 import dev.sqsx.extended.MalformedPointerException;
 import dev.sqsx.extended.PayloadPointer;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
  * Writes and reads pointer bodies, exactly as AWS's extended clients do:
@@ -17,7 +19,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  *
  * Written compactly; read tolerantly (whitespace, unknown fields, the legacy class name {@code
  * com.amazon.sqs.javamessaging.MessageS3Pointer}). No reflection or polymorphic typing: the class
- * name is matched against a fixed list.
+ * name is matched against a fixed list. Read into plain lists and maps by jackson-jr; every
+ * failure, whatever its cause, is a {@link MalformedPointerException}.
  */
 public final class PointerCodec {
 
@@ -30,21 +33,28 @@ public final class PointerCodec {
   /** Class name sqsx writes for DynamoDB pointers. */
   public static final String DYNAMODB_CLASS = "dev.sqsx.PayloadDynamoDbPointer";
 
-  private static final JsonNodeParser PARSER = JsonNodeParser.create();
+  private static final JSON JSON_CODEC = JSON.std;
 
   private PointerCodec() {}
 
   /** The compact JSON body for a pointer. */
   public static String write(PayloadPointer pointer) {
-    StringBuilder json = new StringBuilder(128).append("[\"");
+    Map<String, String> fields = new LinkedHashMap<>(4);
+    String type;
     if (pointer.kind() == PayloadPointer.Kind.S3) {
-      json.append(S3_CLASS).append("\",{\"s3BucketName\":");
-      string(json, pointer.container()).append(",\"s3Key\":");
+      type = S3_CLASS;
+      fields.put("s3BucketName", pointer.container());
+      fields.put("s3Key", pointer.key());
     } else {
-      json.append(DYNAMODB_CLASS).append("\",{\"tableName\":");
-      string(json, pointer.container()).append(",\"key\":");
+      type = DYNAMODB_CLASS;
+      fields.put("tableName", pointer.container());
+      fields.put("key", pointer.key());
     }
-    return string(json, pointer.key()).append("}]").toString();
+    try {
+      return JSON_CODEC.asString(List.of(type, fields));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a pointer of two strings as JSON", e);
+    }
   }
 
   /**
@@ -56,21 +66,19 @@ public final class PointerCodec {
     if (body == null || body.isBlank()) {
       throw malformed("the body is empty", null);
     }
-    JsonNode root;
+    Object root;
     try {
-      root = PARSER.parse(body);
-    } catch (RuntimeException e) {
-      throw malformed("the body is not JSON", e);
+      root = JSON_CODEC.anyFrom(body);
+    } catch (IOException | RuntimeException e) {
+      // The parser's message quotes the body; only where it failed is kept.
+      throw malformed("the body is not JSON" + where(e), null);
     }
-    if (!root.isArray() || root.asArray().size() != 2) {
+    if (!(root instanceof List<?> parts)
+        || parts.size() != 2
+        || !(parts.get(0) instanceof String type)
+        || !(parts.get(1) instanceof Map<?, ?> fields)) {
       throw malformed("the body is not a [class, fields] JSON array", null);
     }
-    List<JsonNode> parts = root.asArray();
-    if (!parts.get(0).isString() || !parts.get(1).isObject()) {
-      throw malformed("the body is not a [class, fields] JSON array", null);
-    }
-    String type = parts.get(0).asString();
-    Map<String, JsonNode> fields = parts.get(1).asObject();
     switch (type) {
       case S3_CLASS:
       case LEGACY_S3_CLASS:
@@ -83,19 +91,22 @@ public final class PointerCodec {
   }
 
   private static PayloadPointer pointer(
-      PayloadPointer.Kind kind,
-      Map<String, JsonNode> fields,
-      String containerField,
-      String keyField) {
+      PayloadPointer.Kind kind, Map<?, ?> fields, String containerField, String keyField) {
     return new PayloadPointer(kind, text(fields, containerField), text(fields, keyField));
   }
 
-  private static String text(Map<String, JsonNode> fields, String name) {
-    JsonNode value = fields.get(name);
-    if (value == null || !value.isString() || value.asString().isEmpty()) {
+  private static String text(Map<?, ?> fields, String name) {
+    if (!(fields.get(name) instanceof String value) || value.isEmpty()) {
       throw malformed("the pointer has no '" + name + "' string", null);
     }
-    return value.asString();
+    return value;
+  }
+
+  private static String where(Exception e) {
+    if (e instanceof JsonProcessingException json && json.getLocation() != null) {
+      return " (at character " + json.getLocation().getCharOffset() + ")";
+    }
+    return " (" + e.getClass().getSimpleName() + ")";
   }
 
   private static MalformedPointerException malformed(String reason, Throwable cause) {
@@ -107,27 +118,5 @@ public final class PointerCodec {
   private static String printable(String value) {
     String cut = value.length() > 100 ? value.substring(0, 100) + "..." : value;
     return cut.replaceAll("\\p{Cntrl}", "?");
-  }
-
-  private static StringBuilder string(StringBuilder json, String value) {
-    json.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"':
-          json.append("\\\"");
-          break;
-        case '\\':
-          json.append("\\\\");
-          break;
-        default:
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-      }
-    }
-    return json.append('"');
   }
 }

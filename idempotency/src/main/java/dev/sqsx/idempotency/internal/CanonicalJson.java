@@ -1,23 +1,36 @@
 package dev.sqsx.idempotency.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
  * Canonical JSON: object keys sorted, no whitespace, so {@code {"b":1,"a":2}} and {@code { "a": 2,
- * "b": 1 }} hash the same. A body that is not JSON is hashed as it is.
+ * "b": 1 }} hash the same. Numbers are kept as written. A body that is not JSON is hashed as it is.
+ * Parsed and written with jackson-core's streaming API.
  */
 public final class CanonicalJson {
 
-  private static final JsonNodeParser PARSER = JsonNodeParser.create();
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** A JSON number, kept exactly as it was written. */
+  private record RawNumber(String text) {}
+
+  /** JSON {@code null} in the tree (a Java null means "nothing there"). */
+  private static final Object NULL = new Object();
 
   private CanonicalJson() {}
 
@@ -28,13 +41,8 @@ public final class CanonicalJson {
 
   /** The canonical form, or empty when the body is not JSON. */
   public static Optional<String> canonical(String body) {
-    JsonNode node = parse(body);
-    if (node == null) {
-      return Optional.empty();
-    }
-    StringBuilder out = new StringBuilder(body.length());
-    write(node, out);
-    return Optional.of(out.toString());
+    Object tree = parse(body);
+    return tree == null ? Optional.empty() : Optional.of(write(tree));
   }
 
   /**
@@ -42,34 +50,30 @@ public final class CanonicalJson {
    * values in canonical form. Empty when the body is not JSON or nothing is there.
    */
   public static Optional<String> at(String body, String pointer) {
-    JsonNode node = parse(body);
+    Object node = parse(body);
     if (node == null) {
       return Optional.empty();
     }
     for (String token : pointer.substring(1).split("/", -1)) {
       String name = token.replace("~1", "/").replace("~0", "~");
-      if (node.isObject()) {
-        node = node.asObject().get(name);
-      } else if (node.isArray()
-          && name.matches("\\d+")
-          && Integer.parseInt(name) < node.asArray().size()) {
-        node = node.asArray().get(Integer.parseInt(name));
+      if (node instanceof Map<?, ?> object) {
+        node = object.get(name);
+      } else if (node instanceof List<?> array
+          && name.matches("\\d{1,9}")
+          && Integer.parseInt(name) < array.size()) {
+        node = array.get(Integer.parseInt(name));
       } else {
         return Optional.empty();
       }
-      if (node == null || node.isNull()) {
+      if (node == null || node == NULL) {
         return Optional.empty();
       }
     }
-    if (node.isString()) {
-      return Optional.of(node.asString());
-    }
-    StringBuilder out = new StringBuilder();
-    write(node, out);
-    return Optional.of(out.toString());
+    return Optional.of(node instanceof String text ? text : write(node));
   }
 
-  private static JsonNode parse(String body) {
+  /** The tree of a JSON object or array; null when the body is not one. */
+  private static Object parse(String body) {
     if (body == null) {
       return null;
     }
@@ -77,60 +81,80 @@ public final class CanonicalJson {
     if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) {
       return null;
     }
-    try {
-      return PARSER.parse(trimmed);
-    } catch (RuntimeException e) {
+    try (JsonParser parser = JSON.createParser(trimmed)) {
+      Object tree = read(parser, parser.nextToken());
+      return parser.nextToken() == null ? tree : null;
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
-  private static void write(JsonNode node, StringBuilder out) {
-    if (node.isObject()) {
-      out.append('{');
-      boolean first = true;
-      for (Map.Entry<String, JsonNode> field : new TreeMap<>(node.asObject()).entrySet()) {
-        if (!first) {
-          out.append(',');
+  private static Object read(JsonParser parser, JsonToken token) throws IOException {
+    switch (token) {
+      case START_OBJECT:
+        Map<String, Object> object = new TreeMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          object.put(name, read(parser, parser.nextToken()));
         }
-        first = false;
-        string(field.getKey(), out).append(':');
-        write(field.getValue(), out);
-      }
-      out.append('}');
-    } else if (node.isArray()) {
-      out.append('[');
-      List<JsonNode> items = node.asArray();
-      for (int i = 0; i < items.size(); i++) {
-        if (i > 0) {
-          out.append(',');
+        return object;
+      case START_ARRAY:
+        List<Object> array = new ArrayList<>();
+        for (JsonToken next = parser.nextToken();
+            next != JsonToken.END_ARRAY;
+            next = parser.nextToken()) {
+          array.add(read(parser, next));
         }
-        write(items.get(i), out);
-      }
-      out.append(']');
-    } else if (node.isString()) {
-      string(node.asString(), out);
-    } else if (node.isNumber()) {
-      out.append(node.asNumber());
-    } else if (node.isBoolean()) {
-      out.append(node.asBoolean());
-    } else {
-      out.append("null");
+        return array;
+      case VALUE_STRING:
+        return parser.getText();
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return new RawNumber(parser.getText());
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return NULL;
+      default:
+        throw new IOException("unexpected " + token);
     }
   }
 
-  private static StringBuilder string(String value, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
+  private static String write(Object tree) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator generator = JSON.createGenerator(out)) {
+      write(tree, generator);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON to a string", e);
     }
-    return out.append('"');
+    return out.toString();
+  }
+
+  private static void write(Object node, JsonGenerator out) throws IOException {
+    if (node instanceof Map<?, ?> object) {
+      out.writeStartObject();
+      for (Map.Entry<?, ?> field : object.entrySet()) {
+        out.writeFieldName((String) field.getKey());
+        write(field.getValue(), out);
+      }
+      out.writeEndObject();
+    } else if (node instanceof List<?> array) {
+      out.writeStartArray();
+      for (Object item : array) {
+        write(item, out);
+      }
+      out.writeEndArray();
+    } else if (node instanceof String text) {
+      out.writeString(text);
+    } else if (node instanceof RawNumber number) {
+      out.writeNumber(number.text());
+    } else if (node instanceof Boolean bool) {
+      out.writeBoolean(bool);
+    } else {
+      out.writeNull();
+    }
   }
 
   private static String sha256Hex(String value) {
