@@ -17,6 +17,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -24,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -55,6 +59,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Builder#allowedTables}. Thread-safe; the DynamoDB clients are never closed by this class.
  */
 public final class DynamoDbPayloadStore implements PayloadStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbPayloadStore.class);
 
   /** Default largest payload: 4 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;
@@ -104,8 +110,12 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   /**
    * Creates a table with the store's key schema (on-demand billing), waits until it is active, and
    * enables TTL on {@code ttl}. For tests, demos and users who want it; the store does not call it.
+   *
+   * @return whether TTL is enabled; false (with a warning logged) where the endpoint does not
+   *     implement {@code UpdateTimeToLive}, such as dynalite: enable it by hand there, or orphaned
+   *     chunks are never removed
    */
-  public static void createTable(DynamoDbClient dynamoDb, String table) {
+  public static boolean createTable(DynamoDbClient dynamoDb, String table) {
     dynamoDb.createTable(
         r ->
             r.tableName(table)
@@ -122,11 +132,40 @@ public final class DynamoDbPayloadStore implements PayloadStore {
                         .attributeName(DynamoDbItems.SORT_KEY)
                         .keyType(KeyType.RANGE)
                         .build()));
-    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
-    dynamoDb.updateTimeToLive(
-        r ->
-            r.tableName(table)
-                .timeToLiveSpecification(t -> t.enabled(true).attributeName(DynamoDbItems.TTL)));
+    // The SDK's default waiter polls every 20 s; a table is usually active much sooner.
+    dynamoDb
+        .waiter()
+        .waitUntilTableExists(
+            r -> r.tableName(table),
+            w ->
+                w.backoffStrategyV2(
+                        BackoffStrategy.exponentialDelayWithoutJitter(
+                            Duration.ofMillis(50), Duration.ofSeconds(5)))
+                    .maxAttempts(100)
+                    .waitTimeout(Duration.ofMinutes(5)));
+    return enableTimeToLive(dynamoDb, table, DynamoDbItems.TTL);
+  }
+
+  /**
+   * Turns TTL on; where the endpoint cannot (a compatible store without {@code UpdateTimeToLive},
+   * such as dynalite) logs a warning that says to enable it by hand, and returns false.
+   */
+  private static boolean enableTimeToLive(DynamoDbClient dynamoDb, String table, String attribute) {
+    try {
+      dynamoDb.updateTimeToLive(
+          r ->
+              r.tableName(table)
+                  .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute)));
+      return true;
+    } catch (DynamoDbException e) {
+      LOG.warn(
+          "TTL could not be enabled on table {} ({}): enable it by hand on attribute '{}',"
+              + " or expired items stay in the table",
+          table,
+          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode(),
+          attribute);
+      return false;
+    }
   }
 
   private static AttributeDefinition stringAttribute(String name) {

@@ -2,15 +2,20 @@ package dev.sqsx.idempotency;
 
 import dev.sqsx.idempotency.IdempotencyRecord.Status;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -24,8 +29,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * <p>A claim is one conditional write — an {@code UpdateItem} (so the fencing version increments
  * atomically) whose condition is: the key is absent, or its record expired, or it is in progress
  * with an expired lease — with {@code ReturnValuesOnConditionCheckFailure=ALL_OLD}, so a conflict
- * needs no second read. Complete, release and renew are conditional on owner token and version.
- * Expiry is checked in the condition as well as by TTL (whose deletions can lag by up to 48 h).
+ * needs no second read on DynamoDB. A compatible store that returns no item on a failed condition
+ * (dynalite) costs one consistent {@code GetItem} per conflict; a record found claimable by then is
+ * claimed again (up to three times). Complete, release and renew are conditional on owner token and
+ * version. Expiry is checked in the condition as well as by TTL (whose deletions can lag by up to
+ * 48 h).
  *
  * <p>Table: partition key {@code id} (S). Attributes: {@code status} (S), {@code owner} (S), {@code
  * version} (N), {@code leaseUntil} (N, epoch <b>milliseconds</b>), {@code expiresAt} (N, epoch
@@ -34,6 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * Thread-safe; the client is not closed.
  */
 public final class DynamoDbIdempotencyStore implements IdempotencyStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbIdempotencyStore.class);
 
   /** Partition key attribute. */
   public static final String KEY = "id";
@@ -47,6 +57,9 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
   private static final String LEASE_UNTIL = "leaseUntil";
   private static final String PAYLOAD_HASH = "payloadHash";
   private static final String RESULT = "result";
+
+  /** Claims whose condition failed on a record that was claimable when read back, in a row. */
+  private static final int CLAIM_ATTEMPTS = 3;
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -77,8 +90,12 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
   /**
    * Creates a table with the store's key schema (on-demand), waits until it is active and enables
    * TTL on {@code expiresAt}. For tests, demos and users who want it; the store does not call it.
+   *
+   * @return whether TTL is enabled; false (with a warning logged) where the endpoint does not
+   *     implement {@code UpdateTimeToLive}, such as dynalite: enable it by hand there (expiry is
+   *     still honoured on every claim, but expired records stay in the table)
    */
-  public static void createTable(DynamoDbClient dynamoDb, String table) {
+  public static boolean createTable(DynamoDbClient dynamoDb, String table) {
     dynamoDb.createTable(
         r ->
             r.tableName(table)
@@ -90,15 +107,65 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                         .build())
                 .keySchema(
                     KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build()));
-    dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
-    dynamoDb.updateTimeToLive(
-        r ->
-            r.tableName(table)
-                .timeToLiveSpecification(t -> t.enabled(true).attributeName(EXPIRES_AT)));
+    // The SDK's default waiter polls every 20 s; a table is usually active much sooner.
+    dynamoDb
+        .waiter()
+        .waitUntilTableExists(
+            r -> r.tableName(table),
+            w ->
+                w.backoffStrategyV2(
+                        BackoffStrategy.exponentialDelayWithoutJitter(
+                            Duration.ofMillis(50), Duration.ofSeconds(5)))
+                    .maxAttempts(100)
+                    .waitTimeout(Duration.ofMinutes(5)));
+    return enableTimeToLive(dynamoDb, table, EXPIRES_AT);
+  }
+
+  /**
+   * Turns TTL on; where the endpoint cannot (a compatible store without {@code UpdateTimeToLive},
+   * such as dynalite) logs a warning that says to enable it by hand, and returns false.
+   */
+  private static boolean enableTimeToLive(DynamoDbClient dynamoDb, String table, String attribute) {
+    try {
+      dynamoDb.updateTimeToLive(
+          r ->
+              r.tableName(table)
+                  .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute)));
+      return true;
+    } catch (DynamoDbException e) {
+      LOG.warn(
+          "TTL could not be enabled on table {} ({}): enable it by hand on attribute '{}',"
+              + " or expired items stay in the table",
+          table,
+          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode(),
+          attribute);
+      return false;
+    }
   }
 
   @Override
   public ClaimResult claim(ClaimRequest request) {
+    for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+      ClaimResult result = attemptClaim(request);
+      if (result != null) {
+        return result;
+      }
+    }
+    throw new IdempotencyException(
+        "claim of "
+            + request.key()
+            + " in "
+            + table
+            + " failed its condition "
+            + CLAIM_ATTEMPTS
+            + " times, each time on a record that could be claimed when read back");
+  }
+
+  /**
+   * One conditional claim. Null when its condition failed on a record that is claimable by the time
+   * it is read back (released, expired or its lease run out in between): the caller tries again.
+   */
+  private ClaimResult attemptClaim(ClaimRequest request) {
     long now = clock.millis();
     Map<String, String> names = new HashMap<>();
     names.put("#k", KEY);
@@ -161,14 +228,36 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
           previous != null && previous.status() == Status.IN_PROGRESS && !previous.expired(now);
       return new ClaimResult.Acquired(claimed, takeover);
     } catch (ConditionalCheckFailedException e) {
-      if (!e.hasItem()) {
-        throw new IdempotencyException(
-            "claim of " + request.key() + " failed its condition but no record came back", e);
+      // DynamoDB returns the record that failed the condition; compatible stores that ignore
+      // ReturnValuesOnConditionCheckFailure (dynalite) return none: read it then.
+      IdempotencyRecord current =
+          e.hasItem() && !e.item().isEmpty() ? record(e.item()) : read(request.key());
+      long readAt = clock.millis();
+      if (current == null || current.expired(readAt) || current.leaseExpired(readAt)) {
+        return null;
       }
-      return ClaimOutcomes.conflicting(record(e.item()), request);
+      return ClaimOutcomes.conflicting(current, request);
     } catch (SdkException e) {
       throw new IdempotencyException(
           "cannot claim idempotency key " + request.key() + " in " + table, e);
+    }
+  }
+
+  /** The record under a key, read consistently; null when there is none. */
+  private IdempotencyRecord read(String key) {
+    try {
+      Map<String, AttributeValue> item =
+          dynamoDb
+              .getItem(
+                  r ->
+                      r.tableName(table)
+                          .key(Map.of(KEY, AttributeValue.fromS(key)))
+                          .consistentRead(true))
+              .item();
+      return item == null || item.isEmpty() ? null : record(item);
+    } catch (SdkException e) {
+      throw new IdempotencyException(
+          "cannot read idempotency key " + key + " in " + table + " after a failed claim", e);
     }
   }
 
