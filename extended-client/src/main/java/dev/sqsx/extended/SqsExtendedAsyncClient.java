@@ -331,9 +331,16 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
       pointer = found.get();
     } catch (ExtendedClientException e) {
       return reportFailure(queueUrl, message, e);
+    } catch (RuntimeException e) {
+      // Whatever a hostile body does to the parser, it is this message's failure alone.
+      return reportFailure(
+          queueUrl,
+          message,
+          new MalformedPointerException(
+              "cannot read the pointer of this message", queueUrl, message.messageId(), null, e));
     }
     return Futures.afterwards(
-        store.readAsync(pointer),
+        Futures.guarded(() -> store.readAsync(pointer)),
         (payload, cause) -> {
           if (cause == null) {
             return CompletableFuture.completedFuture(

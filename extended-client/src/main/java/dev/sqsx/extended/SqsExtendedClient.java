@@ -158,19 +158,25 @@ public final class SqsExtendedClient implements SqsClient {
         stored.put(entry.id(), pointer);
         rewritten.set(index, rules.pointerEntry(entry, pointer, dedup));
       }
-      SendMessageBatchResponse response =
-          sqs.sendMessageBatch(request.toBuilder().entries(rewritten).build());
-      for (BatchResultErrorEntry failed : response.failed()) {
-        PayloadPointer pointer = stored.get(failed.id());
-        if (pointer != null) {
-          deleteAfterFailedSend(queueUrl, pointer, null);
-        }
-      }
-      return response;
+    } catch (RuntimeException e) {
+      // Nothing was sent: what was stored so far has no message pointing at it.
+      stored.values().forEach(pointer -> deleteAfterFailedSend(queueUrl, pointer, e));
+      throw e;
+    }
+    SendMessageBatchResponse response;
+    try {
+      response = sqs.sendMessageBatch(request.toBuilder().entries(rewritten).build());
     } catch (RuntimeException e) {
       stored.values().forEach(pointer -> afterFailedSend(queueUrl, pointer, e));
       throw e;
     }
+    for (BatchResultErrorEntry failed : response.failed()) {
+      PayloadPointer pointer = stored.get(failed.id());
+      if (pointer != null) {
+        deleteAfterFailedSend(queueUrl, pointer, null);
+      }
+    }
+    return response;
   }
 
   private PayloadPointer store(String queueUrl, String payload) {

@@ -20,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -295,6 +297,74 @@ abstract class ExtendedClientBehaviour {
     }
   }
 
+  @Test
+  void sendMessageBatch_storeFailsPartway_deletesWhatItStored_andSendsNothing() {
+    PayloadStore failsSecond = failingOnSecondStore();
+    SqsClient client = extendedClient(bucket, o -> o.payloadStore(failsSecond));
+    List<SendMessageBatchRequestEntry> entries =
+        List.of(
+            SendMessageBatchRequestEntry.builder().id("a").messageBody(text(300 * KB, 11)).build(),
+            SendMessageBatchRequestEntry.builder().id("b").messageBody(text(300 * KB, 12)).build(),
+            SendMessageBatchRequestEntry.builder().id("c").messageBody(text(300 * KB, 13)).build());
+
+    assertThatThrownBy(() -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)))
+        .isInstanceOf(ExtendedClientException.class)
+        .hasMessageContaining("nothing was sent");
+
+    assertThat(objectKeys(bucket)).as("payloads stored before the failure").isEmpty();
+    assertQueueEmpty(queueUrl);
+  }
+
+  /** The real S3 store, whose second store fails as an S3 outage halfway through a batch would. */
+  PayloadStore failingOnSecondStore() {
+    S3PayloadStore real =
+        S3PayloadStore.builder().s3Client(s3).s3AsyncClient(s3Async).bucket(bucket).build();
+    AtomicInteger stores = new AtomicInteger();
+    return new PayloadStore() {
+      @Override
+      public boolean allows(PayloadPointer pointer) {
+        return real.allows(pointer);
+      }
+
+      @Override
+      public PayloadPointer store(String payload) {
+        if (stores.incrementAndGet() == 2) {
+          throw new ExtendedClientException("S3 is down (injected)", null, null, null, null);
+        }
+        return real.store(payload);
+      }
+
+      @Override
+      public String read(PayloadPointer pointer) {
+        return real.read(pointer);
+      }
+
+      @Override
+      public void delete(PayloadPointer pointer) {
+        real.delete(pointer);
+      }
+
+      @Override
+      public CompletableFuture<PayloadPointer> storeAsync(String payload) {
+        if (stores.incrementAndGet() == 2) {
+          return CompletableFuture.failedFuture(
+              new ExtendedClientException("S3 is down (injected)", null, null, null, null));
+        }
+        return real.storeAsync(payload);
+      }
+
+      @Override
+      public CompletableFuture<String> readAsync(PayloadPointer pointer) {
+        return real.readAsync(pointer);
+      }
+
+      @Override
+      public CompletableFuture<Void> deleteAsync(PayloadPointer pointer) {
+        return real.deleteAsync(pointer);
+      }
+    };
+  }
+
   // ---- batches ---------------------------------------------------------------------------------
 
   @Test
@@ -551,6 +621,43 @@ abstract class ExtendedClientBehaviour {
     await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
     assertThat(failures.get(0).error()).isInstanceOf(MalformedPointerException.class);
     assertThat(failures.get(0).queueUrl()).isEqualTo(queueUrl);
+  }
+
+  @Test
+  void receiveMessage_hostileBodiesWithTheMarker_failOnlyThemselves_theBatchIsReturned() {
+    SqsClient client = extendedClient(bucket, o -> o.resolutionListener(failures::add));
+    List<String> hostile =
+        List.of(
+            "//:%",
+            "[\"software.amazon.payloadoffloading.PayloadS3Pointer\",null]",
+            "[null,{}]",
+            "[1,2,3]",
+            "{\"s3BucketName\":{}}");
+    for (String body : hostile) {
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(queueUrl)
+                  .messageBody(body)
+                  .messageAttributes(Map.of("ExtendedPayloadSize", number(body.length()))));
+    }
+    for (int i = 0; i < 5; i++) {
+      String body = "good-" + i;
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    }
+
+    List<Message> received = receiveAll(client, queueUrl, 5);
+
+    assertThat(received)
+        .extracting(Message::body)
+        .containsExactlyInAnyOrder("good-0", "good-1", "good-2", "good-3", "good-4");
+    await().atMost(Duration.ofSeconds(5)).until(() -> failures.size() >= hostile.size());
+    assertThat(failures)
+        .hasSize(hostile.size())
+        .allSatisfy(
+            f -> {
+              assertThat(f.error()).isInstanceOf(MalformedPointerException.class);
+              assertThat(f.deleted()).isFalse();
+            });
   }
 
   // ---- interoperability with AWS's extended client ---------------------------------------------
