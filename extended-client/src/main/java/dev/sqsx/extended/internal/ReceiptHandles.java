@@ -56,17 +56,21 @@ public final class ReceiptHandles {
     return parse(handle).original();
   }
 
+  /**
+   * The container ends at the first container marker that a key marker follows (an S3 bucket name
+   * cannot hold "..", so it cannot hold a marker); the key ends at the last key marker (an SQS
+   * receipt handle is base64 and cannot hold one), so a key may contain either marker.
+   */
   private static Parsed parse(String handle, PayloadPointer.Kind kind) {
     String containerMarker = containerMarker(kind);
     String keyMarker = keyMarker(kind);
     int containerStart = containerMarker.length();
-    int containerEnd = handle.indexOf(containerMarker, containerStart);
-    if (containerEnd <= containerStart
-        || !handle.startsWith(keyMarker, containerEnd + containerMarker.length())) {
+    int containerEnd = handle.indexOf(containerMarker + keyMarker, containerStart);
+    if (containerEnd <= containerStart) {
       throw malformed();
     }
     int keyStart = containerEnd + containerMarker.length() + keyMarker.length();
-    int keyEnd = handle.indexOf(keyMarker, keyStart);
+    int keyEnd = handle.lastIndexOf(keyMarker);
     if (keyEnd <= keyStart || keyEnd + keyMarker.length() >= handle.length()) {
       throw malformed();
     }

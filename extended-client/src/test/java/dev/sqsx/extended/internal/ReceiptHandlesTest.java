@@ -27,6 +27,23 @@ class ReceiptHandlesTest {
   }
 
   @Test
+  void parse_keyContainingTheMarkers_givesTheWholeKeyAndTheSqsHandle() {
+    String key = "x-..s3Key..-y-..s3BucketName..-z-..s3Key..-";
+    String handle = ReceiptHandles.embed(PayloadPointer.s3("bucket", key), "AQEB+orig/==");
+
+    ReceiptHandles.Parsed parsed = ReceiptHandles.parse(handle);
+
+    assertThat(parsed.pointer()).contains(PayloadPointer.s3("bucket", key));
+    assertThat(parsed.original()).isEqualTo("AQEB+orig/==");
+    String dynamoKey = "k-..dynamoDbKey..-k-..dynamoDbTable..-";
+    assertThat(
+            ReceiptHandles.parse(
+                    ReceiptHandles.embed(PayloadPointer.dynamoDb("t.a-b_c", dynamoKey), "orig"))
+                .pointer())
+        .contains(PayloadPointer.dynamoDb("t.a-b_c", dynamoKey));
+  }
+
+  @Test
   void parse_dynamoDbPointer_usesItsOwnMarkers() {
     String handle = ReceiptHandles.embed(PayloadPointer.dynamoDb("t", "k"), "orig");
 
