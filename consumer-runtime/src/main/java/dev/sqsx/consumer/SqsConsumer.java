@@ -75,13 +75,25 @@ public final class SqsConsumer implements AutoCloseable {
 
   /**
    * Failures that are never retried by default, besides {@link NonRetryableException}: a payload
-   * pointer that is malformed, names a container not allowed, or fails its integrity check.
+   * pointer that is malformed, names a container not allowed (or a payload over the size limit), or
+   * fails its integrity check. Subclasses match too. Names, not classes: extended-client is an
+   * optional dependency.
    */
   private static final Set<String> DEFAULT_NON_RETRYABLE =
       Set.of(
           "dev.sqsx.extended.MalformedPointerException",
           "dev.sqsx.extended.PayloadNotAllowedException",
           "dev.sqsx.extended.PayloadIntegrityException");
+
+  /** Whether the error is, or extends, one of {@link #DEFAULT_NON_RETRYABLE}. */
+  static boolean nonRetryableByDefault(Throwable error) {
+    for (Class<?> type = error.getClass(); type != null; type = type.getSuperclass()) {
+      if (DEFAULT_NON_RETRYABLE.contains(type.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private final Builder config;
   private final Counters counters;
@@ -505,8 +517,7 @@ public final class SqsConsumer implements AutoCloseable {
     private Duration acknowledgementInterval;
     private BatchMessageHandler batchHandler;
     private RetryPolicy retryPolicy = RetryPolicy.exponential();
-    private Predicate<Throwable> nonRetryable =
-        error -> DEFAULT_NON_RETRYABLE.contains(error.getClass().getName());
+    private Predicate<Throwable> nonRetryable = SqsConsumer::nonRetryableByDefault;
     private String deadLetterQueueUrl;
     private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker;
     private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;

@@ -2,6 +2,7 @@ package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.DynamoDbItems;
 import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.KeyPrefixes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +84,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   private final String table;
   private final Set<String> allowedTables;
   private final int maxPayloadSize;
+  private final String keyPrefix;
+  private final boolean enforceKeyPrefix;
   private final int chunkSize;
   private final Duration timeToLive;
   private final Clock clock;
@@ -95,6 +99,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     allowed.add(table);
     this.allowedTables = Set.copyOf(allowed);
     this.maxPayloadSize = builder.maxPayloadSize;
+    this.keyPrefix = builder.keyPrefix;
+    this.enforceKeyPrefix = builder.enforceKeyPrefix;
     this.chunkSize = builder.chunkSize;
     this.timeToLive = builder.timeToLive;
     this.clock = builder.clock;
@@ -188,7 +194,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   @Override
   public boolean allows(PayloadPointer pointer) {
     return pointer.kind() == PayloadPointer.Kind.DYNAMODB
-        && allowedTables.contains(pointer.container());
+        && allowedTables.contains(pointer.container())
+        && KeyPrefixes.allows(keyPrefix, enforceKeyPrefix, pointer.key());
   }
 
   // ---- store -----------------------------------------------------------------------------------
@@ -292,16 +299,20 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   private Prepared prepare(String payload) {
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > maxPayloadSize) {
-      throw new ExtendedClientException(
+      throw new PayloadTooLargeException(
           "payload is "
               + bytes.length
               + " bytes, above the DynamoDB store's maxPayloadSize of "
               + maxPayloadSize
               + " bytes (table "
               + table
-              + ")");
+              + ")",
+          null,
+          null,
+          null,
+          null);
     }
-    PayloadPointer pointer = PayloadPointer.dynamoDb(table, UUID.randomUUID().toString());
+    PayloadPointer pointer = PayloadPointer.dynamoDb(table, keyPrefix + UUID.randomUUID());
     long ttl = clock.instant().plus(timeToLive).getEpochSecond();
     List<Map<String, AttributeValue>> chunks =
         DynamoDbItems.chunks(pointer.key(), bytes, chunkSize, ttl);
@@ -333,12 +344,17 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     try {
-      dynamoDb.queryPaginator(query(pointer, false)).items().forEach(items::add);
+      for (QueryResponse page : dynamoDb.queryPaginator(query(pointer, false))) {
+        items.addAll(page.items());
+        DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize);
+      }
+    } catch (ExtendedClientException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new ExtendedClientException(
           "cannot read payload from DynamoDB", null, null, pointer, e);
     }
-    return DynamoDbItems.assemble(pointer, items);
+    return DynamoDbItems.assemble(pointer, items, maxPayloadSize);
   }
 
   @Override
@@ -351,18 +367,21 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     if (dynamoDbAsync == null) {
       return CompletableFuture.supplyAsync(() -> read(pointer), asyncExecutor);
     }
-    return queryAllAsync(query(pointer, false), new ArrayList<>())
+    return queryAllAsync(
+            query(pointer, false),
+            new ArrayList<>(),
+            items -> DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize))
         .handle(
             (items, error) -> {
               if (error != null) {
+                Throwable cause = Futures.unwrap(error);
+                if (cause instanceof ExtendedClientException known) {
+                  throw known;
+                }
                 throw new ExtendedClientException(
-                    "cannot read payload from DynamoDB",
-                    null,
-                    null,
-                    pointer,
-                    Futures.unwrap(error));
+                    "cannot read payload from DynamoDB", null, null, pointer, cause);
               }
-              return DynamoDbItems.assemble(pointer, items);
+              return DynamoDbItems.assemble(pointer, items, maxPayloadSize);
             });
   }
 
@@ -376,6 +395,9 @@ public final class DynamoDbPayloadStore implements PayloadStore {
                     ? Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sk", DynamoDbItems.SORT_KEY)
                     : Map.of("#pk", DynamoDbItems.PARTITION_KEY))
             .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pointer.key())))
+            // "manifest" sorts after "chunk#...": descending, it comes first, so its size is
+            // checked before more than one page of chunks is read.
+            .scanIndexForward(false)
             .consistentRead(true);
     if (keysOnly) {
       query.projectionExpression("#pk, #sk");
@@ -384,15 +406,20 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   }
 
   private CompletableFuture<List<Map<String, AttributeValue>>> queryAllAsync(
-      QueryRequest query, List<Map<String, AttributeValue>> items) {
+      QueryRequest query,
+      List<Map<String, AttributeValue>> items,
+      Consumer<List<Map<String, AttributeValue>>> afterPage) {
     return dynamoDbAsync
         .query(query)
         .thenCompose(
             (QueryResponse page) -> {
               items.addAll(page.items());
+              afterPage.accept(items);
               if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
                 return queryAllAsync(
-                    query.toBuilder().exclusiveStartKey(page.lastEvaluatedKey()).build(), items);
+                    query.toBuilder().exclusiveStartKey(page.lastEvaluatedKey()).build(),
+                    items,
+                    afterPage);
               }
               return CompletableFuture.completedFuture(items);
             });
@@ -431,7 +458,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     if (dynamoDbAsync == null) {
       return CompletableFuture.runAsync(() -> delete(pointer), asyncExecutor);
     }
-    return queryAllAsync(query(pointer, true), new ArrayList<>())
+    return queryAllAsync(query(pointer, true), new ArrayList<>(), keys -> {})
         .thenCompose(
             keys ->
                 dynamoDbAsync
@@ -567,11 +594,15 @@ public final class DynamoDbPayloadStore implements PayloadStore {
               ? "pointer names a "
                   + pointer.kind()
                   + " store; this DynamoDB store reads DynamoDB pointers only"
-              : "pointer names table '"
-                  + pointer.container()
-                  + "', which is not allowed (allowed: "
-                  + allowedTables
-                  + ")",
+              : !allowedTables.contains(pointer.container())
+                  ? "pointer names table '"
+                      + pointer.container()
+                      + "', which is not allowed (allowed: "
+                      + allowedTables
+                      + ")"
+                  : "pointer names a key outside the store's key prefix '"
+                      + keyPrefix
+                      + "' (enforceKeyPrefix is on)",
           null,
           null,
           pointer,
@@ -592,6 +623,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     private String table;
     private final Set<String> allowedTables = new LinkedHashSet<>();
     private int maxPayloadSize = DEFAULT_MAX_PAYLOAD_SIZE;
+    private String keyPrefix = "";
+    private boolean enforceKeyPrefix = true;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private Duration timeToLive = DEFAULT_TIME_TO_LIVE;
     private Clock clock = Clock.systemUTC();
@@ -628,6 +661,25 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     /** The largest payload accepted, in UTF-8 bytes: 1..64 MiB, default 4 MiB. */
     public Builder maxPayloadSize(int maxPayloadSize) {
       this.maxPayloadSize = maxPayloadSize;
+      return this;
+    }
+
+    /**
+     * Prepended to every key: trimmed; at most 1,000 characters of {@code a-z A-Z 0-9 . / _ -}; not
+     * starting with '.' or '/'; without "..". Default none.
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /**
+     * With a {@link #keyPrefix}, read and delete only keys that start with it (default true): a
+     * sender cannot make consumers read or delete other items of an allowed table. No effect
+     * without a prefix.
+     */
+    public Builder enforceKeyPrefix(boolean enforceKeyPrefix) {
+      this.enforceKeyPrefix = enforceKeyPrefix;
       return this;
     }
 
@@ -682,6 +734,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
             "maxPayloadSize must be 1..67108864 (64 MiB; larger payloads belong in S3), was "
                 + maxPayloadSize);
       }
+      keyPrefix =
+          KeyPrefixes.valid(keyPrefix, 1000, "a DynamoDB partition key holds at most 2,048 bytes");
       if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
         throw new IllegalArgumentException(
             "chunkSize must be 1..390000 (a DynamoDB item holds at most 400 KB), was " + chunkSize);

@@ -1,7 +1,11 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.BoundedBytes;
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.KeyPrefixes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -14,10 +18,9 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -50,13 +53,18 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  */
 public final class S3PayloadStore implements PayloadStore {
 
+  /** The default {@link Builder#maxPayloadSize}: 64 MiB. */
+  public static final long DEFAULT_MAX_PAYLOAD_SIZE = 64L * 1024 * 1024;
+
+  /** The largest {@link Builder#maxPayloadSize}: what one Java array can hold. */
+  public static final long MAX_PAYLOAD_SIZE_LIMIT = Integer.MAX_VALUE - 8;
+
   /** The longest key prefix: S3's 1,024-byte key limit less the 36-character UUID. */
   public static final int MAX_KEY_PREFIX_LENGTH = 988;
 
   /** The user-metadata key under which the payload's hex SHA-256 is recorded. */
   public static final String CHECKSUM_METADATA = "sqsx-sha256";
 
-  private static final Pattern KEY_PREFIX_CHARACTERS = Pattern.compile("[a-zA-Z0-9./_-]*");
   private static final Executor DEFAULT_EXECUTOR = defaultExecutor();
 
   private final S3Client s3;
@@ -69,6 +77,8 @@ public final class S3PayloadStore implements PayloadStore {
   private final Set<String> allowedBuckets;
   private final Executor asyncExecutor;
   private final boolean requireChecksum;
+  private final boolean enforceKeyPrefix;
+  private final long maxPayloadSize;
 
   private S3PayloadStore(Builder builder) {
     this.s3 = builder.s3;
@@ -83,6 +93,8 @@ public final class S3PayloadStore implements PayloadStore {
     this.allowedBuckets = Set.copyOf(allowed);
     this.asyncExecutor = builder.asyncExecutor == null ? DEFAULT_EXECUTOR : builder.asyncExecutor;
     this.requireChecksum = builder.requireChecksum;
+    this.enforceKeyPrefix = builder.enforceKeyPrefix;
+    this.maxPayloadSize = builder.maxPayloadSize;
   }
 
   /** A builder; {@code bucket} and one of the two clients are required. */
@@ -102,7 +114,13 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public boolean allows(PayloadPointer pointer) {
-    return pointer.kind() == PayloadPointer.Kind.S3 && allowedBuckets.contains(pointer.container());
+    return pointer.kind() == PayloadPointer.Kind.S3
+        && allowedBuckets.contains(pointer.container())
+        && keyAllowed(pointer.key());
+  }
+
+  private boolean keyAllowed(String key) {
+    return KeyPrefixes.allows(keyPrefix, enforceKeyPrefix, key);
   }
 
   @Override
@@ -111,7 +129,7 @@ public final class S3PayloadStore implements PayloadStore {
       return Futures.join(storeAsync(payload), "S3 call");
     }
     PayloadPointer pointer = newPointer();
-    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
     try {
       s3.putObject(putRequest(pointer, bytes), RequestBody.fromBytes(bytes));
       return pointer;
@@ -127,8 +145,12 @@ public final class S3PayloadStore implements PayloadStore {
       return Futures.join(readAsync(pointer), "S3 call");
     }
     ResponseBytes<GetObjectResponse> object;
-    try {
-      object = s3.getObjectAsBytes(r -> r.bucket(pointer.container()).key(pointer.key()));
+    try (ResponseInputStream<GetObjectResponse> in =
+        s3.getObject(r -> r.bucket(pointer.container()).key(pointer.key()))) {
+      checkSize(pointer, in.response().contentLength(), in::abort);
+      object = ResponseBytes.fromByteArrayUnsafe(in.response(), in.readNBytes(readLimit()));
+    } catch (IOException e) {
+      throw readFailed(pointer, new UncheckedIOException(e));
     } catch (RuntimeException e) {
       throw readFailed(pointer, e);
     }
@@ -155,7 +177,12 @@ public final class S3PayloadStore implements PayloadStore {
       return supplyOnExecutor(() -> store(payload));
     }
     PayloadPointer pointer = newPointer();
-    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes;
+    try {
+      bytes = withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
+    } catch (PayloadTooLargeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     try {
       return s3Async
           .putObject(putRequest(pointer, bytes), AsyncRequestBody.fromBytes(bytes))
@@ -181,7 +208,8 @@ public final class S3PayloadStore implements PayloadStore {
       return s3Async
           .getObject(
               r -> r.bucket(pointer.container()).key(pointer.key()),
-              AsyncResponseTransformer.toBytes())
+              new BoundedBytes<>(
+                  response -> checkSize(pointer, response.contentLength(), () -> {})))
           .handle(
               (bytes, error) -> {
                 if (error != null) {
@@ -242,11 +270,43 @@ public final class S3PayloadStore implements PayloadStore {
     return put.build();
   }
 
+  private byte[] withinLimit(PayloadPointer pointer, byte[] payload) {
+    if (payload.length > maxPayloadSize) {
+      throw tooLarge(pointer, payload.length, "cannot store a payload of ");
+    }
+    return payload;
+  }
+
+  /** One byte more than allowed, so an object longer than its content length is caught too. */
+  private int readLimit() {
+    return (int) Math.min(MAX_PAYLOAD_SIZE_LIMIT, maxPayloadSize + 1);
+  }
+
+  /** Fails, before the body is read, for an object over {@code maxPayloadSize}. */
+  private void checkSize(PayloadPointer pointer, Long contentLength, Runnable abort) {
+    if (contentLength != null && contentLength > maxPayloadSize) {
+      abort.run();
+      throw tooLarge(pointer, contentLength, "payload object has ");
+    }
+  }
+
+  private PayloadTooLargeException tooLarge(PayloadPointer pointer, long size, String what) {
+    return new PayloadTooLargeException(
+        what + size + " bytes, above the S3 store's maxPayloadSize of " + maxPayloadSize + " bytes",
+        null,
+        null,
+        pointer,
+        null);
+  }
+
   /**
    * The payload, after checking it against the SHA-256 recorded at store time. An object without
    * the record (written by AWS's library) is accepted unless {@code requireChecksum} is set.
    */
   private String verified(PayloadPointer pointer, ResponseBytes<GetObjectResponse> object) {
+    if (object.asByteArrayUnsafe().length > maxPayloadSize) {
+      throw tooLarge(pointer, object.asByteArrayUnsafe().length, "payload object has ");
+    }
     String recorded = object.response().metadata().get(CHECKSUM_METADATA);
     if (recorded == null) {
       if (requireChecksum) {
@@ -290,6 +350,16 @@ public final class S3PayloadStore implements PayloadStore {
           pointer,
           null);
     }
+    if (!keyAllowed(pointer.key())) {
+      throw new PayloadNotAllowedException(
+          "pointer names a key outside the store's key prefix '"
+              + keyPrefix
+              + "' (enforceKeyPrefix is on)",
+          null,
+          null,
+          pointer,
+          null);
+    }
   }
 
   private static ExtendedClientException storeFailed(PayloadPointer pointer, Throwable cause) {
@@ -297,8 +367,12 @@ public final class S3PayloadStore implements PayloadStore {
   }
 
   private static ExtendedClientException readFailed(PayloadPointer pointer, Throwable cause) {
-    if (cause instanceof ExtendedClientException) {
-      return (ExtendedClientException) cause;
+    // The SDK wraps what a response transformer failed with (a refused download) in its own
+    // exception: the store's own failure is the one to report.
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof ExtendedClientException own) {
+        return own;
+      }
     }
     if (cause instanceof NoSuchKeyException
         || (cause instanceof S3Exception && ((S3Exception) cause).statusCode() == 404)) {
@@ -345,6 +419,8 @@ public final class S3PayloadStore implements PayloadStore {
     private final Set<String> allowedBuckets = new LinkedHashSet<>();
     private Executor asyncExecutor;
     private boolean requireChecksum;
+    private boolean enforceKeyPrefix = true;
+    private long maxPayloadSize = DEFAULT_MAX_PAYLOAD_SIZE;
 
     private Builder() {}
 
@@ -427,6 +503,26 @@ public final class S3PayloadStore implements PayloadStore {
     }
 
     /**
+     * With a {@link #keyPrefix}, read and delete only keys that start with it (default true): a
+     * sender cannot make consumers read or delete other objects of an allowed bucket. Turn off only
+     * when producers write to the allowed buckets with other prefixes. No effect without a prefix.
+     */
+    public Builder enforceKeyPrefix(boolean enforceKeyPrefix) {
+      this.enforceKeyPrefix = enforceKeyPrefix;
+      return this;
+    }
+
+    /**
+     * The largest payload stored or read, in bytes (default 64 MiB, at most 2,147,483,639). A
+     * larger object named by a received pointer is refused from its content length, before it is
+     * downloaded, with {@link PayloadTooLargeException}.
+     */
+    public Builder maxPayloadSize(long maxPayloadSize) {
+      this.maxPayloadSize = maxPayloadSize;
+      return this;
+    }
+
+    /**
      * Validates and builds the store.
      *
      * @throws IllegalArgumentException naming the field and the rule when a setting is invalid
@@ -440,33 +536,21 @@ public final class S3PayloadStore implements PayloadStore {
         throw new IllegalArgumentException(
             "bucket must be set: it is where payloads are written, was '" + bucket + "'");
       }
-      keyPrefix = validKeyPrefix(keyPrefix);
+      keyPrefix =
+          KeyPrefixes.valid(
+              keyPrefix, MAX_KEY_PREFIX_LENGTH, "S3 keys are at most 1,024 and the UUID takes 36");
+      if (maxPayloadSize < 1 || maxPayloadSize > MAX_PAYLOAD_SIZE_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxPayloadSize must be 1.."
+                + MAX_PAYLOAD_SIZE_LIMIT
+                + " bytes (what one Java array holds), was "
+                + maxPayloadSize);
+      }
       if (kmsKeyId != null && serverSideEncryption != ServerSideEncryption.AWS_KMS) {
         throw new IllegalArgumentException(
             "kmsKeyId needs serverSideEncryption aws:kms, was " + serverSideEncryption);
       }
       return new S3PayloadStore(this);
-    }
-
-    private static String validKeyPrefix(String prefix) {
-      String trimmed = prefix == null ? "" : prefix.trim();
-      if (trimmed.length() > MAX_KEY_PREFIX_LENGTH) {
-        throw new IllegalArgumentException(
-            "keyPrefix must be at most 988 characters (S3 keys are at most 1,024 and the UUID takes"
-                + " 36), was "
-                + trimmed.length());
-      }
-      if (!KEY_PREFIX_CHARACTERS.matcher(trimmed).matches()) {
-        throw new IllegalArgumentException(
-            "keyPrefix may contain only letters, digits, '.', '/', '_' and '-', was '"
-                + trimmed
-                + "'");
-      }
-      if (trimmed.startsWith(".") || trimmed.startsWith("/") || trimmed.contains("..")) {
-        throw new IllegalArgumentException(
-            "keyPrefix must not start with '.' or '/' nor contain '..', was '" + trimmed + "'");
-      }
-      return trimmed;
     }
   }
 }

@@ -306,6 +306,53 @@ class DynamoDbPayloadStoreIT {
         .isInstanceOf(PayloadNotAllowedException.class);
   }
 
+  @Test
+  void keyPrefix_isWrittenAndEnforced_onReadAndDelete(DynamoDbAsyncClient async) {
+    DynamoDbPayloadStore store = store().keyPrefix("orders/").build();
+    PayloadPointer own = store.store(text(10 * KB, 21));
+    PayloadPointer foreign = store().build().store(text(10 * KB, 22));
+
+    assertThat(own.key()).matches("orders/[0-9a-f-]{36}");
+    assertThat(store.read(own)).isEqualTo(text(10 * KB, 21));
+    assertThat(store.allows(foreign)).isFalse();
+    assertThatThrownBy(() -> store.read(foreign))
+        .isInstanceOf(PayloadNotAllowedException.class)
+        .hasMessageStartingWith("pointer names a key outside the store's key prefix 'orders/'");
+    assertThatThrownBy(() -> store.delete(foreign)).isInstanceOf(PayloadNotAllowedException.class);
+    assertThat(store().build().read(foreign)).as("untouched").isEqualTo(text(10 * KB, 22));
+    DynamoDbPayloadStore asyncStore =
+        DynamoDbPayloadStore.builder()
+            .dynamoDbAsyncClient(async)
+            .table(table)
+            .keyPrefix("orders/")
+            .build();
+    assertThatThrownBy(() -> asyncStore.readAsync(foreign).join())
+        .hasCauseInstanceOf(PayloadNotAllowedException.class);
+    assertThat(store().keyPrefix("orders/").enforceKeyPrefix(false).build().read(foreign))
+        .isEqualTo(text(10 * KB, 22));
+  }
+
+  @Test
+  void payloadOverMaxPayloadSize_isRefusedFromItsManifest_syncAndAsync(DynamoDbAsyncClient async) {
+    PayloadPointer pointer = store().build().store(text(800 * KB, 23));
+    DynamoDbPayloadStore limited = store().maxPayloadSize(100 * KB).build();
+    DynamoDbPayloadStore limitedAsync =
+        DynamoDbPayloadStore.builder()
+            .dynamoDbAsyncClient(async)
+            .table(table)
+            .maxPayloadSize(100 * KB)
+            .build();
+
+    assertThatThrownBy(() -> limited.read(pointer))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessageStartingWith(
+            "payload in DynamoDB has 819200 bytes (its manifest says), above the store's"
+                + " maxPayloadSize of 102400 bytes");
+    assertThatThrownBy(() -> limitedAsync.readAsync(pointer).join())
+        .hasCauseInstanceOf(PayloadTooLargeException.class);
+    assertThat(store().build().read(pointer)).as("untouched").hasSize(800 * KB);
+  }
+
   /** Every item of the table (the scan pages at 1 MB, so follow the pages). */
   private List<Map<String, AttributeValue>> items() {
     List<Map<String, AttributeValue>> items = new ArrayList<>();

@@ -44,6 +44,74 @@ class S3PayloadStoreIT {
   }
 
   @Test
+  void keyPrefix_isEnforcedOnReadAndDelete_unlessTurnedOff(
+      S3Client s3, S3AsyncClient s3Async, AwsResources aws) {
+    String bucket = aws.createBucket();
+    s3.putObject(r -> r.bucket(bucket).key("other/k"), RequestBody.fromString("not yours"));
+    PayloadPointer outside = PayloadPointer.s3(bucket, "other/k");
+    S3PayloadStore store =
+        S3PayloadStore.builder()
+            .s3Client(s3)
+            .s3AsyncClient(s3Async)
+            .bucket(bucket)
+            .keyPrefix("orders/")
+            .build();
+
+    assertThat(store.allows(outside)).isFalse();
+    assertThatThrownBy(() -> store.read(outside))
+        .isInstanceOf(PayloadNotAllowedException.class)
+        .hasMessageStartingWith("pointer names a key outside the store's key prefix 'orders/'");
+    assertThatThrownBy(() -> store.delete(outside)).isInstanceOf(PayloadNotAllowedException.class);
+    assertThatThrownBy(() -> store.readAsync(outside).join())
+        .hasCauseInstanceOf(PayloadNotAllowedException.class);
+    assertThatThrownBy(() -> store.deleteAsync(outside).join())
+        .hasCauseInstanceOf(PayloadNotAllowedException.class);
+    assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("other/k")).asUtf8String())
+        .isEqualTo("not yours");
+    S3PayloadStore lenient =
+        S3PayloadStore.builder()
+            .s3Client(s3)
+            .bucket(bucket)
+            .keyPrefix("orders/")
+            .enforceKeyPrefix(false)
+            .build();
+    assertThat(lenient.read(outside)).isEqualTo("not yours");
+  }
+
+  @Test
+  void objectOverMaxPayloadSize_isRefusedFromItsContentLength_andALargePayloadIsNotStored(
+      S3Client s3, S3AsyncClient s3Async, AwsResources aws) {
+    String bucket = aws.createBucket();
+    s3.putObject(
+        r -> r.bucket(bucket).key("big"), RequestBody.fromBytes(new byte[3 * 1024 * 1024]));
+    PayloadPointer big = PayloadPointer.s3(bucket, "big");
+    S3PayloadStore sync =
+        S3PayloadStore.builder().s3Client(s3).bucket(bucket).maxPayloadSize(1024 * 1024).build();
+    S3PayloadStore async =
+        S3PayloadStore.builder()
+            .s3AsyncClient(s3Async)
+            .bucket(bucket)
+            .maxPayloadSize(1024 * 1024)
+            .build();
+
+    assertThatThrownBy(() -> sync.read(big))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessageStartingWith(
+            "payload object has 3145728 bytes, above the S3 store's maxPayloadSize of 1048576");
+    assertThatThrownBy(() -> async.readAsync(big).join())
+        .hasCauseInstanceOf(PayloadTooLargeException.class);
+    assertThatThrownBy(() -> sync.store("x".repeat(1024 * 1024 + 1)))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessageStartingWith("cannot store a payload of 1048577 bytes");
+    assertThatThrownBy(() -> async.storeAsync("x".repeat(1024 * 1024 + 1)).join())
+        .hasCauseInstanceOf(PayloadTooLargeException.class);
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .extracting(o -> o.key())
+        .containsExactly("big");
+    assertThat(sync.read(PayloadPointer.s3(bucket, sync.store("small").key()))).isEqualTo("small");
+  }
+
+  @Test
   void allowedBuckets_letAPointerToAnOlderBucketBeRead(S3Client s3, AwsResources aws) {
     String current = aws.createBucket();
     String previous = aws.createBucket();

@@ -10,6 +10,7 @@ import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.extended.DynamoDbPayloadStore;
 import dev.sqsx.extended.PayloadPointer;
+import dev.sqsx.extended.PayloadStore;
 import dev.sqsx.extended.S3PayloadStore;
 import dev.sqsx.extended.SqsExtendedAsyncClient;
 import dev.sqsx.extended.SqsExtendedClient;
@@ -52,6 +53,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 class BadInputCatalogueIT {
 
   private static final int KB = 1024;
+  private static final int MIB = 1024 * KB;
 
   private SqsClient sqs;
   private SqsAsyncClient sqsAsync;
@@ -144,6 +146,66 @@ class BadInputCatalogueIT {
     } finally {
       dynamoDb.deleteTable(r -> r.tableName(foreignTable));
     }
+  }
+
+  @Test
+  void pointerOutsideTheKeyPrefix_isDeadLettered_andTheObjectIsUntouched() {
+    s3.putObject(r -> r.bucket(bucket).key("private/secret"), RequestBody.fromString("keep out"));
+    String body = s3Pointer(bucket, "private/secret");
+    PayloadStore prefixed =
+        S3PayloadStore.builder()
+            .s3AsyncClient(s3Async)
+            .bucket(bucket)
+            .keyPrefix("payloads/")
+            .build();
+
+    Message dead = deadLettered(body, marker("Number", "8"), 3, prefixed);
+
+    assertThat(errorClass(dead)).endsWith("PayloadNotAllowedException");
+    assertThat(errorMessage(dead)).contains("outside the store's key prefix 'payloads/'");
+    assertThat(dead.messageAttributes().get("sqsx.Attempts").stringValue()).isEqualTo("1");
+    assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("private/secret")).asUtf8String())
+        .isEqualTo("keep out");
+  }
+
+  @Test
+  void oversizedObjectInAnAllowedBucket_isDeadLetteredWithoutDownloading_andIsUntouched() {
+    s3.putObject(r -> r.bucket(bucket).key("huge"), RequestBody.fromBytes(new byte[2 * MIB]));
+    PayloadStore limited =
+        S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).maxPayloadSize(MIB).build();
+
+    Message dead = deadLettered(s3Pointer(bucket, "huge"), marker("Number", "10"), 3, limited);
+
+    assertThat(errorClass(dead)).endsWith("PayloadTooLargeException");
+    assertThat(errorMessage(dead))
+        .contains(
+            "payload object has 2097152 bytes, above the S3 store's maxPayloadSize of 1048576");
+    assertThat(dead.messageAttributes().get("sqsx.Attempts").stringValue()).isEqualTo("1");
+    assertThat(s3.headObject(r -> r.bucket(bucket).key("huge")).contentLength())
+        .isEqualTo(2L * MIB);
+  }
+
+  @Test
+  void receiptHandleWhoseKeyHoldsTheMarkers_deletesTheMessageAndTheRightPayload() {
+    String queue = aws.createQueue();
+    String key = "a-..s3Key..-b-..s3BucketName..-c";
+    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("payload"));
+    s3.putObject(r -> r.bucket(bucket).key("a"), RequestBody.fromString("bystander"));
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queue)
+                .messageBody(s3Pointer(bucket, key))
+                .messageAttributes(marker("Number", "7")));
+    SqsClient client = extended(true);
+
+    Message received = receiveOne(client, queue);
+    client.deleteMessage(r -> r.queueUrl(queue).receiptHandle(received.receiptHandle()));
+
+    assertThat(received.body()).isEqualTo("payload");
+    assertThat(aws.messagesIn(queue)).isZero();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .extracting(o -> o.key())
+        .containsExactly("a");
   }
 
   @Test
@@ -481,6 +543,14 @@ class BadInputCatalogueIT {
     return dead.messageAttributes().get("sqsx.ErrorMessage").stringValue();
   }
 
+  private static String s3Pointer(String inBucket, String key) {
+    return "[\"software.amazon.payloadoffloading.PayloadS3Pointer\",{\"s3BucketName\":\""
+        + inBucket
+        + "\",\"s3Key\":\""
+        + key
+        + "\"}]";
+  }
+
   private TieredPayloadStore asyncStore() {
     return TieredPayloadStore.builder()
         .tier(
@@ -510,6 +580,14 @@ class BadInputCatalogueIT {
    */
   private Message deadLettered(
       String body, Map<String, MessageAttributeValue> attributes, int maxReceiveCount) {
+    return deadLettered(body, attributes, maxReceiveCount, asyncStore());
+  }
+
+  private Message deadLettered(
+      String body,
+      Map<String, MessageAttributeValue> attributes,
+      int maxReceiveCount,
+      PayloadStore store) {
     QueueWithDlq queue = aws.createQueueWithDlq(maxReceiveCount, Duration.ofSeconds(2));
     String sentId =
         sqs.sendMessage(
@@ -520,7 +598,7 @@ class BadInputCatalogueIT {
     SqsExtendedAsyncClient client =
         SqsExtendedAsyncClient.builder()
             .sqsClient(sqsAsync)
-            .payloadStore(asyncStore())
+            .payloadStore(store)
             .resolutionListener(failures)
             .build();
     List<Message> dead = new ArrayList<>();

@@ -3,9 +3,11 @@ package dev.sqsx.extended.internal;
 import dev.sqsx.extended.PayloadIntegrityException;
 import dev.sqsx.extended.PayloadNotFoundException;
 import dev.sqsx.extended.PayloadPointer;
+import dev.sqsx.extended.PayloadTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
@@ -91,7 +93,8 @@ public final class DynamoDbItems {
    * @throws PayloadNotFoundException when there is no manifest (never written, or being deleted)
    * @throws PayloadIntegrityException when chunks are missing or the bytes do not match
    */
-  public static String assemble(PayloadPointer pointer, List<Map<String, AttributeValue>> items) {
+  public static String assemble(
+      PayloadPointer pointer, List<Map<String, AttributeValue>> items, int maxPayloadSize) {
     Map<String, AttributeValue> manifest =
         items.stream().filter(DynamoDbItems::isManifest).findFirst().orElse(null);
     if (manifest == null) {
@@ -100,24 +103,31 @@ public final class DynamoDbItems {
     }
     int chunkCount = number(pointer, manifest, CHUNKS);
     int totalBytes = number(pointer, manifest, BYTES);
-    byte[][] parts = new byte[chunkCount][];
+    checkSize(pointer, totalBytes, maxPayloadSize);
+    if (chunkCount < 0 || totalBytes < 0) {
+      throw corrupt(pointer, "the manifest names " + chunkCount + " chunks of " + totalBytes);
+    }
+    // Keyed by index, not an array of the manifest's chunk count: the manifest is read, not
+    // trusted.
+    Map<Integer, byte[]> parts = new HashMap<>();
     for (Map<String, AttributeValue> item : items) {
       String sortKey = item.get(SORT_KEY).s();
       if (sortKey.startsWith(CHUNK_PREFIX) && item.get(DATA) != null) {
         int index = Integer.parseInt(sortKey.substring(CHUNK_PREFIX.length()));
         if (index < chunkCount) {
-          parts[index] = item.get(DATA).b().asByteArrayUnsafe();
+          parts.put(index, item.get(DATA).b().asByteArrayUnsafe());
         }
       }
     }
     byte[] payload = new byte[totalBytes];
     int offset = 0;
     for (int i = 0; i < chunkCount; i++) {
-      if (parts[i] == null || offset + parts[i].length > totalBytes) {
+      byte[] part = parts.get(i);
+      if (part == null || offset + part.length > totalBytes) {
         throw corrupt(pointer, "chunk " + i + " of " + chunkCount + " is missing or too long");
       }
-      System.arraycopy(parts[i], 0, payload, offset, parts[i].length);
-      offset += parts[i].length;
+      System.arraycopy(part, 0, payload, offset, part.length);
+      offset += part.length;
     }
     if (offset != totalBytes) {
       throw corrupt(pointer, "chunks hold " + offset + " bytes, the manifest says " + totalBytes);
@@ -127,6 +137,34 @@ public final class DynamoDbItems {
       throw corrupt(pointer, "payload does not match the SHA-256 recorded when it was stored");
     }
     return new String(payload, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Fails when the manifest — the first item, as the store reads in descending order — says the
+   * payload is larger than {@code maxPayloadSize}: before the rest of its chunks are read.
+   *
+   * @throws PayloadTooLargeException when it is
+   */
+  public static void checkManifestSize(
+      PayloadPointer pointer, List<Map<String, AttributeValue>> items, int maxPayloadSize) {
+    if (!items.isEmpty() && isManifest(items.get(0))) {
+      checkSize(pointer, number(pointer, items.get(0), BYTES), maxPayloadSize);
+    }
+  }
+
+  private static void checkSize(PayloadPointer pointer, int totalBytes, int maxPayloadSize) {
+    if (totalBytes > maxPayloadSize) {
+      throw new PayloadTooLargeException(
+          "payload in DynamoDB has "
+              + totalBytes
+              + " bytes (its manifest says), above the store's maxPayloadSize of "
+              + maxPayloadSize
+              + " bytes",
+          null,
+          null,
+          pointer,
+          null);
+    }
   }
 
   private static int number(

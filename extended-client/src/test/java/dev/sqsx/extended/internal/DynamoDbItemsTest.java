@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sqsx.extended.PayloadIntegrityException;
 import dev.sqsx.extended.PayloadNotFoundException;
 import dev.sqsx.extended.PayloadPointer;
+import dev.sqsx.extended.PayloadTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +49,13 @@ class DynamoDbItemsTest {
     List<Map<String, AttributeValue>> items = itemsOf("héllo wörld, €uro", 3);
     Collections.reverse(items);
 
-    assertThat(DynamoDbItems.assemble(POINTER, items)).isEqualTo("héllo wörld, €uro");
+    assertThat(DynamoDbItems.assemble(POINTER, items, Integer.MAX_VALUE))
+        .isEqualTo("héllo wörld, €uro");
   }
 
   @Test
   void emptyPayload_isOneEmptyChunk() {
-    assertThat(DynamoDbItems.assemble(POINTER, itemsOf("", 10))).isEmpty();
+    assertThat(DynamoDbItems.assemble(POINTER, itemsOf("", 10), Integer.MAX_VALUE)).isEmpty();
   }
 
   @Test
@@ -60,7 +63,7 @@ class DynamoDbItemsTest {
     List<Map<String, AttributeValue>> items = itemsOf("partial", 3);
     items.removeIf(DynamoDbItems::isManifest);
 
-    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items))
+    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items, Integer.MAX_VALUE))
         .isInstanceOf(PayloadNotFoundException.class)
         .hasMessage("payload not found in DynamoDB (no manifest item) [payload DYNAMODB:t/k]");
   }
@@ -70,7 +73,7 @@ class DynamoDbItemsTest {
     List<Map<String, AttributeValue>> items = itemsOf("abcdefghij", 4);
     items.remove(1);
 
-    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items))
+    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items, Integer.MAX_VALUE))
         .isInstanceOf(PayloadIntegrityException.class)
         .hasMessageStartingWith(
             "DynamoDB payload failed its integrity check: chunk 1 of 3 is missing or too long");
@@ -83,9 +86,30 @@ class DynamoDbItemsTest {
     changed.put("data", AttributeValue.fromB(SdkBytes.fromUtf8String("abcX")));
     items.set(0, changed);
 
-    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items))
+    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items, Integer.MAX_VALUE))
         .isInstanceOf(PayloadIntegrityException.class)
         .hasMessageStartingWith(
             "DynamoDB payload failed its integrity check: payload does not match the SHA-256");
+  }
+
+  @Test
+  void manifestOverTheLimit_isRefusedBeforeAssembling_andAHostileChunkCountAllocatesNothing() {
+    List<Map<String, AttributeValue>> items = itemsOf("abcdefghij", 4);
+
+    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items, 9))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessageStartingWith(
+            "payload in DynamoDB has 10 bytes (its manifest says), above the store's"
+                + " maxPayloadSize of 9 bytes");
+    items.sort(Comparator.comparing((Map<String, AttributeValue> i) -> i.get("sk").s()).reversed());
+    assertThatThrownBy(() -> DynamoDbItems.checkManifestSize(POINTER, items, 9))
+        .isInstanceOf(PayloadTooLargeException.class);
+
+    Map<String, AttributeValue> hostile = new HashMap<>(items.get(0));
+    hostile.put("chunks", AttributeValue.fromN(Integer.toString(Integer.MAX_VALUE)));
+    items.set(0, hostile);
+    assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items, 100))
+        .isInstanceOf(PayloadIntegrityException.class)
+        .hasMessageContaining("chunk 3 of 2147483647 is missing");
   }
 }

@@ -1,0 +1,52 @@
+package dev.sqsx.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sqsx.extended.ExtendedClientException;
+import dev.sqsx.extended.MalformedPointerException;
+import dev.sqsx.extended.PayloadIntegrityException;
+import dev.sqsx.extended.PayloadNotAllowedException;
+import dev.sqsx.extended.PayloadNotFoundException;
+import dev.sqsx.extended.PayloadTooLargeException;
+import org.junit.jupiter.api.Test;
+
+class DefaultNonRetryableTest {
+
+  @Test
+  void payloadFailuresRetryingCannotFix_andTheirSubclasses_areNotRetried() {
+    assertThat(SqsConsumer.nonRetryableByDefault(error(MalformedPointerException.class))).isTrue();
+    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadNotAllowedException.class))).isTrue();
+    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadIntegrityException.class))).isTrue();
+    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadTooLargeException.class)))
+        .as("a subclass of PayloadNotAllowedException")
+        .isTrue();
+    assertThat(
+            SqsConsumer.nonRetryableByDefault(
+                new PayloadIntegrityException("tampered", null, null, null, null) {
+                  private static final long serialVersionUID = 1L;
+                }))
+        .as("a user's own subclass")
+        .isTrue();
+  }
+
+  @Test
+  void failuresThatMayPass_areRetried() {
+    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadNotFoundException.class))).isFalse();
+    assertThat(SqsConsumer.nonRetryableByDefault(error(ExtendedClientException.class))).isFalse();
+    assertThat(SqsConsumer.nonRetryableByDefault(new IllegalStateException("db down"))).isFalse();
+  }
+
+  private static RuntimeException error(Class<? extends ExtendedClientException> type) {
+    try {
+      return type.getConstructor(
+              String.class,
+              String.class,
+              String.class,
+              dev.sqsx.extended.PayloadPointer.class,
+              Throwable.class)
+          .newInstance("failure", null, null, null, null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
