@@ -1,6 +1,7 @@
 package dev.sqsx.idempotency;
 
 import dev.sqsx.idempotency.IdempotencyRecord.Status;
+import dev.sqsx.idempotency.internal.CanonicalJson;
 
 /** The outcome of a claim that found a live record, shared by the stores. */
 final class ClaimOutcomes {
@@ -15,6 +16,9 @@ final class ClaimOutcomes {
     }
     if (request.payloadHash() != null
         && existing.payloadHash() != null
+        // hashes of two schemes (a record written before an upgrade) cannot be compared
+        && CanonicalJson.schemeOf(request.payloadHash())
+            .equals(CanonicalJson.schemeOf(existing.payloadHash()))
         && !request.payloadHash().equals(existing.payloadHash())) {
       return new ClaimResult.PayloadConflict(existing);
     }

@@ -203,8 +203,9 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                       .key(Map.of(KEY, AttributeValue.fromS(request.key())))
                       .updateExpression(updateExpression)
                       .conditionExpression(
-                          "attribute_not_exists(#k) OR #exp <= :nowSeconds"
-                              + " OR (#st = :inProgress AND #lease <= :nowMillis)")
+                          "attribute_not_exists(#k)"
+                              + " OR (#st = :inProgress AND #lease <= :nowMillis)"
+                              + " OR (#st <> :inProgress AND #exp <= :nowSeconds)")
                       .expressionAttributeNames(names)
                       .expressionAttributeValues(values)
                       .returnValues(ReturnValue.ALL_OLD)
@@ -224,8 +225,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
               (now + request.timeToLive().toMillis()) / 1000,
               request.payloadHash(),
               null);
-      boolean takeover =
-          previous != null && previous.status() == Status.IN_PROGRESS && !previous.expired(now);
+      boolean takeover = previous != null && previous.status() == Status.IN_PROGRESS;
       return new ClaimResult.Acquired(claimed, takeover);
     } catch (ConditionalCheckFailedException e) {
       // DynamoDB returns the record that failed the condition; compatible stores that ignore
@@ -233,7 +233,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
       IdempotencyRecord current =
           e.hasItem() && !e.item().isEmpty() ? record(e.item()) : read(request.key());
       long readAt = clock.millis();
-      if (current == null || current.expired(readAt) || current.leaseExpired(readAt)) {
+      if (current == null || current.claimable(readAt)) {
         return null;
       }
       return ClaimOutcomes.conflicting(current, request);
@@ -306,8 +306,10 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
   public boolean renew(IdempotencyRecord held, long leaseUntilMillis) {
     Map<String, String> names = new HashMap<>(heldNames());
     names.put("#lease", LEASE_UNTIL);
+    names.put("#exp", EXPIRES_AT);
     Map<String, AttributeValue> values = new HashMap<>(heldValues(held));
     values.put(":leaseUntil", number(leaseUntilMillis));
+    values.put(":expiresAt", number(held.expiryForLeaseUntil(leaseUntilMillis)));
     return conditional(
         held,
         () ->
@@ -315,7 +317,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 r ->
                     r.tableName(table)
                         .key(Map.of(KEY, AttributeValue.fromS(held.key())))
-                        .updateExpression("SET #lease = :leaseUntil")
+                        .updateExpression("SET #lease = :leaseUntil, #exp = :expiresAt")
                         .conditionExpression(HELD)
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(values)));

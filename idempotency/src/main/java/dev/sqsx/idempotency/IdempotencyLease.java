@@ -15,6 +15,9 @@ public interface IdempotencyLease {
   /** A number that grows with every claim of the key (the record's version). */
   long fencingToken();
 
-  /** False once a renewal found the key taken over: stop, the new holder will do the work. */
+  /**
+   * False once a renewal found the key taken over, or once the lease end passed without a
+   * successful renewal (the store could not be reached): stop, another worker may take the key.
+   */
   boolean isHeld();
 }

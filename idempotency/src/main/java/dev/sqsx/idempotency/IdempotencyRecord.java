@@ -47,6 +47,23 @@ public record IdempotencyRecord(
     return expiresAtEpochSeconds * 1000 <= nowMillis;
   }
 
+  /**
+   * Whether a new claim may take this record at {@code nowMillis}: an in-progress record when its
+   * lease has run out (a live lease is never taken over, whatever the record's expiry), a completed
+   * one when it has expired.
+   */
+  public boolean claimable(long nowMillis) {
+    return status == Status.IN_PROGRESS ? leaseExpired(nowMillis) : expired(nowMillis);
+  }
+
+  /**
+   * The expiry a renewal to {@code leaseUntilMillis} must give the record: never before the end of
+   * the lease, so neither a claim nor DynamoDB's TTL can remove a record whose lease is live.
+   */
+  public long expiryForLeaseUntil(long leaseUntilMillis) {
+    return Math.max(expiresAtEpochSeconds, Math.floorDiv(leaseUntilMillis, 1000) + 1);
+  }
+
   /** Whether an in-progress holder's lease has run out at {@code nowMillis}. */
   public boolean leaseExpired(long nowMillis) {
     return status == Status.IN_PROGRESS && leaseUntilMillis <= nowMillis;

@@ -9,6 +9,10 @@ package dev.sqsx.idempotency;
  * @param inProgressDuplicates messages left for redelivery because another worker held the key
  * @param conflicts messages that reused a key with a different payload
  * @param fencingRejections completes, releases or renewals refused because the key was taken over
+ * @param resultsOmitted keys completed without their result, because it was over {@code
+ *     maxResultBytes}
+ * @param renewalFailures lease renewals that failed (the store could not be reached); the lease
+ *     ends unless a later renewal succeeds
  */
 public record IdempotencyStats(
     long claimed,
@@ -16,4 +20,6 @@ public record IdempotencyStats(
     long duplicatesSuppressed,
     long inProgressDuplicates,
     long conflicts,
-    long fencingRejections) {}
+    long fencingRejections,
+    long resultsOmitted,
+    long renewalFailures) {}

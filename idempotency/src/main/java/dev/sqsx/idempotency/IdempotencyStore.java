@@ -12,8 +12,9 @@ package dev.sqsx.idempotency;
 public interface IdempotencyStore {
 
   /**
-   * Claims a key: succeeds when it is absent, expired, or in progress with an expired lease.
-   * Otherwise reports what holds it, with no second read.
+   * Claims a key: succeeds when it is absent, in progress with an expired lease, or completed and
+   * expired (see {@link IdempotencyRecord#claimable}); a live lease is never taken over. Otherwise
+   * reports what holds it, with no second read.
    */
   ClaimResult claim(ClaimRequest request);
 
@@ -35,7 +36,8 @@ public interface IdempotencyStore {
   boolean release(IdempotencyRecord held);
 
   /**
-   * Extends a held key's lease to {@code leaseUntilMillis}.
+   * Extends a held key's lease to {@code leaseUntilMillis}, and the record's expiry with it when
+   * the lease would outlast it: a live lease is never taken over, by a claim or by TTL.
    *
    * @return false when the caller no longer holds the key (fenced)
    */

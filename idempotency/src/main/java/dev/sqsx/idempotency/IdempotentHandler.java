@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,20 +40,39 @@ import org.slf4j.LoggerFactory;
  *   <li>Key used with a different payload: {@link PayloadConflictException} (non-retryable, so it
  *       is dead-lettered with the reason).
  *   <li>While the handler runs, the lease is renewed every third of its length, conditional on the
- *       owner token; a refused renewal marks the lease lost ({@link IdempotencyLease#isHeld()}).
+ *       owner token, and the record's expiry is moved with it; a refused renewal, or a lease end
+ *       passed without a successful renewal, marks the lease lost ({@link
+ *       IdempotencyLease#isHeld()}).
  *   <li>A worker whose lease was taken over cannot complete or release the new holder's record
  *       (fencing); the refusal is counted and logged.
  * </ul>
  *
- * <p>Thread-safe. Lease renewals run on one shared daemon thread.
+ * <p>Thread-safe. A shared timer thread schedules lease renewals; each renewal call runs on a
+ * daemon thread of its own, so a slow store call delays no other lease. A renewal that fails is
+ * counted ({@link IdempotencyStats#renewalFailures()}); once the lease end passes unrenewed, {@link
+ * IdempotencyLease#isHeld()} is false.
  */
 public final class IdempotentHandler implements MessageHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentHandler.class);
   private static final int COMPLETE_ATTEMPTS = 3;
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-  private static final ScheduledExecutorService RENEWALS =
+
+  /** Decides when renewals are due; does no I/O itself. */
+  private static final ScheduledExecutorService RENEWAL_TIMER =
       Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "sqsx-idempotency-renewal-timer");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
+   * Makes the (blocking) renewal calls, each on a thread of its own: threads are created as
+   * renewals need them and end after a minute idle, so one slow call never delays another.
+   */
+  private static final ExecutorService RENEWAL_CALLS =
+      Executors.newCachedThreadPool(
           task -> {
             Thread thread = new Thread(task, "sqsx-idempotency-renewal");
             thread.setDaemon(true);
@@ -65,6 +86,8 @@ public final class IdempotentHandler implements MessageHandler {
   private final LongAdder inProgress = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
   private final LongAdder fencing = new LongAdder();
+  private final LongAdder resultsOmitted = new LongAdder();
+  private final LongAdder renewalFailures = new LongAdder();
 
   private IdempotentHandler(Builder config) {
     this.config = config;
@@ -78,7 +101,9 @@ public final class IdempotentHandler implements MessageHandler {
               "duplicates.suppressed", duplicates,
               "duplicates.in.progress", inProgress,
               "conflicts", conflicts,
-              "fencing.rejections", fencing));
+              "fencing.rejections", fencing,
+              "results.omitted", resultsOmitted,
+              "renewal.failures", renewalFailures));
     }
   }
 
@@ -95,13 +120,15 @@ public final class IdempotentHandler implements MessageHandler {
         duplicates.sum(),
         inProgress.sum(),
         conflicts.sum(),
-        fencing.sum());
+        fencing.sum(),
+        resultsOmitted.sum(),
+        renewalFailures.sum());
   }
 
   @Override
   public void handle(ReceivedMessage message) throws Exception {
     String key = config.namespace + "#" + config.key.of(message);
-    String payloadHash = config.checkPayload ? CanonicalJson.sha256(message.body()) : null;
+    String payloadHash = config.checkPayload ? CanonicalJson.payloadHash(message.body()) : null;
     ClaimResult claim =
         config.store.claim(
             new ClaimRequest(
@@ -133,10 +160,11 @@ public final class IdempotentHandler implements MessageHandler {
   }
 
   private void run(ReceivedMessage message, IdempotencyRecord held) throws Exception {
-    Lease lease = new Lease(held);
+    Lease lease = new Lease(held, config.clock.millis() + config.lease.toMillis(), config.clock);
     long every = Math.max(100, config.lease.toMillis() / 3);
     ScheduledFuture<?> renewing =
-        RENEWALS.scheduleWithFixedDelay(() -> renew(lease), every, every, TimeUnit.MILLISECONDS);
+        RENEWAL_TIMER.scheduleWithFixedDelay(
+            () -> startRenewal(lease), every, every, TimeUnit.MILLISECONDS);
     String result;
     try {
       result = config.handler.handle(message, lease);
@@ -147,16 +175,16 @@ public final class IdempotentHandler implements MessageHandler {
     }
     renewing.cancel(false);
     if (result != null && result.getBytes(StandardCharsets.UTF_8).length > config.maxResultBytes) {
-      IdempotencyException tooLarge =
-          new IdempotencyException(
-              "result of message "
-                  + message.messageId()
-                  + " is "
-                  + result.getBytes(StandardCharsets.UTF_8).length
-                  + " bytes, above maxResultBytes "
-                  + config.maxResultBytes);
-      release(held, message, tooLarge);
-      throw tooLarge;
+      // The effect happened: releasing the key would let a redelivery apply it again.
+      resultsOmitted.increment();
+      LOG.warn(
+          "message {}: result of {} bytes is above maxResultBytes {}; key {} is completed without"
+              + " it (duplicates are suppressed, but see no stored result)",
+          message.messageId(),
+          result.getBytes(StandardCharsets.UTF_8).length,
+          config.maxResultBytes,
+          held.key());
+      result = null;
     }
     complete(held, result, message);
   }
@@ -218,16 +246,49 @@ public final class IdempotentHandler implements MessageHandler {
     }
   }
 
-  private void renew(Lease lease) {
+  /**
+   * Runs one renewal on its own thread, so a slow store call delays no other lease; skipped while
+   * the previous renewal of the same lease is still running.
+   */
+  private void startRenewal(Lease lease) {
+    if (!lease.renewing.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      if (lease.held
-          && !config.store.renew(lease.record, config.clock.millis() + config.lease.toMillis())) {
+      RENEWAL_CALLS.execute(
+          () -> {
+            try {
+              renew(lease);
+            } finally {
+              lease.renewing.set(false);
+            }
+          });
+    } catch (RuntimeException e) {
+      lease.renewing.set(false);
+      throw e;
+    }
+  }
+
+  private void renew(Lease lease) {
+    long until = config.clock.millis() + config.lease.toMillis();
+    try {
+      if (!lease.held) {
+        return;
+      }
+      if (config.store.renew(lease.record, until)) {
+        lease.heldUntilMillis = until;
+      } else {
         lease.held = false;
         fencing.increment();
         LOG.warn("lease of key {} was taken over while its handler ran", lease.record.key());
       }
     } catch (RuntimeException e) {
-      LOG.warn("could not renew the lease of key {}: {}", lease.record.key(), e.toString());
+      renewalFailures.increment();
+      LOG.warn(
+          "could not renew the lease of key {} (held until {} unless a later renewal succeeds): {}",
+          lease.record.key(),
+          java.time.Instant.ofEpochMilli(lease.heldUntilMillis),
+          e.toString());
     }
   }
 
@@ -243,10 +304,15 @@ public final class IdempotentHandler implements MessageHandler {
 
   private static final class Lease implements IdempotencyLease {
     private final IdempotencyRecord record;
+    private final Clock clock;
+    private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile boolean held = true;
+    private volatile long heldUntilMillis;
 
-    Lease(IdempotencyRecord record) {
+    Lease(IdempotencyRecord record, long heldUntilMillis, Clock clock) {
       this.record = record;
+      this.heldUntilMillis = heldUntilMillis;
+      this.clock = clock;
     }
 
     @Override
@@ -259,9 +325,10 @@ public final class IdempotentHandler implements MessageHandler {
       return record.version();
     }
 
+    /** False once taken over, or once the lease end passed without a successful renewal. */
     @Override
     public boolean isHeld() {
-      return held;
+      return held && clock.millis() < heldUntilMillis;
     }
   }
 
@@ -328,14 +395,20 @@ public final class IdempotentHandler implements MessageHandler {
 
     /**
      * Record the payload's canonical SHA-256 and report a key reused with another payload as a
-     * conflict. Default true.
+     * conflict. Default true. Canonical: object keys in order, no whitespace, numbers by exact
+     * decimal value ({@code 1} and {@code 1.0} are the same payload). A record written before this
+     * rule (numbers as written) is never reported as a conflict.
      */
     public Builder checkPayload(boolean checkPayload) {
       this.checkPayload = checkPayload;
       return this;
     }
 
-    /** Largest result kept with a completed key: 0..358,400 bytes, default 64 KiB. */
+    /**
+     * Largest result kept with a completed key: 0..358,400 bytes, default 64 KiB. A larger result
+     * is not kept: the key is completed without it (logged, counted in {@link
+     * IdempotencyStats#resultsOmitted()}), never released, since the effect has happened.
+     */
     public Builder maxResultBytes(int maxResultBytes) {
       this.maxResultBytes = maxResultBytes;
       return this;

@@ -34,7 +34,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     records.compute(
         request.key(),
         (key, old) -> {
-          if (old == null || old.expired(now) || old.leaseExpired(now)) {
+          if (old == null || old.claimable(now)) {
             IdempotencyRecord claimed =
                 new IdempotencyRecord(
                     key,
@@ -45,7 +45,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                     (now + request.timeToLive().toMillis()) / 1000,
                     request.payloadHash(),
                     null);
-            boolean takeover = old != null && !old.expired(now) && old.leaseExpired(now);
+            boolean takeover = old != null && old.leaseExpired(now);
             result.set(new ClaimResult.Acquired(claimed, takeover));
             return claimed;
           }
@@ -94,7 +94,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 current.ownerToken(),
                 current.version(),
                 leaseUntilMillis,
-                current.expiresAtEpochSeconds(),
+                current.expiryForLeaseUntil(leaseUntilMillis),
                 current.payloadHash(),
                 current.result()));
   }

@@ -66,6 +66,29 @@ abstract class IdempotencyStoreContract {
   }
 
   @Test
+  void renewedLease_isNeverTakenOver_evenPastTheRecordsFirstExpiry() {
+    String key = key();
+    ClaimRequest shortLived =
+        new ClaimRequest(key, "first", Duration.ofSeconds(1), Duration.ofSeconds(2), null);
+    IdempotencyRecord held = store().claim(shortLived).record();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMillis(700));
+      assertThat(store().renew(held, clock.millis() + 1000)).as("renewal %d", i).isTrue();
+    }
+    // 2.8 s after the claim: the record's first expiry (2 s) has passed; the lease is live.
+    ClaimResult duplicate = store().claim(claim(key, null));
+
+    assertThat(duplicate).isInstanceOf(ClaimResult.InProgress.class);
+    assertThat(duplicate.record().expiresAtEpochSeconds() * 1000)
+        .as("renewal keeps the record alive past its lease")
+        .isGreaterThan(duplicate.record().leaseUntilMillis());
+    clock.advance(Duration.ofMillis(1500));
+    ClaimResult afterTheLease = store().claim(claim(key, null));
+    assertThat(afterTheLease).isInstanceOf(ClaimResult.Acquired.class);
+    assertThat(((ClaimResult.Acquired) afterTheLease).takeover()).isTrue();
+  }
+
+  @Test
   void sameClaimTwice_acquiresBothTimes_soARetryAfterALostResponseKeepsIt() {
     ClaimRequest request = claim(key(), "h");
     IdempotencyRecord first = store().claim(request).record();

@@ -137,26 +137,213 @@ class IdempotentHandlerTest {
   }
 
   @Test
-  void handler_seesItsFencingToken_andAResultAboveTheLimitIsRefused() {
+  void aResultAboveTheLimit_completesTheKeyWithoutIt_soTheEffectRunsOnce() throws Exception {
     List<Long> tokens = new ArrayList<>();
+    AtomicInteger effects = new AtomicInteger();
     IdempotentHandler handler =
         IdempotentHandler.builder()
             .store(store)
             .namespace("big")
-            .maxResultBytes(10)
+            .maxResultBytes(16)
             .handler(
                 (message, lease) -> {
+                  effects.incrementAndGet();
                   tokens.add(lease.fencingToken());
                   assertThat(lease.isHeld()).isTrue();
-                  return "x".repeat(11);
+                  return "x".repeat(200);
                 })
             .build();
 
-    assertThatThrownBy(() -> handler.handle(delivery("m1", "b")))
-        .isInstanceOf(IdempotencyException.class)
-        .hasMessage("result of message m1 is 11 bytes, above maxResultBytes 10");
+    for (int delivery = 0; delivery < 6; delivery++) {
+      handler.handle(delivery("m1", "b"));
+    }
+
+    assertThat(effects).as("effect applied").hasValue(1);
     assertThat(tokens).containsExactly(1L);
-    assertThat(store.get("big#m1")).as("the key was released for a retry").isEmpty();
+    assertThat(store.get("big#m1"))
+        .hasValueSatisfying(
+            record -> {
+              assertThat(record.status()).isEqualTo(IdempotencyRecord.Status.COMPLETED);
+              assertThat(record.storedResult()).isEmpty();
+            });
+    assertThat(handler.stats().resultsOmitted()).isEqualTo(1);
+    assertThat(handler.stats().duplicatesSuppressed()).isEqualTo(5);
+  }
+
+  @Test
+  void renewalsFailing_endTheLeaseAtItsEnd_andAreCounted() throws Exception {
+    MutableClock clock = new MutableClock();
+    FailingRenewals failing = new FailingRenewals(new InMemoryIdempotencyStore(clock), "never");
+    List<Boolean> held = new ArrayList<>();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(failing)
+            .namespace("slow")
+            .lease(Duration.ofSeconds(1))
+            .clock(clock)
+            .handler(
+                (message, lease) -> {
+                  held.add(lease.isHeld());
+                  org.awaitility.Awaitility.await()
+                      .atMost(Duration.ofSeconds(5))
+                      .until(() -> failing.failedRenewals.get() >= 1);
+                  held.add(lease.isHeld());
+                  clock.advance(Duration.ofMillis(1001));
+                  held.add(lease.isHeld());
+                  return null;
+                })
+            .build();
+
+    handler.handle(delivery("m-never", "{}"));
+
+    assertThat(held)
+        .as("held at start, still held after a failed renewal, lost once its end passed")
+        .containsExactly(true, true, false);
+    assertThat(handler.stats().renewalFailures()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aRenewalStuckInTheStore_delaysNoOtherLease() throws Exception {
+    FailingRenewals stuck = new FailingRenewals(new InMemoryIdempotencyStore(), "stuck");
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(stuck)
+            .namespace("n")
+            .key(IdempotencyKey.jsonField("/id"))
+            .lease(Duration.ofSeconds(1))
+            .handler(
+                (message, lease) -> {
+                  if (lease.key().endsWith("stuck")) {
+                    org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> stuck.blocked.get() && stuck.renewed.get() >= 3);
+                  } else {
+                    org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> stuck.renewed.get() >= 3);
+                  }
+                  return null;
+                })
+            .build();
+    ExecutorService workers = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> blocked = workers.submit(() -> handle(handler, "{\"id\":\"stuck\"}"));
+      Future<?> other = workers.submit(() -> handle(handler, "{\"id\":\"other\"}"));
+      other.get(15, java.util.concurrent.TimeUnit.SECONDS);
+      blocked.get(15, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      stuck.unblock.countDown();
+      workers.shutdownNow();
+    }
+    assertThat(stuck.renewed.get())
+        .as("renewals of the other lease while one renewal hung in the store")
+        .isGreaterThanOrEqualTo(3);
+  }
+
+  private static Void handle(IdempotentHandler handler, String body) throws Exception {
+    handler.handle(delivery(body.contains("stuck") ? "s" : "o", body));
+    return null;
+  }
+
+  /**
+   * The in-memory store, whose renewals of keys ending in {@code stuck} hang until released and of
+   * keys ending in {@code never} fail; other renewals are counted.
+   */
+  private static final class FailingRenewals implements IdempotencyStore {
+    private final InMemoryIdempotencyStore delegate;
+    private final String suffix;
+    final AtomicInteger failedRenewals = new AtomicInteger();
+    final AtomicInteger renewed = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicBoolean blocked =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    final CountDownLatch unblock = new CountDownLatch(1);
+
+    FailingRenewals(InMemoryIdempotencyStore delegate, String suffix) {
+      this.delegate = delegate;
+      this.suffix = suffix;
+    }
+
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+      return delegate.claim(request);
+    }
+
+    @Override
+    public boolean complete(IdempotencyRecord held, String result) {
+      return delegate.complete(held, result);
+    }
+
+    @Override
+    public boolean release(IdempotencyRecord held) {
+      return delegate.release(held);
+    }
+
+    @Override
+    public boolean renew(IdempotencyRecord held, long leaseUntilMillis) {
+      if (held.key().endsWith("never")) {
+        failedRenewals.incrementAndGet();
+        throw new IdempotencyException("injected: table unavailable");
+      }
+      if (held.key().endsWith(suffix)) {
+        blocked.set(true);
+        try {
+          unblock.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return false;
+      }
+      renewed.incrementAndGet();
+      return delegate.renew(held, leaseUntilMillis);
+    }
+  }
+
+  @Test
+  void samePayloadWithNumbersWrittenDifferently_isADuplicate_notAConflict() throws Exception {
+    AtomicInteger effects = new AtomicInteger();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("orders")
+            .key(IdempotencyKey.jsonField("/orderId"))
+            .handler(message -> effects.incrementAndGet())
+            .build();
+
+    handler.handle(delivery("m1", "{\"orderId\":7,\"amount\":10}"));
+    handler.handle(delivery("m2", "{\"orderId\":7,\"amount\":10.0}"));
+    handler.handle(delivery("m3", "{\"amount\":1E+1,\"orderId\":7}"));
+
+    assertThat(effects).hasValue(1);
+    assertThat(handler.stats().conflicts()).isZero();
+    assertThat(handler.stats().duplicatesSuppressed()).isEqualTo(2);
+  }
+
+  @Test
+  void aRecordHashedBeforeTheNumberRule_isNeverTakenForAConflict() throws Exception {
+    IdempotencyRecord old =
+        store
+            .claim(
+                new ClaimRequest(
+                    "orders#m1",
+                    "old-owner",
+                    Duration.ofMinutes(1),
+                    Duration.ofHours(1),
+                    dev.sqsx.idempotency.internal.CanonicalJson.sha256("{\"amount\":10}")))
+            .record();
+    store.complete(old, null);
+    AtomicInteger effects = new AtomicInteger();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("orders")
+            .handler(message -> effects.incrementAndGet())
+            .build();
+
+    handler.handle(delivery("m1", "{\"amount\":10.0}"));
+
+    assertThat(effects).hasValue(0);
+    assertThat(handler.stats().duplicatesSuppressed()).isEqualTo(1);
+    assertThat(handler.stats().conflicts()).isZero();
   }
 
   @Test

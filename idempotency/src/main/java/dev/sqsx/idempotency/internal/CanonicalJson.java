@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,13 +19,30 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Canonical JSON: object keys sorted, no whitespace, so {@code {"b":1,"a":2}} and {@code { "a": 2,
- * "b": 1 }} hash the same. Numbers are kept as written. A body that is not JSON is hashed as it is.
- * Parsed and written with jackson-core's streaming API.
+ * Canonical JSON, in two strengths.
+ *
+ * <ul>
+ *   <li>{@link #sha256} and {@link #at} (idempotency keys): object keys sorted (by UTF-16 code
+ *       units, as RFC 8785), no whitespace, strings unescaped and re-escaped the one way Jackson
+ *       writes them, numbers kept exactly as written. Unchanged since the first release, so a key
+ *       never changes across an upgrade (a changed key would let a redelivery run its effect
+ *       again).
+ *   <li>{@link #payloadHash} (the payload check): the same, and numbers compared by exact decimal
+ *       value, so {@code 1}, {@code 1.0}, {@code 1e0} and {@code 10E-1} hash the same. Not RFC
+ *       8785's number form, which rounds to an IEEE double: {@code 12345678901234567890} and {@code
+ *       12345678901234567891} stay different here. Prefixed with its scheme ({@value
+ *       #PAYLOAD_HASH_SCHEME}) so hashes of another scheme are never compared with it.
+ * </ul>
+ *
+ * A body that is not a JSON object or array is hashed as it is. Parsed and written with
+ * jackson-core's streaming API.
  */
 public final class CanonicalJson {
 
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** The scheme prefix of {@link #payloadHash}: numbers by value. */
+  public static final String PAYLOAD_HASH_SCHEME = "v2:";
 
   /** A JSON number, kept exactly as it was written. */
   private record RawNumber(String text) {}
@@ -39,10 +57,28 @@ public final class CanonicalJson {
     return sha256Hex(canonical(body).orElse(body));
   }
 
-  /** The canonical form, or empty when the body is not JSON. */
+  /**
+   * The payload's hash for the payload check: {@value #PAYLOAD_HASH_SCHEME} and the hex SHA-256 of
+   * the canonical form with numbers by value (of the body itself when it is not JSON).
+   */
+  public static String payloadHash(String body) {
+    Object tree = parse(body);
+    return PAYLOAD_HASH_SCHEME + sha256Hex(tree == null ? body : write(tree, true));
+  }
+
+  /**
+   * The scheme of a payload hash: {@value #PAYLOAD_HASH_SCHEME}, or empty for hashes written before
+   * schemes (numbers as written).
+   */
+  public static String schemeOf(String payloadHash) {
+    int colon = payloadHash.indexOf(':');
+    return colon < 0 ? "" : payloadHash.substring(0, colon + 1);
+  }
+
+  /** The canonical form (numbers as written), or empty when the body is not JSON. */
   public static Optional<String> canonical(String body) {
     Object tree = parse(body);
-    return tree == null ? Optional.empty() : Optional.of(write(tree));
+    return tree == null ? Optional.empty() : Optional.of(write(tree, false));
   }
 
   /**
@@ -69,7 +105,7 @@ public final class CanonicalJson {
         return Optional.empty();
       }
     }
-    return Optional.of(node instanceof String text ? text : write(node));
+    return Optional.of(node instanceof String text ? text : write(node, false));
   }
 
   /** The tree of a JSON object or array; null when the body is not one. */
@@ -122,38 +158,52 @@ public final class CanonicalJson {
     }
   }
 
-  private static String write(Object tree) {
+  private static String write(Object tree, boolean numbersByValue) {
     StringWriter out = new StringWriter();
     try (JsonGenerator generator = JSON.createGenerator(out)) {
-      write(tree, generator);
+      write(tree, generator, numbersByValue);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write JSON to a string", e);
     }
     return out.toString();
   }
 
-  private static void write(Object node, JsonGenerator out) throws IOException {
+  private static void write(Object node, JsonGenerator out, boolean numbersByValue)
+      throws IOException {
     if (node instanceof Map<?, ?> object) {
       out.writeStartObject();
       for (Map.Entry<?, ?> field : object.entrySet()) {
         out.writeFieldName((String) field.getKey());
-        write(field.getValue(), out);
+        write(field.getValue(), out, numbersByValue);
       }
       out.writeEndObject();
     } else if (node instanceof List<?> array) {
       out.writeStartArray();
       for (Object item : array) {
-        write(item, out);
+        write(item, out, numbersByValue);
       }
       out.writeEndArray();
     } else if (node instanceof String text) {
       out.writeString(text);
     } else if (node instanceof RawNumber number) {
-      out.writeNumber(number.text());
+      out.writeNumber(numbersByValue ? byValue(number.text()) : number.text());
     } else if (node instanceof Boolean bool) {
       out.writeBoolean(bool);
     } else {
       out.writeNull();
+    }
+  }
+
+  /**
+   * A number's exact decimal value in one form: {@code 1.0}, {@code 1e0} and {@code 10E-1} all give
+   * {@code 1}; {@code 100} gives {@code 1E+2}. Scientific, so no exponent expands into a long text.
+   */
+  private static String byValue(String text) {
+    try {
+      BigDecimal value = new BigDecimal(text);
+      return value.signum() == 0 ? "0" : value.stripTrailingZeros().toString();
+    } catch (NumberFormatException | ArithmeticException e) {
+      return text; // an exponent beyond BigDecimal's range: compared as written
     }
   }
 

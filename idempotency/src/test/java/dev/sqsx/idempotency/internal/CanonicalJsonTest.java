@@ -52,4 +52,28 @@ class CanonicalJsonTest {
     assertThat(CanonicalJson.at("{\"a/b\":{\"~\":1}}", "/a~1b/~0")).hasValue("1");
     assertThat(CanonicalJson.at("not json", "/a")).isEmpty();
   }
+
+  @Test
+  void payloadHash_comparesNumbersByExactValue_andNamesItsScheme() {
+    String hash = CanonicalJson.payloadHash("{\"amount\":1,\"items\":[100]}");
+
+    assertThat(hash).startsWith("v2:").hasSize(3 + 64);
+    assertThat(CanonicalJson.payloadHash("{ \"items\": [1E+2], \"amount\": 1.0 }")).isEqualTo(hash);
+    assertThat(CanonicalJson.payloadHash("{\"amount\":10E-1,\"items\":[100.000]}")).isEqualTo(hash);
+    assertThat(CanonicalJson.payloadHash("{\"amount\":1.5,\"items\":[100]}")).isNotEqualTo(hash);
+    assertThat(CanonicalJson.payloadHash("[12345678901234567890]"))
+        .as("no rounding to a double")
+        .isNotEqualTo(CanonicalJson.payloadHash("[12345678901234567891]"));
+    assertThat(CanonicalJson.payloadHash("[0]")).isEqualTo(CanonicalJson.payloadHash("[-0.0]"));
+    assertThat(CanonicalJson.payloadHash("[1e999999999999]")).startsWith("v2:");
+    assertThat(CanonicalJson.schemeOf(hash)).isEqualTo("v2:");
+    assertThat(CanonicalJson.schemeOf(CanonicalJson.sha256("{}"))).isEmpty();
+  }
+
+  @Test
+  void keys_stillKeepNumbersAsWritten_soAKeyNeverChangesAcrossAnUpgrade() {
+    assertThat(CanonicalJson.sha256("{\"id\":1.0}"))
+        .isNotEqualTo(CanonicalJson.sha256("{\"id\":1}"));
+    assertThat(CanonicalJson.at("{\"id\":100}", "/id")).hasValue("100");
+  }
 }
