@@ -1,5 +1,6 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.DynamoDbItems;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.KeyPrefixes;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -91,6 +91,10 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   private final Clock clock;
   private final Executor asyncExecutor;
 
+  /** Runs blocking calls when only a synchronous client is set; never the caller's thread. */
+  private static final Executor DEFAULT_EXECUTOR =
+      BlockingPool.create("sqsx-dynamodb-payload-store", 32);
+
   private DynamoDbPayloadStore(Builder builder) {
     this.dynamoDb = builder.dynamoDb;
     this.dynamoDbAsync = builder.dynamoDbAsync;
@@ -104,8 +108,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     this.chunkSize = builder.chunkSize;
     this.timeToLive = builder.timeToLive;
     this.clock = builder.clock;
-    this.asyncExecutor =
-        builder.asyncExecutor == null ? ForkJoinPool.commonPool() : builder.asyncExecutor;
+    this.asyncExecutor = builder.asyncExecutor == null ? DEFAULT_EXECUTOR : builder.asyncExecutor;
   }
 
   /** A builder; {@code table} and one of the two clients are required. */
@@ -707,7 +710,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
 
     /**
      * Runs blocking calls for the asynchronous methods when only a synchronous client is set (not
-     * shut down by the store). Default: the common fork-join pool.
+     * shut down by the store). Default: a shared pool of 32 daemon threads with a queue; a call
+     * never runs on the caller's thread (which may be an SDK event-loop thread).
      */
     public Builder asyncExecutor(Executor asyncExecutor) {
       this.asyncExecutor = asyncExecutor;

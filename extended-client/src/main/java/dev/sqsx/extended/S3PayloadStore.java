@@ -1,5 +1,6 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.BoundedBytes;
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.Futures;
@@ -14,9 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -391,20 +389,7 @@ public final class S3PayloadStore implements PayloadStore {
   }
 
   private static Executor defaultExecutor() {
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            0,
-            64,
-            30,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "sqsx-s3-payload-store");
-              thread.setDaemon(true);
-              return thread;
-            },
-            new ThreadPoolExecutor.CallerRunsPolicy());
-    return executor;
+    return BlockingPool.create("sqsx-s3-payload-store", 64);
   }
 
   /** Builds an {@link S3PayloadStore}; not thread-safe. */
@@ -485,7 +470,8 @@ public final class S3PayloadStore implements PayloadStore {
 
     /**
      * Runs blocking S3 calls for the asynchronous methods when only a synchronous client is set
-     * (not shut down by the store). Default: a shared pool of up to 64 daemon threads.
+     * (not shut down by the store). Default: a shared pool of 64 daemon threads with a queue; a
+     * call never runs on the caller's thread (which may be an SDK event-loop thread).
      */
     public Builder asyncExecutor(Executor asyncExecutor) {
       this.asyncExecutor = asyncExecutor;

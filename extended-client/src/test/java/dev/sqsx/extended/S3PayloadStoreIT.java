@@ -3,15 +3,27 @@ package dev.sqsx.extended;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.faults.FaultInjector;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -109,6 +121,66 @@ class S3PayloadStoreIT {
         .extracting(o -> o.key())
         .containsExactly("big");
     assertThat(sync.read(PayloadPointer.s3(bucket, sync.store("small").key()))).isEqualTo("small");
+  }
+
+  @Test
+  void storesGivenOnlySyncClients_neverRunABlockingCallOnTheCallersThread(
+      AwsEndpoints endpoints, AwsResources aws, DynamoDbClient setup) throws Exception {
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    ExecutionInterceptor recorder =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes a) {
+            threads.add(Thread.currentThread().getName());
+          }
+        };
+    FaultInjector slow = FaultInjector.builder().latency(1.0, Duration.ofMillis(100)).build();
+    String bucket = aws.createBucket();
+    String table = aws.uniqueName("payloads");
+    DynamoDbPayloadStore.createTable(setup, table);
+    try (S3Client s3 =
+            endpoints
+                .configure(S3Client.builder(), endpoints.s3Endpoint())
+                .httpClientBuilder(slow.wrap(Apache5HttpClient.builder()))
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
+                .build();
+        DynamoDbClient dynamoDb =
+            endpoints
+                .configure(DynamoDbClient.builder(), endpoints.dynamoDbEndpoint())
+                .httpClientBuilder(slow.wrap(Apache5HttpClient.builder()))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
+                .build()) {
+      S3PayloadStore s3Store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+      DynamoDbPayloadStore dynamoStore =
+          DynamoDbPayloadStore.builder().dynamoDbClient(dynamoDb).table(table).build();
+      PayloadPointer inS3 = s3Store.store("s3 payload");
+      PayloadPointer inDynamo = dynamoStore.store("dynamo payload");
+      threads.clear();
+      List<CompletableFuture<String>> reads = new ArrayList<>();
+      Thread eventLoop =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  reads.add(s3Store.readAsync(inS3));
+                  reads.add(dynamoStore.readAsync(inDynamo));
+                }
+              },
+              "caller-event-loop");
+      eventLoop.start();
+      eventLoop.join();
+
+      for (CompletableFuture<String> read : reads) {
+        assertThat(read.get(60, TimeUnit.SECONDS)).endsWith("payload");
+      }
+      assertThat(threads)
+          .as("threads that made the blocking calls")
+          .isNotEmpty()
+          .doesNotContain("caller-event-loop")
+          .allSatisfy(name -> assertThat(name).matches("sqsx-(s3|dynamodb)-payload-store-[0-9]+"));
+    } finally {
+      setup.deleteTable(r -> r.tableName(table));
+    }
   }
 
   @Test
