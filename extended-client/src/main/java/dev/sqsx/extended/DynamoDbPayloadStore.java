@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -73,8 +74,12 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   /** Largest chunk size accepted: 390,000 bytes. */
   public static final int MAX_CHUNK_SIZE = 390_000;
 
-  /** Default time to live: SQS's longest retention (14 days) plus one day. */
-  public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofDays(15);
+  /**
+   * Default time to live: 29 days. A payload must outlive its message in the source queue (at most
+   * 14 days) and then in the DLQ: sqsx's consumer dead-letters by sending a new message, whose
+   * retention (at most 14 days) starts again; plus a day.
+   */
+  public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofDays(29);
 
   private static final int BATCH_WRITE_LIMIT = 25;
   private static final int BATCH_WRITE_ATTEMPTS = 8;
@@ -205,40 +210,68 @@ public final class DynamoDbPayloadStore implements PayloadStore {
 
   @Override
   public PayloadPointer store(String payload) {
+    return store(payload, (String) null);
+  }
+
+  /**
+   * Stores under {@code <keyPrefix>s-<stableKey>}: the same payload again overwrites its items (the
+   * manifest's condition accepts an equal SHA-256), and a failed store leaves what was written (it
+   * may be an earlier, identical payload a message points to; TTL removes it).
+   */
+  @Override
+  public PayloadPointer store(String payload, String stableKey) {
     if (dynamoDb == null) {
-      return Futures.join(storeAsync(payload), "DynamoDB call");
+      return Futures.join(storeAsync(payload, stableKey), "DynamoDB call");
     }
-    Prepared prepared = prepare(payload);
+    Prepared prepared = prepare(payload, stableKey);
     try {
       for (List<WriteRequest> batch : batches(prepared.chunkPuts())) {
         writeBatch(batch);
       }
-      dynamoDb.putItem(
-          r ->
-              r.tableName(table)
-                  .item(prepared.manifest())
-                  .conditionExpression(
-                      "attribute_not_exists(" + DynamoDbItems.PARTITION_KEY + ")"));
+      dynamoDb.putItem(manifestPut(prepared));
       return prepared.pointer();
     } catch (RuntimeException e) {
       ExtendedClientException failure = storeFailed(prepared.pointer(), e);
-      try {
-        removeChunks(prepared);
-      } catch (RuntimeException cleanup) {
-        failure.addSuppressed(cleanup);
+      if (!prepared.stable()) {
+        try {
+          removeChunks(prepared);
+        } catch (RuntimeException cleanup) {
+          failure.addSuppressed(cleanup);
+        }
       }
       throw failure;
     }
   }
 
+  /** The manifest, written last: new, or (stable key) the same payload again. */
+  private PutItemRequest manifestPut(Prepared prepared) {
+    PutItemRequest.Builder put =
+        PutItemRequest.builder().tableName(table).item(prepared.manifest());
+    if (prepared.stable()) {
+      put.conditionExpression("attribute_not_exists(#pk) OR #sha = :sha")
+          .expressionAttributeNames(
+              Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sha", DynamoDbItems.SHA256))
+          .expressionAttributeValues(Map.of(":sha", prepared.manifest().get(DynamoDbItems.SHA256)));
+    } else {
+      put.conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", DynamoDbItems.PARTITION_KEY));
+    }
+    return put.build();
+  }
+
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload) {
+    return storeAsync(payload, (String) null);
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
     if (dynamoDbAsync == null) {
-      return CompletableFuture.supplyAsync(() -> store(payload), asyncExecutor);
+      return CompletableFuture.supplyAsync(() -> store(payload, stableKey), asyncExecutor);
     }
     Prepared prepared;
     try {
-      prepared = prepare(payload);
+      prepared = prepare(payload, stableKey);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -248,14 +281,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     }
     CompletableFuture<PayloadPointer> stored =
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-            .thenCompose(
-                done ->
-                    dynamoDbAsync.putItem(
-                        r ->
-                            r.tableName(table)
-                                .item(prepared.manifest())
-                                .conditionExpression(
-                                    "attribute_not_exists(" + DynamoDbItems.PARTITION_KEY + ")")))
+            .thenCompose(done -> dynamoDbAsync.putItem(manifestPut(prepared)))
             .thenApply(done -> prepared.pointer());
     return Futures.afterwards(
         stored,
@@ -264,6 +290,9 @@ public final class DynamoDbPayloadStore implements PayloadStore {
             return CompletableFuture.completedFuture(pointer);
           }
           ExtendedClientException failure = storeFailed(prepared.pointer(), error);
+          if (prepared.stable()) {
+            return CompletableFuture.<PayloadPointer>failedFuture(failure);
+          }
           return removeChunksAsync(prepared)
               .handle(
                   (done, cleanupError) -> {
@@ -279,7 +308,8 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   private record Prepared(
       PayloadPointer pointer,
       List<Map<String, AttributeValue>> chunks,
-      Map<String, AttributeValue> manifest) {
+      Map<String, AttributeValue> manifest,
+      boolean stable) {
 
     List<WriteRequest> chunkPuts() {
       List<WriteRequest> puts = new ArrayList<>();
@@ -299,7 +329,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     }
   }
 
-  private Prepared prepare(String payload) {
+  private Prepared prepare(String payload, String stableKey) {
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > maxPayloadSize) {
       throw new PayloadTooLargeException(
@@ -315,12 +345,21 @@ public final class DynamoDbPayloadStore implements PayloadStore {
           null,
           null);
     }
-    PayloadPointer pointer = PayloadPointer.dynamoDb(table, keyPrefix + UUID.randomUUID());
+    PayloadPointer pointer =
+        PayloadPointer.dynamoDb(
+            table,
+            keyPrefix
+                + (stableKey == null
+                    ? UUID.randomUUID().toString()
+                    : KeyPrefixes.stableKey(stableKey)));
     long ttl = clock.instant().plus(timeToLive).getEpochSecond();
     List<Map<String, AttributeValue>> chunks =
         DynamoDbItems.chunks(pointer.key(), bytes, chunkSize, ttl);
     return new Prepared(
-        pointer, chunks, DynamoDbItems.manifest(pointer.key(), chunks.size(), bytes, ttl));
+        pointer,
+        chunks,
+        DynamoDbItems.manifest(pointer.key(), chunks.size(), bytes, ttl),
+        stableKey != null);
   }
 
   private void removeChunks(Prepared prepared) {
@@ -693,9 +732,11 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     }
 
     /**
-     * How long items live before DynamoDB's TTL removes them: at least 1 minute, default 15 days
-     * (SQS's longest retention plus a day), so payloads of messages that expire or sit in a DLQ
-     * clean themselves up.
+     * How long items live before DynamoDB's TTL removes them: at least 1 minute, default 29 days,
+     * so payloads of messages that expire or sit in a DLQ clean themselves up. Keep it above the
+     * source queue's retention plus the DLQ's (a dead letter sent by sqsx starts a new retention
+     * period), plus a margin: a shorter one can remove a dead letter's payload before the dead
+     * letter.
      */
     public Builder timeToLive(Duration timeToLive) {
       this.timeToLive = timeToLive;

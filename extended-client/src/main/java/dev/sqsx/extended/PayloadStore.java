@@ -50,6 +50,23 @@ public interface PayloadStore {
   /** Asynchronous {@link #store}. */
   CompletableFuture<PayloadPointer> storeAsync(String payload);
 
+  /**
+   * Stores a payload under a key derived from {@code stableKey} (hex digits), so that storing the
+   * same payload under the same stable key again overwrites it instead of adding a copy. The
+   * extended clients use it for FIFO sends, whose SQS deduplication would otherwise leave the
+   * deduplicated send's payload with no message pointing at it. The default stores under a new key.
+   *
+   * @throws ExtendedClientException when the payload cannot be stored
+   */
+  default PayloadPointer store(String payload, String stableKey) {
+    return store(payload);
+  }
+
+  /** Asynchronous {@link #store(String, String)}. */
+  default CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
+    return storeAsync(payload);
+  }
+
   /** Asynchronous {@link #read}. */
   CompletableFuture<String> readAsync(PayloadPointer pointer);
 

@@ -123,10 +123,19 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public PayloadPointer store(String payload) {
+    return store(payload, newPointer());
+  }
+
+  /** Stores under {@code <keyPrefix><stableKey>}: the same payload again overwrites it. */
+  @Override
+  public PayloadPointer store(String payload, String stableKey) {
+    return store(payload, stablePointer(stableKey));
+  }
+
+  private PayloadPointer store(String payload, PayloadPointer pointer) {
     if (s3 == null) {
-      return Futures.join(storeAsync(payload), "S3 call");
+      return Futures.join(storeAsync(payload, pointer), "S3 call");
     }
-    PayloadPointer pointer = newPointer();
     byte[] bytes = withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
     try {
       s3.putObject(putRequest(pointer, bytes), RequestBody.fromBytes(bytes));
@@ -171,10 +180,22 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload) {
-    if (s3Async == null) {
-      return supplyOnExecutor(() -> store(payload));
+    return storeAsync(payload, newPointer());
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
+    try {
+      return storeAsync(payload, stablePointer(stableKey));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    PayloadPointer pointer = newPointer();
+  }
+
+  private CompletableFuture<PayloadPointer> storeAsync(String payload, PayloadPointer pointer) {
+    if (s3Async == null) {
+      return supplyOnExecutor(() -> store(payload, pointer));
+    }
     byte[] bytes;
     try {
       bytes = withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
@@ -247,6 +268,10 @@ public final class S3PayloadStore implements PayloadStore {
 
   private PayloadPointer newPointer() {
     return PayloadPointer.s3(bucket, keyPrefix + UUID.randomUUID());
+  }
+
+  private PayloadPointer stablePointer(String stableKey) {
+    return PayloadPointer.s3(bucket, keyPrefix + KeyPrefixes.stableKey(stableKey));
   }
 
   private PutObjectRequest putRequest(PayloadPointer pointer, byte[] payload) {

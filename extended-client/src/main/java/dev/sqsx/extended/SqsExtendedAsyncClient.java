@@ -4,6 +4,7 @@ import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.QueueTraits;
 import dev.sqsx.extended.internal.ReceiptHandles;
+import dev.sqsx.extended.internal.SendAttempts;
 import dev.sqsx.extended.internal.Settings;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -127,18 +128,63 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           }
           String queueUrl = request.queueUrl();
           rules.checkRoomForMarker(queueUrl, request.messageAttributes());
+          int maxAttempts = SendAttempts.maxAttempts(sqs);
           return needsContentDeduplicationId(queueUrl, request.messageDeduplicationId())
               .thenCompose(
-                  dedup ->
-                      store(queueUrl, request.messageBody())
-                          .thenCompose(
-                              pointer ->
-                                  cleanupOnFailure(
-                                      queueUrl,
-                                      List.of(pointer),
-                                      () ->
-                                          sqs.sendMessage(
-                                              rules.pointerRequest(request, pointer, dedup)))));
+                  dedup -> {
+                    String stableKey =
+                        Offloading.stableKey(
+                            queueUrl,
+                            request.messageDeduplicationId(),
+                            dedup,
+                            request.messageBody(),
+                            System.currentTimeMillis());
+                    return store(queueUrl, request.messageBody(), stableKey)
+                        .thenCompose(
+                            pointer ->
+                                sendAttempt(request, pointer, dedup, stableKey, 1, maxAttempts));
+                  });
+        });
+  }
+
+  /**
+   * One attempt of an offloaded send (the SDK's retries are off for it): refused and retryable →
+   * the same payload again; outcome unknown and retryable → a fresh payload (the last one is kept:
+   * a message may point to it); refused for good → the payload is deleted.
+   */
+  private CompletableFuture<SendMessageResponse> sendAttempt(
+      SendMessageRequest request,
+      PayloadPointer pointer,
+      boolean dedup,
+      String stableKey,
+      int attempt,
+      int maxAttempts) {
+    String queueUrl = request.queueUrl();
+    return Futures.afterwards(
+        Futures.guarded(() -> sqs.sendMessage(rules.pointerRequest(request, pointer, dedup))),
+        (response, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(response);
+          }
+          boolean again = attempt < maxAttempts && SendAttempts.retryable(error);
+          if (Failures.definitelyNotSent(error)) {
+            if (!again) {
+              return deleteAll(queueUrl, List.of(pointer))
+                  .<SendMessageResponse>thenCompose(done -> CompletableFuture.failedFuture(error));
+            }
+            return pause(attempt)
+                .thenCompose(
+                    done ->
+                        sendAttempt(request, pointer, dedup, stableKey, attempt + 1, maxAttempts));
+          }
+          Failures.logPayloadKept(LOG, queueUrl, pointer, error);
+          if (!again) {
+            return CompletableFuture.<SendMessageResponse>failedFuture(error);
+          }
+          return pause(attempt)
+              .thenCompose(done -> store(queueUrl, request.messageBody(), stableKey))
+              .thenCompose(
+                  next -> sendAttempt(request, next, dedup, stableKey, attempt + 1, maxAttempts));
         });
   }
 
@@ -157,40 +203,91 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           for (int index : plan) {
             rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
           }
+          int maxAttempts = SendAttempts.maxAttempts(sqs);
           return needsContentDeduplicationId(queueUrl, null)
-              .thenCompose(dedup -> sendOffloadedBatch(request, plan, dedup));
+              .thenCompose(
+                  dedup ->
+                      storeBatch(request, plan, dedup)
+                          .thenCompose(
+                              stored ->
+                                  batchAttempt(request, plan, dedup, stored, 1, maxAttempts)));
         });
   }
 
-  private CompletableFuture<SendMessageBatchResponse> sendOffloadedBatch(
+  /** One attempt of a batch with offloaded entries; the same rules as {@link #sendAttempt}. */
+  private CompletableFuture<SendMessageBatchResponse> batchAttempt(
+      SendMessageBatchRequest request,
+      List<Integer> plan,
+      boolean dedup,
+      Map<String, PayloadPointer> stored,
+      int attempt,
+      int maxAttempts) {
+    String queueUrl = request.queueUrl();
+    return Futures.afterwards(
+        Futures.guarded(
+            () -> sqs.sendMessageBatch(rules.pointerBatch(request, plan, stored, dedup))),
+        (response, error) -> {
+          if (error == null) {
+            return deleteFailedEntries(queueUrl, response, stored);
+          }
+          boolean again = attempt < maxAttempts && SendAttempts.retryable(error);
+          if (Failures.definitelyNotSent(error)) {
+            if (!again) {
+              return deleteAll(queueUrl, stored.values())
+                  .<SendMessageBatchResponse>thenCompose(
+                      done -> CompletableFuture.failedFuture(error));
+            }
+            return pause(attempt)
+                .thenCompose(
+                    done -> batchAttempt(request, plan, dedup, stored, attempt + 1, maxAttempts));
+          }
+          stored
+              .values()
+              .forEach(pointer -> Failures.logPayloadKept(LOG, queueUrl, pointer, error));
+          if (!again) {
+            return CompletableFuture.<SendMessageBatchResponse>failedFuture(error);
+          }
+          return pause(attempt)
+              .thenCompose(done -> storeBatch(request, plan, dedup))
+              .thenCompose(
+                  next -> batchAttempt(request, plan, dedup, next, attempt + 1, maxAttempts));
+        });
+  }
+
+  /** Stores the planned entries' payloads; when one fails, deletes the others (nothing sent). */
+  private CompletableFuture<Map<String, PayloadPointer>> storeBatch(
       SendMessageBatchRequest request, List<Integer> plan, boolean dedup) {
     String queueUrl = request.queueUrl();
-    List<SendMessageBatchRequestEntry> entries = request.entries();
+    long now = System.currentTimeMillis();
     Map<String, PayloadPointer> stored = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> stores = new ArrayList<>();
     for (int index : plan) {
-      SendMessageBatchRequestEntry entry = entries.get(index);
-      stores.add(store(queueUrl, entry.messageBody()).thenAccept(p -> stored.put(entry.id(), p)));
+      SendMessageBatchRequestEntry entry = request.entries().get(index);
+      String stableKey =
+          Offloading.stableKey(
+              queueUrl, entry.messageDeduplicationId(), dedup, entry.messageBody(), now);
+      stores.add(
+          store(queueUrl, entry.messageBody(), stableKey)
+              .thenAccept(pointer -> stored.put(entry.id(), pointer)));
     }
     return Futures.afterwards(
         CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)),
         (ignored, storeError) -> {
           if (storeError != null) {
             return deleteAll(queueUrl, stored.values())
-                .<SendMessageBatchResponse>thenCompose(
+                .<Map<String, PayloadPointer>>thenCompose(
                     done -> CompletableFuture.failedFuture(storeError));
           }
-          List<SendMessageBatchRequestEntry> rewritten = new ArrayList<>(entries);
-          for (int index : plan) {
-            SendMessageBatchRequestEntry entry = entries.get(index);
-            rewritten.set(index, rules.pointerEntry(entry, stored.get(entry.id()), dedup));
-          }
-          return cleanupOnFailure(
-                  queueUrl,
-                  stored.values(),
-                  () -> sqs.sendMessageBatch(request.toBuilder().entries(rewritten).build()))
-              .thenCompose(response -> deleteFailedEntries(queueUrl, response, stored));
+          return CompletableFuture.completedFuture(stored);
         });
+  }
+
+  /** Completes after the pause before attempt {@code attempt + 1}, without holding a thread. */
+  private static CompletableFuture<Void> pause(int attempt) {
+    return CompletableFuture.runAsync(
+        () -> {},
+        CompletableFuture.delayedExecutor(
+            SendAttempts.delayMillis(attempt + 1), TimeUnit.MILLISECONDS));
   }
 
   private CompletableFuture<SendMessageBatchResponse> deleteFailedEntries(
@@ -205,9 +302,9 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
     return deleteAll(queueUrl, unsent).thenApply(done -> response);
   }
 
-  private CompletableFuture<PayloadPointer> store(String queueUrl, String payload) {
-    return store
-        .storeAsync(payload)
+  private CompletableFuture<PayloadPointer> store(
+      String queueUrl, String payload, String stableKey) {
+    return (stableKey == null ? store.storeAsync(payload) : store.storeAsync(payload, stableKey))
         .handle(
             (pointer, error) -> {
               if (error != null) {
@@ -244,27 +341,6 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
                                 response
                                     .attributes()
                                     .get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION))));
-  }
-
-  /**
-   * Runs the send; when SQS rejected it, deletes the stored payloads (kept when the outcome is
-   * unknown: the message may be in the queue), then fails with the send's error.
-   */
-  private <T> CompletableFuture<T> cleanupOnFailure(
-      String queueUrl, Collection<PayloadPointer> pointers, Supplier<CompletableFuture<T>> send) {
-    return Futures.afterwards(
-        Futures.guarded(send),
-        (response, error) -> {
-          if (error == null) {
-            return CompletableFuture.completedFuture(response);
-          }
-          if (!Failures.definitelyNotSent(error)) {
-            pointers.forEach(pointer -> Failures.logPayloadKept(LOG, queueUrl, pointer, error));
-            return CompletableFuture.<T>failedFuture(error);
-          }
-          return deleteAll(queueUrl, pointers)
-              .<T>thenCompose(done -> CompletableFuture.failedFuture(error));
-        });
   }
 
   /** Deletes payloads of messages that were not sent; never fails (failures are logged). */

@@ -3,6 +3,7 @@ package dev.sqsx.extended;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.QueueTraits;
 import dev.sqsx.extended.internal.ReceiptHandles;
+import dev.sqsx.extended.internal.SendAttempts;
 import dev.sqsx.extended.internal.Settings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -127,12 +128,36 @@ public final class SqsExtendedClient implements SqsClient {
     String queueUrl = request.queueUrl();
     rules.checkRoomForMarker(queueUrl, request.messageAttributes());
     boolean dedup = needsContentDeduplicationId(queueUrl, request.messageDeduplicationId());
-    PayloadPointer pointer = store(queueUrl, request.messageBody());
-    try {
-      return sqs.sendMessage(rules.pointerRequest(request, pointer, dedup));
-    } catch (RuntimeException e) {
-      afterFailedSend(queueUrl, pointer, e);
-      throw e;
+    String stableKey =
+        Offloading.stableKey(
+            queueUrl,
+            request.messageDeduplicationId(),
+            dedup,
+            request.messageBody(),
+            System.currentTimeMillis());
+    int maxAttempts = SendAttempts.maxAttempts(sqs);
+    PayloadPointer pointer = store(queueUrl, request.messageBody(), stableKey);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return sqs.sendMessage(rules.pointerRequest(request, pointer, dedup));
+      } catch (RuntimeException e) {
+        boolean again = attempt < maxAttempts && SendAttempts.retryable(e);
+        if (Failures.definitelyNotSent(e)) {
+          if (!again) {
+            deleteAfterFailedSend(queueUrl, pointer, e);
+            throw e;
+          }
+          // refused (throttled): nothing was enqueued, the same payload goes again
+        } else {
+          Failures.logPayloadKept(LOG, queueUrl, pointer, e);
+          if (!again) {
+            throw e;
+          }
+          // it may be enqueued, pointing at this payload: the next attempt gets its own
+          pointer = store(queueUrl, request.messageBody(), stableKey);
+        }
+        pause(queueUrl, SendAttempts.delayMillis(attempt + 1), e);
+      }
     }
   }
 
@@ -149,39 +174,76 @@ public final class SqsExtendedClient implements SqsClient {
       rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
     }
     boolean dedup = needsContentDeduplicationId(queueUrl, null);
+    int maxAttempts = SendAttempts.maxAttempts(sqs);
+    Map<String, PayloadPointer> stored = storeBatch(request, plan, dedup);
+    for (int attempt = 1; ; attempt++) {
+      SendMessageBatchResponse response;
+      try {
+        response = sqs.sendMessageBatch(rules.pointerBatch(request, plan, stored, dedup));
+      } catch (RuntimeException e) {
+        boolean again = attempt < maxAttempts && SendAttempts.retryable(e);
+        if (Failures.definitelyNotSent(e)) {
+          if (!again) {
+            stored.values().forEach(pointer -> deleteAfterFailedSend(queueUrl, pointer, e));
+            throw e;
+          }
+        } else {
+          stored.values().forEach(pointer -> Failures.logPayloadKept(LOG, queueUrl, pointer, e));
+          if (!again) {
+            throw e;
+          }
+          stored = storeBatch(request, plan, dedup);
+        }
+        pause(queueUrl, SendAttempts.delayMillis(attempt + 1), e);
+        continue;
+      }
+      for (BatchResultErrorEntry failed : response.failed()) {
+        PayloadPointer pointer = stored.get(failed.id());
+        if (pointer != null) {
+          deleteAfterFailedSend(queueUrl, pointer, null);
+        }
+      }
+      return response;
+    }
+  }
+
+  /** Stores the planned entries' payloads; when one fails, deletes the others (nothing sent). */
+  private Map<String, PayloadPointer> storeBatch(
+      SendMessageBatchRequest request, List<Integer> plan, boolean dedup) {
+    String queueUrl = request.queueUrl();
+    long now = System.currentTimeMillis();
     Map<String, PayloadPointer> stored = new HashMap<>();
-    List<SendMessageBatchRequestEntry> rewritten = new ArrayList<>(entries);
     try {
       for (int index : plan) {
-        SendMessageBatchRequestEntry entry = entries.get(index);
-        PayloadPointer pointer = store(queueUrl, entry.messageBody());
-        stored.put(entry.id(), pointer);
-        rewritten.set(index, rules.pointerEntry(entry, pointer, dedup));
+        SendMessageBatchRequestEntry entry = request.entries().get(index);
+        String stableKey =
+            Offloading.stableKey(
+                queueUrl, entry.messageDeduplicationId(), dedup, entry.messageBody(), now);
+        stored.put(entry.id(), store(queueUrl, entry.messageBody(), stableKey));
       }
+      return stored;
     } catch (RuntimeException e) {
       // Nothing was sent: what was stored so far has no message pointing at it.
       stored.values().forEach(pointer -> deleteAfterFailedSend(queueUrl, pointer, e));
       throw e;
     }
-    SendMessageBatchResponse response;
-    try {
-      response = sqs.sendMessageBatch(request.toBuilder().entries(rewritten).build());
-    } catch (RuntimeException e) {
-      stored.values().forEach(pointer -> afterFailedSend(queueUrl, pointer, e));
-      throw e;
-    }
-    for (BatchResultErrorEntry failed : response.failed()) {
-      PayloadPointer pointer = stored.get(failed.id());
-      if (pointer != null) {
-        deleteAfterFailedSend(queueUrl, pointer, null);
-      }
-    }
-    return response;
   }
 
-  private PayloadPointer store(String queueUrl, String payload) {
+  /** Waits before the next attempt of a send, on the caller's thread (as the SDK's retries). */
+  private static void pause(String queueUrl, long millis, RuntimeException lastError) {
     try {
-      return store.store(payload);
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      lastError.addSuppressed(e);
+      throw new ExtendedClientException(
+          "interrupted between attempts of a send to " + queueUrl, queueUrl, null, null, lastError);
+    }
+  }
+
+  private PayloadPointer store(String queueUrl, String payload, String stableKey) {
+    try {
+      return stableKey == null ? store.store(payload) : store.store(payload, stableKey);
     } catch (ExtendedClientException e) {
       throw new ExtendedClientException(
           "cannot offload message payload, nothing was sent: " + e.getMessage(),
@@ -208,14 +270,6 @@ public final class SqsExtendedClient implements SqsClient {
                                     .attributeNames(QueueAttributeName.CONTENT_BASED_DEDUPLICATION))
                         .attributes()
                         .get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION)));
-  }
-
-  private void afterFailedSend(String queueUrl, PayloadPointer pointer, RuntimeException error) {
-    if (Failures.definitelyNotSent(error)) {
-      deleteAfterFailedSend(queueUrl, pointer, error);
-    } else {
-      Failures.logPayloadKept(LOG, queueUrl, pointer, error);
-    }
   }
 
   private void deleteAfterFailedSend(String queueUrl, PayloadPointer pointer, Exception sendError) {

@@ -47,6 +47,16 @@ public final class TieredPayloadStore implements PayloadStore {
   }
 
   @Override
+  public PayloadPointer store(String payload, String stableKey) {
+    return writer(payload).store(payload, stableKey);
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
+    return writer(payload).storeAsync(payload, stableKey);
+  }
+
+  @Override
   public String read(PayloadPointer pointer) {
     return reader(pointer).read(pointer);
   }

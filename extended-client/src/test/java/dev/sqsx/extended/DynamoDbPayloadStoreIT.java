@@ -184,11 +184,12 @@ class DynamoDbPayloadStoreIT {
     List<Map<String, AttributeValue>> items = items();
     assertThat(items).hasSize(4);
     for (Map<String, AttributeValue> item : items) {
+      // 29 days: 14 in the source queue + 14 in the DLQ (a dead letter's retention starts anew)
       long ttl = Long.parseLong(item.get("ttl").n());
       assertThat(ttl)
           .isBetween(
-              before + Duration.ofDays(15).toSeconds() - 5,
-              before + Duration.ofDays(15).toSeconds() + 60);
+              before + Duration.ofDays(29).toSeconds() - 5,
+              before + Duration.ofDays(29).toSeconds() + 60);
     }
     assertThat(ttlEnabled).as("createTable's answer").isEqualTo(endpointHasTtl);
     if (ttlEnabled) {

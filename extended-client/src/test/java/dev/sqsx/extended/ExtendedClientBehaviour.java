@@ -231,7 +231,7 @@ abstract class ExtendedClientBehaviour {
   }
 
   @Test
-  void sendMessage_responseLost_keepsThePayloadSoEveryEnqueuedCopyResolves() {
+  void sendMessage_responseLost_everyEnqueuedCopyHasAPayloadOfItsOwn() {
     FaultInjector lost =
         FaultInjector.builder()
             .failureRate(1.0)
@@ -250,16 +250,73 @@ abstract class ExtendedClientBehaviour {
           .hasRootCauseMessage("Connection reset (injected after the request was applied)");
     }
 
-    // the SDK retried each lost response: every attempt was enqueued, all point to one payload
-    long attempts = lost.stats().totalInjected();
+    // every attempt was enqueued; each copy points to its own payload
+    int attempts = (int) lost.stats().totalInjected();
     assertThat(attempts).isGreaterThan(1);
-    assertThat(objectKeys(bucket)).hasSize(1);
+    assertThat(objectKeys(bucket)).hasSize(attempts);
+    assertEveryCopyResolvesAndItsDeleteLeavesNoPayload(queueUrl, attempts, body);
+  }
+
+  @Test
+  void sendMessageBatch_responseLost_everyEnqueuedCopyHasAPayloadOfItsOwn() {
+    FaultInjector lost =
+        FaultInjector.builder()
+            .failureRate(1.0)
+            .faults(Fault.RESPONSE_LOST)
+            .only("sqs:SendMessageBatch")
+            .build();
+    String body = text(300 * KB, 9);
+    AwsEndpoints faulty = endpoints.withFaults(lost);
+    try (SqsClient faultySqs = faulty.newSqsClient();
+        SqsAsyncClient faultySqsAsync = faulty.newSqsAsyncClient()) {
+      sqsUnderTest = faultySqs;
+      sqsAsyncUnderTest = faultySqsAsync;
+      SqsClient client = extendedClient();
+
+      assertThatThrownBy(
+              () ->
+                  client.sendMessageBatch(
+                      r ->
+                          r.queueUrl(queueUrl)
+                              .entries(
+                                  SendMessageBatchRequestEntry.builder()
+                                      .id("big")
+                                      .messageBody(body)
+                                      .build(),
+                                  SendMessageBatchRequestEntry.builder()
+                                      .id("small")
+                                      .messageBody("s")
+                                      .build())))
+          .hasRootCauseMessage("Connection reset (injected after the request was applied)");
+    }
+
+    int attempts = (int) lost.stats().totalInjected();
+    assertThat(attempts).isGreaterThan(1);
+    assertThat(objectKeys(bucket)).hasSize(attempts);
+    List<Message> copies = receiveAll(extendedClientOnPlainSqs(), queueUrl, 2 * attempts);
+    assertThat(copies).extracting(Message::body).filteredOn(body::equals).hasSize(attempts);
+    for (Message copy : copies) {
+      extendedClientOnPlainSqs()
+          .deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(copy.receiptHandle()));
+    }
+    assertThat(objectKeys(bucket)).as("each delete removed its own payload").isEmpty();
+    assertThat(failures).isEmpty();
+  }
+
+  private SqsClient extendedClientOnPlainSqs() {
     sqsUnderTest = sqs;
     sqsAsyncUnderTest = sqsAsync;
-    SqsClient reader = extendedClient();
-    for (Message copy : receiveAll(reader, queueUrl, (int) attempts)) {
+    return extendedClient(bucket, o -> o.resolutionListener(failures::add));
+  }
+
+  private void assertEveryCopyResolvesAndItsDeleteLeavesNoPayload(
+      String queue, int copies, String body) {
+    SqsClient reader = extendedClientOnPlainSqs();
+    for (Message copy : receiveAll(reader, queue, copies)) {
       assertThat(copy.body()).isEqualTo(body);
+      reader.deleteMessage(r -> r.queueUrl(queue).receiptHandle(copy.receiptHandle()));
     }
+    assertThat(objectKeys(bucket)).as("each delete removed its own payload").isEmpty();
     assertThat(failures).isEmpty();
   }
 
@@ -281,11 +338,13 @@ abstract class ExtendedClientBehaviour {
       sqsAsyncUnderTest = faultySqsAsync;
       SqsClient client = extendedClient();
 
-      // a 5xx: SQS may have enqueued it, so the payload stays
+      // a 5xx: SQS may have enqueued it, so each attempt's payload stays
       assertThatThrownBy(() -> client.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)))
           .isInstanceOfSatisfying(
               SqsException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
-      assertThat(objectKeys(bucket)).hasSize(1);
+      int attempts = (int) broken.stats().totalInjected();
+      assertThat(attempts).isGreaterThan(1);
+      assertThat(objectKeys(bucket)).hasSize(attempts);
 
       // a 4xx: SQS rejected it, so the payload goes
       broken.pause();
@@ -293,7 +352,7 @@ abstract class ExtendedClientBehaviour {
               () ->
                   client.sendMessageBatch(r -> r.queueUrl(queueUrl + "-missing").entries(entries)))
           .isInstanceOf(QueueDoesNotExistException.class);
-      assertThat(objectKeys(bucket)).hasSize(1);
+      assertThat(objectKeys(bucket)).hasSize(attempts);
     }
   }
 
@@ -455,6 +514,7 @@ abstract class ExtendedClientBehaviour {
 
     client.sendMessage(r -> r.queueUrl(fifo).messageBody(body).messageGroupId("g"));
     client.sendMessage(r -> r.queueUrl(fifo).messageBody(body).messageGroupId("g"));
+    assertThat(objectKeys(bucket)).as("the deduplicated send stored no second payload").hasSize(1);
 
     Message raw =
         receiveOne(
@@ -467,6 +527,36 @@ abstract class ExtendedClientBehaviour {
         .containsEntry(MessageSystemAttributeName.MESSAGE_GROUP_ID, "g");
     sqs.deleteMessage(r -> r.queueUrl(fifo).receiptHandle(raw.receiptHandle()));
     assertQueueEmpty(fifo);
+  }
+
+  @Test
+  void fifoWithAnExplicitDeduplicationId_aDeduplicatedResendLeavesNoOrphan() {
+    String fifo = aws.createFifoQueue(false);
+    SqsClient client = extendedClient();
+    String body = text(300 * KB, 10);
+
+    for (int i = 0; i < 3; i++) {
+      client.sendMessage(
+          r ->
+              r.queueUrl(fifo)
+                  .messageBody(body)
+                  .messageGroupId("g")
+                  .messageDeduplicationId("order-17"));
+    }
+    client.sendMessage(
+        r ->
+            r.queueUrl(fifo)
+                .messageBody(text(300 * KB, 11))
+                .messageGroupId("g")
+                .messageDeduplicationId("order-18"));
+
+    assertThat(objectKeys(bucket)).as("one payload per message SQS keeps").hasSize(2);
+    List<Message> received = receiveAll(client, fifo, 2);
+    for (Message message : received) {
+      client.deleteMessage(r -> r.queueUrl(fifo).receiptHandle(message.receiptHandle()));
+    }
+    assertThat(received).extracting(Message::body).containsExactly(body, text(300 * KB, 11));
+    assertThat(objectKeys(bucket)).isEmpty();
   }
 
   // ---- bad input -------------------------------------------------------------------------------

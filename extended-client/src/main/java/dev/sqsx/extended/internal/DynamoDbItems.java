@@ -34,7 +34,7 @@ public final class DynamoDbItems {
   static final String DATA = "data";
   static final String CHUNKS = "chunks";
   static final String BYTES = "bytes";
-  static final String SHA256 = "sha256";
+  public static final String SHA256 = "sha256";
   static final String MANIFEST = "manifest";
   static final String CHUNK_PREFIX = "chunk#";
 

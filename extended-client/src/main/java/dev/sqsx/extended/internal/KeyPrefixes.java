@@ -42,4 +42,20 @@ public final class KeyPrefixes {
   public static boolean allows(String prefix, boolean enforced, String key) {
     return !enforced || prefix.isEmpty() || key.startsWith(prefix);
   }
+
+  /**
+   * A stable key as a store's key, after checking it: 1..128 hex digits, so it can neither escape
+   * the prefix nor collide with the UUID keys.
+   *
+   * @throws IllegalArgumentException when it is not
+   */
+  public static String stableKey(String stableKey) {
+    if (stableKey == null || !STABLE.matcher(stableKey).matches()) {
+      throw new IllegalArgumentException(
+          "stableKey must be 1..128 hex digits, was '" + stableKey + "'");
+    }
+    return "s-" + stableKey;
+  }
+
+  private static final Pattern STABLE = Pattern.compile("[0-9a-f]{1,128}");
 }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
@@ -91,6 +92,25 @@ public final class Offloading {
     }
   }
 
+  /**
+   * The stable payload key of a FIFO send whose deduplication id is known (given, or the body's
+   * SHA-256 with content-based deduplication), else null: the hex SHA-256 of the queue, the
+   * deduplication id, the body's SHA-256 and the current minute. Sends that SQS deduplicates (same
+   * id within 5 minutes) within one minute share the payload instead of orphaning copies; two sends
+   * that SQS delivers both are at least 5 minutes apart, so they never share one (as long as
+   * producers' clocks are within 4 minutes of each other).
+   */
+  public static String stableKey(
+      String queueUrl, String deduplicationId, boolean contentBased, String body, long nowMillis) {
+    if (!isFifo(queueUrl) || (deduplicationId == null && !contentBased)) {
+      return null;
+    }
+    String bodyHash = Digests.sha256Hex(body);
+    String id = deduplicationId != null ? deduplicationId : bodyHash;
+    return Digests.sha256Hex(
+        queueUrl + "\n" + id + "\n" + bodyHash + "\n" + Math.floorDiv(nowMillis, 60_000));
+  }
+
   /** Whether a send to this queue may need a content-based deduplication id. */
   public static boolean isFifo(String queueUrl) {
     return queueUrl != null && queueUrl.endsWith(".fifo");
@@ -110,6 +130,8 @@ public final class Offloading {
     if (contentBasedDeduplication && request.messageDeduplicationId() == null) {
       pointerMessage.messageDeduplicationId(Digests.sha256Hex(request.messageBody()));
     }
+    pointerMessage.overrideConfiguration(
+        SendAttempts.withoutSdkRetries(request.overrideConfiguration()));
     return pointerMessage.build();
   }
 
@@ -133,10 +155,25 @@ public final class Offloading {
   }
 
   /**
-   * Which entries of a batch to offload, in order of position: every entry over the threshold (or
-   * all with {@code alwaysOffload}), then the largest remaining ones until the batch's total fits
-   * {@code batchSizeLimit}.
+   * The batch with the planned entries replaced by pointers to their stored payloads (by entry id),
+   * sent with the SDK's retries off (the extended clients retry offloaded sends themselves).
    */
+  public SendMessageBatchRequest pointerBatch(
+      SendMessageBatchRequest request,
+      List<Integer> plan,
+      Map<String, PayloadPointer> stored,
+      boolean contentBasedDeduplication) {
+    List<SendMessageBatchRequestEntry> rewritten = new ArrayList<>(request.entries());
+    for (int index : plan) {
+      SendMessageBatchRequestEntry entry = rewritten.get(index);
+      rewritten.set(index, pointerEntry(entry, stored.get(entry.id()), contentBasedDeduplication));
+    }
+    return request.toBuilder()
+        .entries(rewritten)
+        .overrideConfiguration(SendAttempts.withoutSdkRetries(request.overrideConfiguration()))
+        .build();
+  }
+
   /**
    * Refuses a batch whose entry ids repeat before any payload is stored for it, with the error SQS
    * would give (so a caller's handling stays the same) naming the repeated id.
@@ -161,6 +198,11 @@ public final class Offloading {
     }
   }
 
+  /**
+   * Which entries of a batch to offload, in order of position: every entry over the threshold (or
+   * all with {@code alwaysOffload}), then the largest remaining ones until the batch's total fits
+   * {@code batchSizeLimit}.
+   */
   public List<Integer> batchOffloadPlan(List<SendMessageBatchRequestEntry> entries) {
     if (!settings.payloadSupportEnabled()) {
       return List.of();
