@@ -116,9 +116,10 @@ final class IdempotencyOverhead {
         + CONCURRENCY
         + ", 0 ms handler, "
         + messages()
-        + " messages; the wrapper claims and completes each key in DynamoDB (Local, in the"
-        + " endpoints' JVM). \"twice\": every order is in the queue two times. Median of the"
-        + " repetitions.\n\n"
+        + " messages; the wrapper claims and completes each key in DynamoDB (dynalite, a Node.js"
+        + " child of the endpoints' JVM; it returns no item with a refused claim, so each"
+        + " duplicate also costs a read: 2 requests where DynamoDB needs 1). \"twice\": every"
+        + " order is in the queue two times. Median of the repetitions.\n\n"
         + "| handler | orders | msg/s | ÷ plain | DynamoDB req/msg | DynamoDB req/duplicate |"
         + " SQS req/msg |\n"
         + "|---|---|---|---|---|---|---|\n"
