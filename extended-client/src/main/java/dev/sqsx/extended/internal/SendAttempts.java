@@ -19,11 +19,11 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  * SDK's retries off, and the client retries it — with a fresh payload whenever the last attempt's
  * outcome is unknown (it may have been enqueued), with the same payload when SQS refused it
  * (throttled: nothing was enqueued). Attempts: as many as the SQS client's own retry strategy
- * allows (3 by default).
+ * allows (the SDK's default when the client configures none).
  */
 public final class SendAttempts {
 
-  /** Attempts when the client does not say: the SDK's standard mode. */
+  /** Attempts when the client's configuration cannot be read (a decorator, a test double). */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   private static final long BASE_DELAY_MILLIS = 100;
@@ -40,7 +40,10 @@ public final class SendAttempts {
 
   private SendAttempts() {}
 
-  /** The attempts the client's retry strategy allows, or {@value #DEFAULT_MAX_ATTEMPTS}. */
+  /**
+   * The attempts the client's (resolved) retry strategy allows, or {@value #DEFAULT_MAX_ATTEMPTS}
+   * when it cannot be read.
+   */
   public static int maxAttempts(SdkClient client) {
     try {
       return client
