@@ -12,7 +12,9 @@ package dev.sqsx.consumer;
  * @param deleteFailures messages whose delete failed permanently (they will be redelivered)
  * @param released messages made visible again without being handled (shutdown)
  * @param visibilityExtensions visibility extensions that SQS accepted
- * @param leasesLost messages whose receipt handle SQS no longer accepted while they were handled
+ * @param leasesLost messages whose receipt handle SQS no longer accepted while they were handled,
+ *     or whose visibility ended while they waited for a handler (never started: SQS redelivers
+ *     them)
  * @param deadLettered messages sqsx moved to the dead-letter queue with their failure reason
  * @param postponed messages put back unhandled because the circuit breaker or rate limiter refused
  *     them

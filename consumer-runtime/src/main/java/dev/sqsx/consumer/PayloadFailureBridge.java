@@ -2,8 +2,10 @@ package dev.sqsx.consumer;
 
 import dev.sqsx.extended.PayloadResolutionFailure;
 import dev.sqsx.extended.PayloadResolutionListener;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -20,15 +22,20 @@ import java.util.function.Consumer;
  *     .sqsClient(sqs).payloadFailures(failures).queueUrl(url).handler(...).build();
  * }</pre>
  *
- * <p>Every failure is also logged as by {@link PayloadResolutionListener#logging()}; failures of
- * queues no started consumer is bound to are only logged. Thread-safe. Needs sqsx-extended-client
- * on the classpath.
+ * <p>One bridge may serve several consumers, of one queue or of several: a failure goes to a
+ * running consumer of its queue (any of them: each applies the same kind of policy to the message's
+ * receipt handle), and closing one consumer leaves the others bound. Every failure is also logged
+ * as by {@link PayloadResolutionListener#logging()}; failures of queues no running consumer is
+ * bound to are only logged. Thread-safe. Needs sqsx-extended-client on the classpath.
  */
 public final class PayloadFailureBridge implements PayloadResolutionListener {
 
   private final PayloadResolutionListener log = PayloadResolutionListener.logging();
-  private final Map<String, Consumer<PayloadResolutionFailure>> consumers =
-      new ConcurrentHashMap<>();
+
+  /** One consumer bound to a queue; {@code owner} identifies it for unbinding. */
+  private record Binding(Object owner, Consumer<PayloadResolutionFailure> consumer) {}
+
+  private final Map<String, List<Binding>> consumers = new ConcurrentHashMap<>();
 
   /** A bridge bound to no consumer yet. */
   public PayloadFailureBridge() {}
@@ -36,17 +43,24 @@ public final class PayloadFailureBridge implements PayloadResolutionListener {
   @Override
   public void onFailure(PayloadResolutionFailure failure) {
     log.onFailure(failure);
-    Consumer<PayloadResolutionFailure> consumer = consumers.get(failure.queueUrl());
-    if (consumer != null && !failure.deleted()) {
-      consumer.accept(failure);
+    List<Binding> bound = consumers.getOrDefault(failure.queueUrl(), List.of());
+    if (!bound.isEmpty() && !failure.deleted()) {
+      bound.get(0).consumer().accept(failure);
     }
   }
 
-  void bind(String queueUrl, Consumer<PayloadResolutionFailure> consumer) {
-    consumers.put(queueUrl, consumer);
+  void bind(String queueUrl, Object owner, Consumer<PayloadResolutionFailure> consumer) {
+    consumers
+        .computeIfAbsent(queueUrl, url -> new CopyOnWriteArrayList<>())
+        .add(new Binding(owner, consumer));
   }
 
-  void unbind(String queueUrl) {
-    consumers.remove(queueUrl);
+  void unbind(String queueUrl, Object owner) {
+    consumers.computeIfPresent(
+        queueUrl,
+        (url, bound) -> {
+          bound.removeIf(binding -> binding.owner() == owner);
+          return bound.isEmpty() ? null : bound;
+        });
   }
 }

@@ -10,10 +10,12 @@ final class PayloadFailures {
 
   static void bind(PayloadFailureBridge bridge, SqsConsumer consumer) {
     bridge.bind(
-        consumer.queueUrl(), failure -> consumer.payloadFailed(failure.message(), failure.error()));
+        consumer.queueUrl(),
+        consumer,
+        failure -> consumer.payloadFailed(failure.message(), failure.error()));
   }
 
-  static void unbind(PayloadFailureBridge bridge, String queueUrl) {
-    bridge.unbind(queueUrl);
+  static void unbind(PayloadFailureBridge bridge, SqsConsumer consumer) {
+    bridge.unbind(consumer.queueUrl(), consumer);
   }
 }

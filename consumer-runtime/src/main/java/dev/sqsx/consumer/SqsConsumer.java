@@ -52,10 +52,11 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * <p>A message whose handler returns is deleted (in batches of up to 10); one whose handler throws
  * is left in the queue and comes back when its visibility ends. While a message is held — waiting
  * for a handler slot, running, or waiting for its delete — its visibility is extended before it
- * runs out, up to the maximum processing time. On {@link #close()}: polling stops and pending long
- * polls are cancelled, messages not yet started are made visible again at once, running handlers
- * are given the shutdown timeout to finish (still heartbeated), deletes are flushed, and a one-line
- * summary is logged.
+ * runs out, up to the maximum processing time. On {@link #close()}: polling stops; an open long
+ * poll is awaited (SQS answers it whether or not it is cancelled) and whatever it returns is made
+ * visible again; messages not yet started are made visible again at once; running handlers are
+ * given the shutdown timeout to finish (still heartbeated); deletes are flushed; a one-line summary
+ * is logged.
  *
  * <p>Thread-safe. The SQS client and a handler executor passed in are never closed by the consumer.
  * Logs carry queue URL and message id, never a body.
@@ -72,6 +73,9 @@ public final class SqsConsumer implements AutoCloseable {
    * still waiting for a handler, so the wait never starves the handlers; it saves receives.
    */
   private static final long BATCH_FILL_WAIT_MILLIS = 500;
+
+  /** How long past its wait time close() waits for an open long poll to answer. */
+  private static final Duration POLL_ANSWER_MARGIN = Duration.ofSeconds(5);
 
   /**
    * Failures that are never retried by default, besides {@link NonRetryableException}: a payload
@@ -223,7 +227,8 @@ public final class SqsConsumer implements AutoCloseable {
             counters,
             config.clock,
             visibilitySeconds,
-            () -> queue.maxReceiveCount().orElse(null));
+            () -> queue.maxReceiveCount().orElse(null),
+            config.maxProcessingTime);
     int held = (batch ? config.concurrency * 10 : config.concurrency) + config.prefetch;
     int loops = Math.max(1, Math.min(10, (held + 9) / 10));
     poller =
@@ -436,9 +441,10 @@ public final class SqsConsumer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully (see the class description) and returns when done: at most about the
-   * shutdown timeout plus the time to flush deletes. Idempotent; a consumer never started just
-   * closes.
+   * Shuts down gracefully (see the class description) and returns when done: after the longer of
+   * the shutdown timeout (running handlers) and the wait time plus 5 s (an open long poll), plus
+   * the time to flush deletes. When it returns, no receive of this consumer can take a message any
+   * more. Idempotent; a consumer never started just closes.
    */
   @Override
   public void close() {
@@ -447,14 +453,29 @@ public final class SqsConsumer implements AutoCloseable {
       return;
     }
     if (config.payloadFailures != null) {
-      PayloadFailures.unbind(config.payloadFailures, config.queueUrl);
+      PayloadFailures.unbind(config.payloadFailures, this);
     }
     if (refreshing != null) {
       refreshing.cancel(false);
     }
-    long deadline = System.nanoTime() + config.shutdownTimeout.toNanos();
-    await(poller.stop(), deadline, "stopping the poll loops");
+    long started = System.nanoTime();
+    long deadline = started + config.shutdownTimeout.toNanos();
+    // An open long poll is not cancelled (SQS would answer it anyway): it is awaited, and what it
+    // returns is released, so no receive of this consumer can take messages after close().
+    CompletableFuture<Void> polling = poller.stop();
     boolean finished = await(dispatcher.shutdown(), deadline, "waiting for running handlers");
+    long pollDeadline =
+        started
+            + Math.max(
+                config.shutdownTimeout.toNanos(),
+                config.waitTime.plus(POLL_ANSWER_MARGIN).toNanos());
+    if (!await(polling, pollDeadline, "waiting for open long polls to answer")) {
+      LOG.warn(
+          "a long poll of {} did not answer within {} of close(): messages it returns stay"
+              + " invisible until their visibility timeout ends",
+          config.queueUrl,
+          config.waitTime.plus(POLL_ANSWER_MARGIN));
+    }
     if (!finished) {
       LOG.warn(
           "{} handler(s) of {} still running after the shutdown timeout of {}: their messages will"

@@ -77,6 +77,13 @@ public final class Counters {
     metrics.count("leases.lost", 1);
   }
 
+  /** A message whose visibility ended while it waited for a handler: it is not started. */
+  void expiredWaiting() {
+    leasesLost.increment();
+    metrics.count("leases.lost", 1);
+    metrics.count("leases.expired.waiting", 1);
+  }
+
   /** A received message whose payload the extended client could not resolve. */
   public void payloadFailed() {
     failed.increment();

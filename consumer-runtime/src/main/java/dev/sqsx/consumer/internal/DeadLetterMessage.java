@@ -71,11 +71,41 @@ public final class DeadLetterMessage {
     }
   }
 
+  /**
+   * The text as SQS accepts it in an attribute, at most {@value #MAX_ERROR_MESSAGE} characters:
+   * characters SQS refuses (control characters other than tab, line feed and carriage return, lone
+   * surrogates, U+FFFE and U+FFFF) become '?', and a cut never splits a surrogate pair.
+   */
   static String truncate(String message) {
     String text = message == null || message.isEmpty() ? "(no message)" : message;
-    return text.length() <= MAX_ERROR_MESSAGE
-        ? text
-        : text.substring(0, MAX_ERROR_MESSAGE - 3) + "...";
+    StringBuilder clean = new StringBuilder(Math.min(text.length(), MAX_ERROR_MESSAGE + 2));
+    for (int i = 0; i < text.length() && clean.length() <= MAX_ERROR_MESSAGE; ) {
+      int codePoint = text.codePointAt(i);
+      i += Character.charCount(codePoint);
+      if (allowedBySqs(codePoint)) {
+        clean.appendCodePoint(codePoint);
+      } else {
+        clean.append('?');
+      }
+    }
+    if (clean.length() <= MAX_ERROR_MESSAGE) {
+      return clean.toString();
+    }
+    int cut = MAX_ERROR_MESSAGE - 3;
+    if (Character.isHighSurrogate(clean.charAt(cut - 1))) {
+      cut--;
+    }
+    return clean.substring(0, cut) + "...";
+  }
+
+  /** The characters SQS allows in message attributes (and bodies). */
+  private static boolean allowedBySqs(int codePoint) {
+    return codePoint == 0x9
+        || codePoint == 0xA
+        || codePoint == 0xD
+        || (codePoint >= 0x20 && codePoint <= 0xD7FF)
+        || (codePoint >= 0xE000 && codePoint <= 0xFFFD)
+        || (codePoint >= 0x10000 && codePoint <= 0x10FFFF);
   }
 
   private static MessageAttributeValue string(String value) {

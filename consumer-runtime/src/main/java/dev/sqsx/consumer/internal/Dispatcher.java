@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class Dispatcher {
   private final Clock clock;
   private final int visibilityTimeoutSeconds;
   private final Supplier<Integer> maxReceiveCount;
+  private final Duration maxProcessingTime;
 
   private final Object lock = new Object();
   private final WaitingLine line;
@@ -70,7 +73,8 @@ public final class Dispatcher {
       Counters counters,
       Clock clock,
       int visibilityTimeoutSeconds,
-      Supplier<Integer> maxReceiveCount) {
+      Supplier<Integer> maxReceiveCount,
+      Duration maxProcessingTime) {
     this.queueUrl = queueUrl;
     this.handler = handler;
     this.executor = executor;
@@ -86,6 +90,7 @@ public final class Dispatcher {
     this.clock = clock;
     this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
     this.maxReceiveCount = maxReceiveCount;
+    this.maxProcessingTime = maxProcessingTime;
   }
 
   /**
@@ -94,10 +99,11 @@ public final class Dispatcher {
    * @param receivedAtMillis when the receive's answer arrived: the visibility deadline counts from
    *     there (SQS starts it when it hands the messages out, just before answering; the heartbeat's
    *     margin covers the difference)
+   * @return completes once the messages are queued, or — after {@link #shutdown()} — released
    */
-  public void accept(List<Message> messages, long receivedAtMillis) {
+  public CompletableFuture<Void> accept(List<Message> messages, long receivedAtMillis) {
     if (messages.isEmpty()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     long deadline = receivedAtMillis + visibilityTimeoutSeconds * 1000L;
     List<Lease> leases = new ArrayList<>(messages.size());
@@ -118,31 +124,65 @@ public final class Dispatcher {
       }
     }
     if (!accepted) {
-      Async.detach(release(leases), "releasing messages received during shutdown");
-      return;
+      return release(leases);
     }
     drain();
+    return CompletableFuture.completedFuture(null);
   }
 
   private void drain() {
     while (true) {
       List<Lease> next = new ArrayList<>();
+      List<Lease> expired = new ArrayList<>();
+      List<Lease> releasedWithThem = new ArrayList<>();
+      boolean startNow;
       synchronized (lock) {
         if (!accepting || running >= concurrency) {
           return;
         }
         int size = handler.batch() == null ? 1 : BATCH;
+        long now = clock.millis();
         Lease lease;
         while (next.size() < size && (lease = line.next()) != null) {
-          next.add(lease);
+          if (lease.held(now)) {
+            next.add(lease);
+          } else {
+            // Its visibility ended while it waited (lost, or past the maximum processing time):
+            // SQS hands it out again, so running it here could run it twice. A FIFO group's later
+            // messages wait for it, as after a failure.
+            expired.add(lease);
+            releasedWithThem.addAll(line.finished(lease, false));
+          }
         }
-        if (next.isEmpty()) {
+        startNow = !next.isEmpty();
+        if (startNow) {
+          running++;
+        }
+      }
+      expired.forEach(this::expiredWhileWaiting);
+      if (!releasedWithThem.isEmpty()) {
+        Async.detach(release(releasedWithThem), "releasing the rest of a FIFO group");
+      }
+      if (!startNow) {
+        if (expired.isEmpty()) {
           return;
         }
-        running++;
+        continue;
       }
       start(next);
     }
+  }
+
+  private void expiredWhileWaiting(Lease lease) {
+    heartbeat.untrack(lease);
+    counters.expiredWaiting();
+    counters.finished(1);
+    permits.release(1);
+    LOG.warn(
+        "message {} from {} waited past its visibility ({}): not started, SQS delivers it again",
+        lease.messageId(),
+        queueUrl,
+        lease.lost() ? "lease lost" : "maximum processing time");
   }
 
   private void start(List<Lease> leases) {
@@ -164,26 +204,49 @@ public final class Dispatcher {
       LOG.warn("handler gate of {} failed, running the handler: {}", queueUrl, e.toString());
     }
     if (postpone != null) {
-      for (Lease lease : leases) {
-        putBack(lease, postpone);
+      try {
+        for (Lease lease : leases) {
+          putBack(lease, postpone);
+        }
+      } finally {
+        slotFreed();
       }
-      slotFreed();
       return;
     }
     long started = System.nanoTime();
     Async.whenComplete(
-        invoke(leases),
+        invoke(leases)
+            .toCompletableFuture()
+            .orTimeout(handlerTimeoutMillis(), TimeUnit.MILLISECONDS),
         (outcome, error) -> {
-          Throwable cause = unwrap(error);
-          gate.completed(System.nanoTime() - started, cause);
-          for (Lease lease : leases) {
-            Throwable failure =
-                cause != null ? cause : outcome.failureOf(lease.messageId()).orElse(null);
-            finish(lease, failure);
+          try {
+            Throwable cause = unwrap(error);
+            if (cause instanceof TimeoutException) {
+              cause =
+                  new TimeoutException(
+                      "the handler did not complete within the maximum processing time of "
+                          + maxProcessingTime);
+            }
+            try {
+              gate.completed(System.nanoTime() - started, cause);
+            } catch (RuntimeException e) {
+              LOG.warn("handler gate of {} failed: {}", queueUrl, e.toString());
+            }
+            for (Lease lease : leases) {
+              Throwable failure =
+                  cause != null ? cause : outcome.failureOf(lease.messageId()).orElse(null);
+              finish(lease, failure);
+            }
+          } finally {
+            slotFreed();
           }
-          slotFreed();
         },
         "finishing a message");
+  }
+
+  /** A handler's stage still running after the maximum processing time is a failure. */
+  private long handlerTimeoutMillis() {
+    return Math.max(1, maxProcessingTime.toMillis());
   }
 
   private CompletionStage<BatchOutcome> invoke(List<Lease> leases) {
@@ -211,39 +274,62 @@ public final class Dispatcher {
         : error;
   }
 
+  /** Settles one message; whatever fails on the way, its permit is given back. */
   private void finish(Lease lease, Throwable error) {
-    counters.handled(error == null, System.nanoTime() - lease.startedAtNanos());
-    List<Lease> released;
-    synchronized (lock) {
-      released = line.finished(lease, error == null);
-    }
-    if (error == null) {
-      succeeded(lease);
-    } else {
-      heartbeat.untrack(lease);
-      counters.finished(1);
+    List<Lease> released = List.of();
+    try {
+      counters.handled(error == null, System.nanoTime() - lease.startedAtNanos());
+      synchronized (lock) {
+        released = line.finished(lease, error == null);
+      }
+      if (error == null) {
+        succeeded(lease);
+      } else {
+        heartbeat.untrack(lease);
+        counters.finished(1);
+        LOG.warn(
+            "handler failed for message {} from {} (attempt {}): {}",
+            lease.messageId(),
+            queueUrl,
+            lease.received().attempt(),
+            error.toString());
+        failures.onFailure(lease, error);
+      }
+    } catch (RuntimeException e) {
+      // e.g. a user's nonRetryable predicate that throws: the message is left to its visibility
       LOG.warn(
-          "handler failed for message {} from {} (attempt {}): {}",
+          "could not settle message {} from {} (it becomes visible when its visibility ends): {}",
           lease.messageId(),
           queueUrl,
-          lease.received().attempt(),
-          error.toString());
-      failures.onFailure(lease, error);
+          e.toString());
+    } finally {
+      if (!released.isEmpty()) {
+        Async.detach(release(released), "releasing the rest of a failed FIFO group");
+      }
+      permits.release(1);
     }
-    if (!released.isEmpty()) {
-      Async.detach(release(released), "releasing the rest of a failed FIFO group");
-    }
-    permits.release(1);
   }
 
+  /**
+   * Puts a message back unhandled (breaker half-open, rate limit). It holds its FIFO group as a
+   * failure does: the group's later waiting messages are released, and SQS hands them out again
+   * only after this one.
+   */
   private void putBack(Lease lease, Duration delay) {
+    List<Lease> released;
     synchronized (lock) {
-      line.finished(lease, true);
+      released = line.finished(lease, false);
     }
-    heartbeat.untrack(lease);
-    counters.finished(1);
-    failures.postpone(lease, delay);
-    permits.release(1);
+    try {
+      heartbeat.untrack(lease);
+      counters.finished(1);
+      failures.postpone(lease, delay);
+    } finally {
+      if (!released.isEmpty()) {
+        Async.detach(release(released), "releasing the rest of a postponed FIFO group");
+      }
+      permits.release(1);
+    }
   }
 
   private void slotFreed() {

@@ -21,7 +21,13 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * polls; the others poll only while the queue is busy (the last receive came back full), so an idle
  * or trickling queue costs one long poll at a time. A failed receive backs off exponentially
  * (capped) and is logged; it never ends the loop. While the gate says so (an open circuit breaker),
- * no loop polls. Stopping cancels the pending long polls.
+ * no loop polls.
+ *
+ * <p>Stopping does not cancel a pending long poll: SQS answers it anyway (cancelling only drops the
+ * answer, and the messages in it would stay invisible for their whole visibility timeout). Each
+ * loop ends once its receive has answered and what it returned has been handed on — released
+ * (visibility 0) when the dispatcher no longer accepts messages — so {@link #stop()} completes at
+ * most a long poll's wait time after it is called. A loop sleeping in its error backoff is woken.
  */
 public final class Poller {
 
@@ -39,7 +45,7 @@ public final class Poller {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final int loops;
-  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+  private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
   private final Object busyLock = new Object();
   private final List<CompletableFuture<Void>> sleepers = new ArrayList<>();
   private final AtomicInteger loopsRunning = new AtomicInteger();
@@ -91,12 +97,15 @@ public final class Poller {
     }
   }
 
-  /** Stops polling: cancels pending receives; completes when every loop has ended. */
+  /**
+   * Stops polling. Completes when every loop has ended: its pending receive answered and the
+   * messages it returned were handed on (released, once the dispatcher has shut down).
+   */
   public CompletableFuture<Void> stop() {
     running = false;
-    pending.forEach(call -> call.cancel(true));
     permits.wakeAll();
     wakeSleepers();
+    backoffs.forEach(backoff -> backoff.complete(null));
     return stopped;
   }
 
@@ -152,15 +161,9 @@ public final class Poller {
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    pending.add(call);
-    if (!running) {
-      call.cancel(true);
-    }
-    CompletableFuture<ReceiveMessageResponse> receive = call;
     Async.whenComplete(
-        receive,
+        call,
         (response, error) -> {
-          pending.remove(receive);
           if (error != null) {
             permits.release(granted);
             if (!running) {
@@ -170,7 +173,13 @@ public final class Poller {
             long delay = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(failures, 10));
             LOG.warn(
                 "receive from {} failed, retrying in {} ms: {}", queueUrl, delay, error.toString());
-            Async.schedule(scheduler, () -> loop(index, failures + 1), delay, "a poll loop");
+            Async.detach(
+                backoff(delay)
+                    .thenRun(
+                        () ->
+                            Async.execute(
+                                scheduler, () -> loop(index, failures + 1), "a poll loop")),
+                "a poll loop");
             return;
           }
           int received = response.messages().size();
@@ -178,10 +187,25 @@ public final class Poller {
           permits.release(granted - received);
           // A full batch suggests more is waiting: wake the other loops; a partial one does not.
           setBusy(received > 0 && received == granted);
-          dispatcher.accept(response.messages(), clock.millis());
-          Async.execute(scheduler, () -> loop(index, 0), "a poll loop");
+          Async.detach(
+              dispatcher
+                  .accept(response.messages(), clock.millis())
+                  .handle((handed, ignored) -> null)
+                  .thenRun(() -> Async.execute(scheduler, () -> loop(index, 0), "a poll loop")),
+              "a poll loop");
         },
         "receiving from " + queueUrl);
+  }
+
+  /** Completes after {@code millis}, or at once when the poller stops. */
+  private CompletableFuture<Void> backoff(long millis) {
+    CompletableFuture<Void> wake = new CompletableFuture<>();
+    backoffs.add(wake);
+    Async.schedule(scheduler, () -> wake.complete(null), millis, "a poll loop's backoff");
+    if (!running) {
+      wake.complete(null);
+    }
+    return wake.whenComplete((done, error) -> backoffs.remove(wake));
   }
 
   private void ended() {

@@ -68,4 +68,17 @@ class DeadLetterMessageTest {
     assertThat(DeadLetterMessage.truncate("x".repeat(5000))).hasSize(1024).endsWith("...");
     assertThat(DeadLetterMessage.truncate(null)).isEqualTo("(no message)");
   }
+
+  @Test
+  void errorMessage_keepsOnlyWhatSqsAccepts_andNeverCutsASurrogatePair() {
+    assertThat(DeadLetterMessage.truncate("bad\u0000byte\u0007 and\ttab\nline \uD800 alone"))
+        .isEqualTo("bad?byte? and\ttab\nline ? alone");
+    String emoji = "\uD83D\uDE00";
+    String atTheCut = "a".repeat(DeadLetterMessage.MAX_ERROR_MESSAGE - 4) + emoji + "tail";
+    String cut = DeadLetterMessage.truncate(atTheCut);
+    assertThat(cut).hasSizeLessThanOrEqualTo(DeadLetterMessage.MAX_ERROR_MESSAGE).endsWith("a...");
+    assertThat(cut.codePoints()).noneMatch(c -> c >= 0xD800 && c <= 0xDFFF);
+    String fits = "b".repeat(DeadLetterMessage.MAX_ERROR_MESSAGE - 2) + emoji;
+    assertThat(DeadLetterMessage.truncate(fits)).isEqualTo(fits);
+  }
 }

@@ -1,0 +1,247 @@
+package dev.sqsx.consumer;
+
+import static dev.sqsx.consumer.ConsumerTestSupport.sendNumbered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sqsx.extended.S3PayloadStore;
+import dev.sqsx.extended.SqsExtendedAsyncClient;
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.QueueWithDlq;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/** The consumer's guarantees where they are easiest to break: postponements, leases, capacity. */
+@LocalAws
+class ConsumerEdgesIT {
+
+  @Test
+  void fifo_aPostponedMessageHoldsItsGroup_soTheGroupRunsInOrder(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createFifoQueue(false);
+    int count = 12;
+    sendGroup(sqs, queueUrl, "g", count);
+    RateLimiter limiter =
+        RateLimiter.of(
+            "fifo",
+            RateLimiterConfig.custom()
+                .limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofMillis(700))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    List<Integer> order = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .concurrency(4)
+            .waitTime(Duration.ofSeconds(1))
+            .rateLimiter(limiter)
+            .handler(m -> order.add(Integer.parseInt(m.body())))
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> consumer.stats().deleted() == count);
+    consumer.close();
+
+    assertThat(consumer.stats().postponed()).as("the limiter postponed some").isPositive();
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      expected.add(i);
+    }
+    assertThat(order).as("first effects in send order").containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aMessageWhoseVisibilityEndedWhileItWaited_isNotStarted_soNothingRunsTwice(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue("slow", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
+    sendNumbered(sqs, queueUrl, 4);
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+    // One handler slot. "slow" takes 3 s on its first attempt, past the 2 s maximum processing
+    // time (it is redelivered, by design); meanwhile the others wait past theirs.
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .concurrency(1)
+            .prefetch(10)
+            .waitTime(Duration.ofSeconds(1))
+            .maxProcessingTime(Duration.ofSeconds(2))
+            .handler(
+                m -> {
+                  runs.computeIfAbsent(m.body(), b -> new AtomicInteger()).incrementAndGet();
+                  if (m.body().equals("slow") && m.attempt() == 1) {
+                    await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+                  }
+                })
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> consumer.stats().deleted() == 5);
+    consumer.close();
+
+    assertThat(runs).containsKeys("0", "1", "2", "3");
+    for (String waited : List.of("0", "1", "2", "3")) {
+      assertThat(runs.get(waited).get())
+          .as("message %s, which waited past its visibility, ran once", waited)
+          .isEqualTo(1);
+    }
+    assertThat(consumer.stats().leasesLost())
+        .as("copies whose visibility ended while they waited, counted and not started")
+        .isPositive();
+  }
+
+  @Test
+  void aNonRetryablePredicateThatThrows_costsNoHandlerSlot(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sendNumbered(sqs, queueUrl, 6);
+    List<String> handled = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .concurrency(1)
+            .waitTime(Duration.ofSeconds(1))
+            .nonRetryable(
+                error -> {
+                  throw new IllegalStateException("a predicate with a bug");
+                })
+            .handler(
+                m -> {
+                  if (Integer.parseInt(m.body()) % 2 == 0) {
+                    throw new IllegalArgumentException("even");
+                  }
+                  handled.add(m.body());
+                })
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 3);
+    consumer.close();
+
+    assertThat(handled).containsExactlyInAnyOrder("1", "3", "5");
+  }
+
+  @Test
+  void anAsyncHandlerThatNeverCompletes_failsAtTheMaximumProcessingTime_andFreesItsSlot(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("stuck"));
+    sendNumbered(sqs, queueUrl, 3);
+    List<String> handled = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .concurrency(1)
+            .waitTime(Duration.ofSeconds(1))
+            .maxProcessingTime(Duration.ofSeconds(2))
+            .retryPolicy(RetryPolicy.fixed(Duration.ofSeconds(30)))
+            .asyncHandler(
+                m -> {
+                  if (m.body().equals("stuck")) {
+                    return new CompletableFuture<>();
+                  }
+                  handled.add(m.body());
+                  return CompletableFuture.completedFuture(null);
+                })
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 3);
+    consumer.close();
+
+    assertThat(consumer.stats().failed()).as("the stuck stage, failed on time").isPositive();
+  }
+
+  @Test
+  void oneBridgeForTwoConsumers_closingTheOneBoundLastLeavesTheOtherReceivingFailures(
+      SqsClient sqs, SqsAsyncClient sqsAsync, S3AsyncClient s3Async, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(2));
+    PayloadFailureBridge failures = new PayloadFailureBridge();
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(
+                S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(aws.createBucket()).build())
+            .resolutionListener(failures)
+            .build();
+    SqsConsumer first = bridgedConsumer(extended, queue.queueUrl(), failures);
+    SqsConsumer second = bridgedConsumer(extended, queue.queueUrl(), failures);
+    first.start();
+    second.start();
+    second.close();
+
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queue.queueUrl())
+                .messageBody("{not a pointer")
+                .messageAttributes(
+                    Map.of(
+                        "ExtendedPayloadSize",
+                        MessageAttributeValue.builder()
+                            .dataType("Number")
+                            .stringValue("14")
+                            .build())));
+    await().atMost(Duration.ofSeconds(20)).until(() -> first.stats().deadLettered() == 1);
+    first.close();
+
+    Message dead =
+        sqs.receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
+        .as("dead-lettered by the consumer still running, with the reason")
+        .isEqualTo("dev.sqsx.extended.MalformedPointerException");
+    assertThat(dead.messageAttributes().get("sqsx.Attempts").stringValue()).isEqualTo("1");
+  }
+
+  private static SqsConsumer bridgedConsumer(
+      SqsAsyncClient client, String queueUrl, PayloadFailureBridge failures) {
+    return SqsConsumer.builder()
+        .sqsClient(client)
+        .queueUrl(queueUrl)
+        .payloadFailures(failures)
+        .waitTime(Duration.ofSeconds(1))
+        .handler(m -> {})
+        .build();
+  }
+
+  private static void sendGroup(SqsClient sqs, String queueUrl, String group, int count) {
+    for (int from = 0; from < count; from += 10) {
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int i = from; i < Math.min(count, from + 10); i++) {
+        entries.add(
+            SendMessageBatchRequestEntry.builder()
+                .id("m" + i)
+                .messageGroupId(group)
+                .messageDeduplicationId(group + "-" + i)
+                .messageBody(Integer.toString(i))
+                .build());
+      }
+      assertThat(sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)).failed())
+          .isEmpty();
+    }
+  }
+}
