@@ -16,8 +16,8 @@ package dev.sqsx.consumer;
  *     or whose visibility ended while they waited for a handler (never started: SQS redelivers
  *     them)
  * @param deadLettered messages sqsx moved to the dead-letter queue with their failure reason
- * @param postponed messages put back unhandled because the circuit breaker or rate limiter refused
- *     them
+ * @param postponed times the circuit breaker or rate limiter refused to start a message now: it
+ *     waited, still held, at the head of the line (no receive, no visibility change)
  * @param inFlight messages received and not yet finished
  */
 public record ConsumerStats(

@@ -8,6 +8,7 @@ import dev.sqsx.consumer.internal.Dispatcher;
 import dev.sqsx.consumer.internal.HandlerGate;
 import dev.sqsx.consumer.internal.MetricsSink;
 import dev.sqsx.consumer.internal.MicrometerSink;
+import dev.sqsx.consumer.internal.MonotonicClock;
 import dev.sqsx.consumer.internal.Permits;
 import dev.sqsx.consumer.internal.Poller;
 import dev.sqsx.consumer.internal.QueueAttributes;
@@ -74,6 +75,9 @@ public final class SqsConsumer implements AutoCloseable {
    */
   private static final long BATCH_FILL_WAIT_MILLIS = 500;
 
+  /** The least time close() gives its last requests (deletes, dead letters, retry delays). */
+  private static final Duration FLUSH_MARGIN = Duration.ofSeconds(5);
+
   /** How long past its wait time close() waits for an open long poll to answer. */
   private static final Duration POLL_ANSWER_MARGIN = Duration.ofSeconds(5);
 
@@ -102,6 +106,10 @@ public final class SqsConsumer implements AutoCloseable {
   private final Builder config;
   private final Counters counters;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  /** start() and close() run one at a time: a close() during start() waits, then closes. */
+  private final Object lifecycle = new Object();
+
   private ScheduledExecutorService scheduler;
   private ExecutorService ownExecutor;
   private VisibilityHeartbeat heartbeat;
@@ -136,14 +144,25 @@ public final class SqsConsumer implements AutoCloseable {
   }
 
   /**
-   * Reads the queue's settings (one {@code GetQueueAttributes}) and starts polling. Call once.
+   * Reads the queue's settings (one {@code GetQueueAttributes}) and starts polling. Call once. Safe
+   * from any thread: a {@link #close()} called meanwhile waits until the start is done, then
+   * closes.
    *
    * @throws ConsumerException when the queue's attributes cannot be read
    * @throws IllegalStateException when already started or closed
    */
   public void start() {
+    synchronized (lifecycle) {
+      startLocked();
+    }
+  }
+
+  private void startLocked() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
-      throw new IllegalStateException("consumer of " + config.queueUrl + " was already started");
+      throw new IllegalStateException(
+          "consumer of "
+              + config.queueUrl
+              + (state.get() == State.CLOSED ? " was closed" : " was already started"));
     }
     try {
       queue = readQueueSettings();
@@ -209,8 +228,7 @@ public final class SqsConsumer implements AutoCloseable {
                 dlqUrl == null
                     ? null
                     : new DeadLetters(config.sqs, config.queueUrl, dlqUrl, queue.fifo(), counters),
-                new Backoff(visibility, config.queueUrl, scheduler, config.clock),
-                counters);
+                new Backoff(visibility, config.queueUrl, scheduler, config.clock));
     dispatcher =
         new Dispatcher(
             config.queueUrl,
@@ -228,7 +246,8 @@ public final class SqsConsumer implements AutoCloseable {
             config.clock,
             visibilitySeconds,
             () -> queue.maxReceiveCount().orElse(null),
-            config.maxProcessingTime);
+            config.maxProcessingTime,
+            scheduler);
     int held = (batch ? config.concurrency * 10 : config.concurrency) + config.prefetch;
     int loops = Math.max(1, Math.min(10, (held + 9) / 10));
     poller =
@@ -422,6 +441,7 @@ public final class SqsConsumer implements AutoCloseable {
             now,
             now + visibilitySeconds * 1000L);
     counters.payloadFailed();
+    dispatcher.blockGroup(message, poller.receivesInFlight());
     failurePolicy.onFailure(lease, error);
   }
 
@@ -441,13 +461,19 @@ public final class SqsConsumer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully (see the class description) and returns when done: after the longer of
-   * the shutdown timeout (running handlers) and the wait time plus 5 s (an open long poll), plus
-   * the time to flush deletes. When it returns, no receive of this consumer can take a message any
-   * more. Idempotent; a consumer never started just closes.
+   * Shuts down gracefully (see the class description) and returns when done, at the latest after
+   * the longer of the shutdown timeout and the wait time plus 5 s, plus 5 s for the last requests
+   * (deletes, dead letters, retry delays); what it could not finish is logged. When it returns, no
+   * receive of this consumer can take a message any more. Idempotent; safe from any thread.
    */
   @Override
   public void close() {
+    synchronized (lifecycle) {
+      closeLocked();
+    }
+  }
+
+  private void closeLocked() {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
       return;
@@ -484,10 +510,18 @@ public final class SqsConsumer implements AutoCloseable {
           config.queueUrl,
           config.shutdownTimeout);
     }
-    await(
-        deletes.flushAll(),
-        System.nanoTime() + Duration.ofSeconds(30).toNanos(),
-        "flushing deletes");
+    // The rest of the shutdown budget, at least FLUSH_MARGIN: deletes, dead letters being sent and
+    // retry delays are one request per 10 messages each.
+    long flushDeadline = Math.max(deadline, System.nanoTime() + FLUSH_MARGIN.toNanos());
+    if (!await(
+        CompletableFuture.allOf(deletes.flushAll(), failurePolicy.settle()),
+        flushDeadline,
+        "flushing deletes, dead letters and retry delays")) {
+      LOG.warn(
+          "shutdown of {}: deletes, dead letters or retry delays still unanswered after the"
+              + " shutdown budget; their messages will be redelivered",
+          config.queueUrl);
+    }
     heartbeat.stop();
     scheduler.shutdown();
     if (ownExecutor != null) {
@@ -547,7 +581,7 @@ public final class SqsConsumer implements AutoCloseable {
     private java.util.concurrent.Executor executor;
     private boolean virtualThreads;
     private io.micrometer.core.instrument.MeterRegistry meterRegistry;
-    private Clock clock = Clock.systemUTC();
+    private Clock clock = MonotonicClock.start();
 
     private Builder() {}
 
@@ -749,7 +783,11 @@ public final class SqsConsumer implements AutoCloseable {
       return this;
     }
 
-    /** The clock deadlines are computed with (for tests). Default: the system UTC clock. */
+    /**
+     * The clock leases, heartbeats, delete deadlines and backoffs are computed with (for tests).
+     * Default: a monotonic clock (wall time at start, then {@code System.nanoTime()}), so a
+     * wall-clock step cannot abandon a lease or skip an extension.
+     */
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -812,7 +850,35 @@ public final class SqsConsumer implements AutoCloseable {
             "virtualThreads needs JDK 21 or newer, this is " + Runtime.version());
       }
       java.util.Objects.requireNonNull(clock, "clock cannot be null");
-      return new SqsConsumer(this);
+      return new SqsConsumer(snapshot());
+    }
+
+    /** A private copy, so a built consumer never sees later changes to this builder. */
+    private Builder snapshot() {
+      Builder copy = new Builder();
+      copy.sqs = sqs;
+      copy.queueUrl = queueUrl;
+      copy.handler = handler;
+      copy.concurrency = concurrency;
+      copy.prefetch = prefetch;
+      copy.waitTime = waitTime;
+      copy.visibilityTimeout = visibilityTimeout;
+      copy.maxProcessingTime = maxProcessingTime;
+      copy.shutdownTimeout = shutdownTimeout;
+      copy.acknowledgementInterval = acknowledgementInterval;
+      copy.batchHandler = batchHandler;
+      copy.retryPolicy = retryPolicy;
+      copy.nonRetryable = nonRetryable;
+      copy.deadLetterQueueUrl = deadLetterQueueUrl;
+      copy.circuitBreaker = circuitBreaker;
+      copy.rateLimiter = rateLimiter;
+      copy.payloadFailures = payloadFailures;
+      copy.queueAttributesRefresh = queueAttributesRefresh;
+      copy.executor = executor;
+      copy.virtualThreads = virtualThreads;
+      copy.meterRegistry = meterRegistry;
+      copy.clock = clock;
+      return copy;
     }
 
     private static void range(String name, int value, int min, int max, String why) {

@@ -109,4 +109,16 @@ class ConsumerBuilderTest {
 
     assertThat(consumer.isRunning()).isFalse();
   }
+
+  @Test
+  void aBuiltConsumer_neverSeesLaterChangesToItsBuilder() {
+    SqsConsumer.Builder builder =
+        SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q/first").handler(m -> {});
+    SqsConsumer first = builder.build();
+
+    SqsConsumer second = builder.queueUrl("https://q/second").concurrency(3).build();
+
+    assertThat(first.queueUrl()).isEqualTo("https://q/first");
+    assertThat(second.queueUrl()).isEqualTo("https://q/second");
+  }
 }

@@ -10,7 +10,7 @@ import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +38,7 @@ class ConsumerEdgesIT {
     String queueUrl = aws.createFifoQueue(false);
     int count = 12;
     sendGroup(sqs, queueUrl, "g", count);
-    RateLimiter limiter =
-        RateLimiter.of(
-            "fifo",
-            RateLimiterConfig.custom()
-                .limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofMillis(700))
-                .timeoutDuration(Duration.ZERO)
-                .build());
+    RateLimiter limiter = refusingTheFirstStartOnly();
     List<Integer> order = new CopyOnWriteArrayList<>();
 
     SqsConsumer consumer =
@@ -67,6 +60,106 @@ class ConsumerEdgesIT {
       expected.add(i);
     }
     assertThat(order).as("first effects in send order").containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void fifo_aMessageWhosePayloadCannotBeResolved_holdsTheRestOfItsGroup(
+      SqsClient sqs, SqsAsyncClient sqsAsync, S3AsyncClient s3Async, AwsResources aws) {
+    QueueWithDlq queue = aws.createFifoQueueWithDlq(5, Duration.ofSeconds(2));
+    String bucket = aws.createBucket();
+    PayloadFailureBridge failures = new PayloadFailureBridge();
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .resolutionListener(failures)
+            .build();
+    // not a pointer: the extended client leaves it out of its receive, the bridge dead-letters it
+    String malformed = "{not a pointer";
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+    entries.add(
+        SendMessageBatchRequestEntry.builder()
+            .id("m0")
+            .messageGroupId("g")
+            .messageDeduplicationId("g-0")
+            .messageBody(malformed)
+            .messageAttributes(
+                Map.of(
+                    "ExtendedPayloadSize",
+                    MessageAttributeValue.builder().dataType("Number").stringValue("10").build()))
+            .build());
+    for (int i = 1; i <= 2; i++) {
+      entries.add(
+          SendMessageBatchRequestEntry.builder()
+              .id("m" + i)
+              .messageGroupId("g")
+              .messageDeduplicationId("g-" + i)
+              .messageBody(Integer.toString(i))
+              .build());
+    }
+    assertThat(sqs.sendMessageBatch(r -> r.queueUrl(queue.queueUrl()).entries(entries)).failed())
+        .isEmpty();
+    Map<String, Long> deadLetteredWhenHandled = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicReference<SqsConsumer> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(extended)
+            .queueUrl(queue.queueUrl())
+            .payloadFailures(failures)
+            .concurrency(4)
+            .waitTime(Duration.ofSeconds(1))
+            .retryPolicy(RetryPolicy.fixed(Duration.ofSeconds(1)))
+            .handler(m -> deadLetteredWhenHandled.put(m.body(), self.get().stats().deadLettered()))
+            .build();
+    self.set(consumer);
+    consumer.start();
+    await().atMost(Duration.ofSeconds(40)).until(() -> consumer.stats().deleted() == 2);
+    consumer.close();
+
+    assertThat(deadLetteredWhenHandled)
+        .as("1 and 2 ran only after 0, whose pointer is malformed, left the group (dead-lettered)")
+        .containsEntry("1", 1L)
+        .containsEntry("2", 1L);
+  }
+
+  @Test
+  void rateLimitedStarts_waitInTheConsumer_soAPostponementCostsNoReceive(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(2, Duration.ofSeconds(5));
+    int count = 8;
+    sendNumbered(sqs, queue.queueUrl(), count);
+    RateLimiter limiter =
+        RateLimiter.of(
+            "slow-downstream",
+            io.github.resilience4j.ratelimiter.RateLimiterConfig.custom()
+                .limitForPeriod(2)
+                .limitRefreshPeriod(Duration.ofMillis(500))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queue.queueUrl())
+            .concurrency(8)
+            .waitTime(Duration.ofSeconds(1))
+            .rateLimiter(limiter)
+            .handler(m -> attempts.add(m.attempt()))
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deleted() == count);
+    consumer.close();
+
+    assertThat(consumer.stats().postponed()).as("the limiter refused some starts").isPositive();
+    assertThat(attempts)
+        .as("every message ran on its first receive: waiting for the limiter cost no receive")
+        .hasSize(count)
+        .containsOnly(1);
+    assertThat(consumer.stats().received()).isEqualTo(count);
+    assertThat(aws.messagesIn(queue.dlqUrl())).isZero();
   }
 
   @Test
@@ -215,6 +308,36 @@ class ConsumerEdgesIT {
         .as("dead-lettered by the consumer still running, with the reason")
         .isEqualTo("dev.sqsx.extended.MalformedPointerException");
     assertThat(dead.messageAttributes().get("sqsx.Attempts").stringValue()).isEqualTo("1");
+  }
+
+  /**
+   * A rate limiter that refuses the first start and admits every later one: the group's first
+   * message is postponed while the next could run. Only {@code acquirePermission()} is used by the
+   * consumer; the rest of resilience4j's interface is not needed here.
+   */
+  private static RateLimiter refusingTheFirstStartOnly() {
+    AtomicInteger calls = new AtomicInteger();
+    return (RateLimiter)
+        Proxy.newProxyInstance(
+            RateLimiter.class.getClassLoader(),
+            new Class<?>[] {RateLimiter.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("acquirePermission")
+                  && (args == null || args.length == 0)) {
+                return calls.incrementAndGet() > 1;
+              }
+              switch (method.getName()) {
+                case "getName", "toString":
+                  return "refusing-once";
+                case "hashCode":
+                  return System.identityHashCode(proxy);
+                case "equals":
+                  return proxy == args[0];
+                default:
+                  break;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 
   private static SqsConsumer bridgedConsumer(

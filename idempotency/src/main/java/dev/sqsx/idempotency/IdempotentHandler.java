@@ -466,7 +466,23 @@ public final class IdempotentHandler implements MessageHandler {
             "maxResultBytes must be 0..358400 (a DynamoDB item holds at most 400 KB), was "
                 + maxResultBytes);
       }
-      return new IdempotentHandler(this);
+      return new IdempotentHandler(snapshot());
+    }
+
+    /** A private copy, so a built handler never sees later changes to this builder. */
+    private Builder snapshot() {
+      Builder copy = new Builder();
+      copy.store = store;
+      copy.namespace = namespace;
+      copy.key = key;
+      copy.lease = lease;
+      copy.timeToLive = timeToLive;
+      copy.checkPayload = checkPayload;
+      copy.maxResultBytes = maxResultBytes;
+      copy.handler = handler;
+      copy.clock = clock;
+      copy.meterRegistry = meterRegistry;
+      return copy;
     }
   }
 }

@@ -347,6 +347,19 @@ class IdempotentHandlerTest {
   }
 
   @Test
+  void aBuiltHandler_neverSeesLaterChangesToItsBuilder() throws Exception {
+    IdempotentHandler.Builder builder =
+        IdempotentHandler.builder().store(store).namespace("first").handler(message -> {});
+    IdempotentHandler handler = builder.build();
+    builder.namespace("second");
+
+    handler.handle(delivery("m1", "{}"));
+
+    assertThat(store.get("first#m1")).isPresent();
+    assertThat(store.get("second#m1")).isEmpty();
+  }
+
+  @Test
   void keys_fromEveryKindOfSource() {
     ReceivedMessage message = delivery("m9", "{ \"b\": [1, {\"y\":2,\"x\":1}], \"a\": \"A\" }");
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ public final class Backoff {
   private final Clock clock;
   private final Map<Lease, Integer> pending = new ConcurrentHashMap<>();
   private final Object lock = new Object();
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private boolean scheduled;
 
   public Backoff(
@@ -54,6 +57,15 @@ public final class Backoff {
     Async.schedule(scheduler, this::flush, COALESCE_MILLIS, "backing off failed messages");
   }
 
+  /**
+   * Sends the delays not sent yet, and completes when every delay sent so far has been answered
+   * (for shutdown: nothing is left waiting in the consumer).
+   */
+  public CompletableFuture<Void> settle() {
+    flush();
+    return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
+  }
+
   private void flush() {
     synchronized (lock) {
       scheduled = false;
@@ -64,9 +76,16 @@ public final class Backoff {
     }
     Map<Lease, Integer> seconds = new ConcurrentHashMap<>();
     leases.forEach(lease -> seconds.put(lease, pending.remove(lease)));
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    inFlight.add(sent);
     Async.detach(
         visibility
             .change(leases, seconds::get)
+            .whenComplete(
+                (outcomes, error) -> {
+                  inFlight.remove(sent);
+                  sent.complete(null);
+                })
             .thenAccept(
                 outcomes ->
                     outcomes.stream()

@@ -96,6 +96,7 @@ public final class Counters {
     metrics.count("dead.lettered", 1);
   }
 
+  /** A message the handler gate refused to start now: it waits, held, for the gate. */
   void postponed() {
     postponed.increment();
     metrics.count("postponed", 1);

@@ -4,29 +4,37 @@ import dev.sqsx.consumer.AsyncMessageHandler;
 import dev.sqsx.consumer.BatchMessageHandler;
 import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.ReceivedMessage;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Hands received messages to the handler: at most {@code concurrency} runs at once (for a batch
  * handler, batches of up to 10), in the order the waiting line allows (arrival order, or one at a
- * time per FIFO group). The gate may refuse a start (breaker open, rate limit): the message is put
- * back unhandled. A finished message goes to the delete batcher on success and to the failure
- * policy on failure, and gives its permit back. On shutdown, waiting messages are released
- * (visibility 0) without being handled.
+ * time per FIFO group). The gate may refuse a start (breaker open, rate limit): the message goes
+ * back to the head of the line, still held (heartbeated), and no message starts until the gate's
+ * delay has passed — a postponement costs no receive and no visibility change. A finished message
+ * goes to the delete batcher on success and to the failure policy on failure, and gives its permit
+ * back. On shutdown, waiting messages are released (visibility 0) without being handled.
  */
 public final class Dispatcher {
 
@@ -52,8 +60,24 @@ public final class Dispatcher {
   private final Supplier<Integer> maxReceiveCount;
   private final Duration maxProcessingTime;
 
+  private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
   private final WaitingLine line;
+  private long gateClosedUntilNanos;
+  private boolean reopenScheduled;
+  private final boolean fifo;
+
+  /**
+   * FIFO groups whose message failed before it reached the dispatcher (an unresolvable payload: the
+   * extended client leaves it out of its receive's answer): group → the failed message's sequence
+   * number and the receives that were in flight when it failed (its own among them). A later
+   * message of the group in one of those receives is released, not run before it; receives sent
+   * later come from SQS after the failed message, so the block ends when those have answered.
+   */
+  private final Map<String, BlockedGroup> blocked = new HashMap<>();
+
+  private record BlockedGroup(BigInteger sequenceNumber, Set<Long> receives) {}
+
   private int running;
   private boolean accepting = true;
   private CompletableFuture<Void> idle;
@@ -74,12 +98,14 @@ public final class Dispatcher {
       Clock clock,
       int visibilityTimeoutSeconds,
       Supplier<Integer> maxReceiveCount,
-      Duration maxProcessingTime) {
+      Duration maxProcessingTime,
+      ScheduledExecutorService scheduler) {
     this.queueUrl = queueUrl;
     this.handler = handler;
     this.executor = executor;
     this.concurrency = concurrency;
     this.line = fifo ? WaitingLine.byGroup() : WaitingLine.inOrder();
+    this.fifo = fifo;
     this.permits = permits;
     this.heartbeat = heartbeat;
     this.visibility = visibility;
@@ -91,6 +117,7 @@ public final class Dispatcher {
     this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
     this.maxReceiveCount = maxReceiveCount;
     this.maxProcessingTime = maxProcessingTime;
+    this.scheduler = scheduler;
   }
 
   /**
@@ -101,21 +128,53 @@ public final class Dispatcher {
    *     margin covers the difference)
    * @return completes once the messages are queued, or — after {@link #shutdown()} — released
    */
-  public CompletableFuture<Void> accept(List<Message> messages, long receivedAtMillis) {
+  public CompletableFuture<Void> accept(
+      List<Message> messages, long receivedAtMillis, long receiveId) {
+    if (!fifo) {
+      return accept(messages, receivedAtMillis);
+    }
+    List<Message> toRun = new ArrayList<>(messages.size());
+    List<Message> behind = new ArrayList<>();
+    synchronized (lock) {
+      for (Message message : messages) {
+        (isBehindABlock(message, receiveId) ? behind : toRun).add(message);
+      }
+      if (!blocked.isEmpty()) {
+        blocked.values().forEach(block -> block.receives().remove(receiveId));
+        blocked.values().removeIf(block -> block.receives().isEmpty());
+      }
+    }
+    if (behind.isEmpty()) {
+      return accept(toRun, receivedAtMillis);
+    }
+    return CompletableFuture.allOf(
+        release(leasesOf(behind, receivedAtMillis)), accept(toRun, receivedAtMillis));
+  }
+
+  /** Whether a message comes after a failed one of its group in the same receive (lock held). */
+  private boolean isBehindABlock(Message message, long receiveId) {
+    if (blocked.isEmpty()) {
+      return false;
+    }
+    BlockedGroup block =
+        blocked.get(message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
+    BigInteger sequence = sequenceNumber(message);
+    return block != null
+        && block.receives().contains(receiveId)
+        && sequence != null
+        && sequence.compareTo(block.sequenceNumber()) > 0;
+  }
+
+  /**
+   * Takes the messages of one receive (their permits are already taken).
+   *
+   * @see #accept(List, long, long)
+   */
+  private CompletableFuture<Void> accept(List<Message> messages, long receivedAtMillis) {
     if (messages.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    long deadline = receivedAtMillis + visibilityTimeoutSeconds * 1000L;
-    List<Lease> leases = new ArrayList<>(messages.size());
-    for (Message message : messages) {
-      Lease lease =
-          new Lease(
-              new ReceivedMessage(message, queueUrl, maxReceiveCount.get()),
-              receivedAtMillis,
-              deadline);
-      heartbeat.track(lease);
-      leases.add(lease);
-    }
+    List<Lease> leases = leasesOf(messages, receivedAtMillis);
     boolean accepted;
     synchronized (lock) {
       accepted = accepting;
@@ -130,6 +189,55 @@ public final class Dispatcher {
     return CompletableFuture.completedFuture(null);
   }
 
+  /** Leases for received messages, tracked by the heartbeat from now on. */
+  private List<Lease> leasesOf(List<Message> messages, long receivedAtMillis) {
+    long deadline = receivedAtMillis + visibilityTimeoutSeconds * 1000L;
+    List<Lease> leases = new ArrayList<>(messages.size());
+    for (Message message : messages) {
+      Lease lease =
+          new Lease(
+              new ReceivedMessage(message, queueUrl, maxReceiveCount.get()),
+              receivedAtMillis,
+              deadline);
+      heartbeat.track(lease);
+      leases.add(lease);
+    }
+    return leases;
+  }
+
+  /**
+   * Holds a FIFO group whose message failed before it was dispatched (its payload could not be
+   * resolved): the group's later messages in the receives in flight now are released, not run
+   * before it.
+   */
+  public void blockGroup(Message failed, Set<Long> receivesInFlight) {
+    BigInteger sequence = sequenceNumber(failed);
+    String group = failed.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+    if (!fifo || sequence == null || group == null || receivesInFlight.isEmpty()) {
+      return;
+    }
+    synchronized (lock) {
+      blocked.merge(
+          group,
+          new BlockedGroup(sequence, new HashSet<>(receivesInFlight)),
+          (old, fresh) -> {
+            fresh.receives().addAll(old.receives());
+            return old.sequenceNumber().compareTo(fresh.sequenceNumber()) <= 0
+                ? new BlockedGroup(old.sequenceNumber(), fresh.receives())
+                : fresh;
+          });
+    }
+  }
+
+  private static BigInteger sequenceNumber(Message message) {
+    String sequence = message.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER);
+    try {
+      return sequence == null ? null : new BigInteger(sequence);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   private void drain() {
     while (true) {
       List<Lease> next = new ArrayList<>();
@@ -137,7 +245,7 @@ public final class Dispatcher {
       List<Lease> releasedWithThem = new ArrayList<>();
       boolean startNow;
       synchronized (lock) {
-        if (!accepting || running >= concurrency) {
+        if (!accepting || running >= concurrency || gateClosed()) {
           return;
         }
         int size = handler.batch() == null ? 1 : BATCH;
@@ -205,9 +313,7 @@ public final class Dispatcher {
     }
     if (postpone != null) {
       try {
-        for (Lease lease : leases) {
-          putBack(lease, postpone);
-        }
+        hold(leases, postpone);
       } finally {
         slotFreed();
       }
@@ -311,25 +417,44 @@ public final class Dispatcher {
   }
 
   /**
-   * Puts a message back unhandled (breaker half-open, rate limit). It holds its FIFO group as a
-   * failure does: the group's later waiting messages are released, and SQS hands them out again
-   * only after this one.
+   * The gate refused to start these messages: they go back to the head of the line, still held (the
+   * heartbeat keeps extending them), and nothing starts until {@code delay} has passed.
    */
-  private void putBack(Lease lease, Duration delay) {
-    List<Lease> released;
+  private void hold(List<Lease> leases, Duration delay) {
+    boolean schedule;
     synchronized (lock) {
-      released = line.finished(lease, false);
-    }
-    try {
-      heartbeat.untrack(lease);
-      counters.finished(1);
-      failures.postpone(lease, delay);
-    } finally {
-      if (!released.isEmpty()) {
-        Async.detach(release(released), "releasing the rest of a postponed FIFO group");
+      for (int i = leases.size() - 1; i >= 0; i--) {
+        line.putBack(leases.get(i));
       }
-      permits.release(1);
+      gateClosedUntilNanos = System.nanoTime() + delay.toNanos();
+      schedule = !reopenScheduled;
+      reopenScheduled = true;
     }
+    leases.forEach(lease -> counters.postponed());
+    if (schedule) {
+      Async.schedule(scheduler, this::gateReopened, delay.toMillis(), "reopening the handler gate");
+    }
+  }
+
+  private void gateReopened() {
+    synchronized (lock) {
+      long wait = gateClosedUntilNanos - System.nanoTime();
+      if (wait > 0) {
+        Async.schedule(
+            scheduler,
+            this::gateReopened,
+            TimeUnit.NANOSECONDS.toMillis(wait) + 1,
+            "reopening the handler gate");
+        return;
+      }
+      reopenScheduled = false;
+    }
+    drain();
+  }
+
+  /** Whether the gate refused a start and its delay has not passed (call with the lock held). */
+  private boolean gateClosed() {
+    return reopenScheduled && System.nanoTime() < gateClosedUntilNanos;
   }
 
   private void slotFreed() {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -46,6 +47,8 @@ public final class Poller {
   private final Clock clock;
   private final int loops;
   private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
+  private final Set<Long> receivesInFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicLong receiveIds = new AtomicLong();
   private final Object busyLock = new Object();
   private final List<CompletableFuture<Void>> sleepers = new ArrayList<>();
   private final AtomicInteger loopsRunning = new AtomicInteger();
@@ -154,7 +157,14 @@ public final class Poller {
         "a poll loop");
   }
 
+  /** The ids of the receives sent and not yet answered (and handed on). */
+  public Set<Long> receivesInFlight() {
+    return Set.copyOf(receivesInFlight);
+  }
+
   private void receive(int index, int granted, int failures) {
+    long receiveId = receiveIds.incrementAndGet();
+    receivesInFlight.add(receiveId);
     CompletableFuture<ReceiveMessageResponse> call;
     try {
       call = sqs.receiveMessage(template.toBuilder().maxNumberOfMessages(granted).build());
@@ -166,6 +176,9 @@ public final class Poller {
         (response, error) -> {
           if (error != null) {
             permits.release(granted);
+            receivesInFlight.remove(receiveId);
+            Async.detach(
+                dispatcher.accept(List.of(), clock.millis(), receiveId), "ending a failed receive");
             if (!running) {
               ended();
               return;
@@ -189,8 +202,12 @@ public final class Poller {
           setBusy(received > 0 && received == granted);
           Async.detach(
               dispatcher
-                  .accept(response.messages(), clock.millis())
-                  .handle((handed, ignored) -> null)
+                  .accept(response.messages(), clock.millis(), receiveId)
+                  .handle(
+                      (handed, ignored) -> {
+                        receivesInFlight.remove(receiveId);
+                        return null;
+                      })
                   .thenRun(() -> Async.execute(scheduler, () -> loop(index, 0), "a poll loop")),
               "a poll loop");
         },

@@ -1,7 +1,9 @@
 package dev.sqsx.consumer.internal;
 
 import dev.sqsx.consumer.RetryPolicy;
-import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,7 @@ public final class RetryingFailurePolicy implements FailurePolicy {
   private final Predicate<Throwable> nonRetryable;
   private volatile DeadLetters deadLetters;
   private final Backoff backoff;
-  private final Counters counters;
+  private final Set<CompletableFuture<?>> deadLettering = ConcurrentHashMap.newKeySet();
 
   /**
    * @param deadLetters where to dead-letter, or null when there is no DLQ
@@ -31,14 +33,12 @@ public final class RetryingFailurePolicy implements FailurePolicy {
       RetryPolicy retry,
       Predicate<Throwable> nonRetryable,
       DeadLetters deadLetters,
-      Backoff backoff,
-      Counters counters) {
+      Backoff backoff) {
     this.queueUrl = queueUrl;
     this.retry = retry;
     this.nonRetryable = nonRetryable;
     this.deadLetters = deadLetters;
     this.backoff = backoff;
-    this.counters = counters;
   }
 
   @Override
@@ -48,9 +48,12 @@ public final class RetryingFailurePolicy implements FailurePolicy {
     DeadLetters target = deadLetters;
     if (permanent || last) {
       if (target != null) {
+        CompletableFuture<Boolean> send = target.send(lease, error);
+        deadLettering.add(send);
         Async.whenComplete(
-            target.send(lease, error),
+            send,
             (moved, sendError) -> {
+              deadLettering.remove(send);
               if (!Boolean.TRUE.equals(moved)) {
                 retryLater(lease);
               }
@@ -72,14 +75,18 @@ public final class RetryingFailurePolicy implements FailurePolicy {
     backoff.delay(lease, retry.delayAfter(lease.received().attempt()));
   }
 
+  /**
+   * Completes when the dead letters being sent and the retry delays asked for so far have been
+   * answered (for shutdown).
+   */
+  public CompletableFuture<Void> settle() {
+    return CompletableFuture.allOf(deadLettering.toArray(CompletableFuture[]::new))
+        .handle((done, error) -> null)
+        .thenCompose(done -> backoff.settle());
+  }
+
   /** Sends dead letters to a new DLQ from now on (null: none), after a redrive policy change. */
   public void deadLetters(DeadLetters deadLetters) {
     this.deadLetters = deadLetters;
-  }
-
-  @Override
-  public void postpone(Lease lease, Duration delay) {
-    counters.postponed();
-    backoff.delay(lease, delay);
   }
 }

@@ -44,8 +44,42 @@ public final class VisibilityChanger {
     this.queueUrl = queueUrl;
   }
 
-  /** Sets each lease's visibility timeout; never fails (failures are outcomes). */
+  /** What a timeout function returns for a lease that needs no change any more. */
+  public static final int SKIP = -1;
+
+  /** For each receipt handle, the last change asked for and not yet answered. */
+  private final Map<String, CompletableFuture<Void>> lastChange = new HashMap<>();
+
+  /**
+   * Sets each lease's visibility timeout; never fails (failures are outcomes). Changes of one
+   * receipt handle land in the order they were asked for: a change waits until the handle's
+   * previous one has been answered, so an extension in flight cannot land after a release (or a
+   * backoff) and hide the message again. {@code timeout} is asked when the change is sent; a lease
+   * for which it returns {@link #SKIP} is left out.
+   */
   public CompletableFuture<List<Outcome>> change(List<Lease> leases, ToIntFunction<Lease> timeout) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    List<CompletableFuture<Void>> before = new ArrayList<>();
+    synchronized (lastChange) {
+      for (Lease lease : leases) {
+        CompletableFuture<Void> previous = lastChange.put(lease.receiptHandle(), done);
+        if (previous != null) {
+          before.add(previous);
+        }
+      }
+    }
+    return CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+        .thenCompose(ready -> send(leases, timeout))
+        .whenComplete(
+            (outcomes, error) -> {
+              synchronized (lastChange) {
+                leases.forEach(lease -> lastChange.remove(lease.receiptHandle(), done));
+              }
+              done.complete(null);
+            });
+  }
+
+  private CompletableFuture<List<Outcome>> send(List<Lease> leases, ToIntFunction<Lease> timeout) {
     List<CompletableFuture<List<Outcome>>> calls = new ArrayList<>();
     for (int from = 0; from < leases.size(); from += BATCH) {
       calls.add(changeBatch(leases.subList(from, Math.min(leases.size(), from + BATCH)), timeout));
@@ -68,6 +102,9 @@ public final class VisibilityChanger {
       Lease lease = batch.get(i);
       String id = Integer.toString(i);
       int seconds = timeout.applyAsInt(lease);
+      if (seconds == SKIP) {
+        continue;
+      }
       byId.put(id, lease);
       timeouts.put(id, seconds);
       entries.add(
@@ -76,6 +113,9 @@ public final class VisibilityChanger {
               .receiptHandle(lease.receiptHandle())
               .visibilityTimeout(seconds)
               .build());
+    }
+    if (entries.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
     }
     CompletableFuture<List<Outcome>> result;
     try {

@@ -132,8 +132,14 @@ public final class VisibilityHeartbeat {
     List<Lease> leases = new ArrayList<>(due.keySet());
     Async.detach(
         changer
-            .change(leases, due::get)
-            .thenAccept(outcomes -> outcomes.forEach(outcome -> settle(outcome, now))),
+            // a lease released or settled meanwhile (no longer tracked) is not extended again
+            .change(
+                leases, lease -> tracked.contains(lease) ? due.get(lease) : VisibilityChanger.SKIP)
+            .thenAccept(
+                outcomes -> {
+                  outcomes.forEach(outcome -> settle(outcome, now));
+                  leases.forEach(lease -> lease.extending(false));
+                }),
         "extending visibility");
   }
 

@@ -26,6 +26,12 @@ interface WaitingLine {
   /** Removes and returns everything waiting. */
   List<Lease> drainAll();
 
+  /**
+   * Puts a message that {@link #next()} gave out, and that did not start after all, back at the
+   * head of the line (of its group, for FIFO), as if it had never been taken.
+   */
+  void putBack(Lease lease);
+
   /** Arrival order, any number at once. */
   static WaitingLine inOrder() {
     return new WaitingLine() {
@@ -44,6 +50,11 @@ interface WaitingLine {
       @Override
       public List<Lease> finished(Lease lease, boolean succeeded) {
         return List.of();
+      }
+
+      @Override
+      public void putBack(Lease lease) {
+        waiting.addFirst(lease);
       }
 
       @Override
@@ -97,6 +108,23 @@ interface WaitingLine {
         }
         ArrayDeque<Lease> later = waiting.remove(group);
         return later == null ? List.of() : new ArrayList<>(later);
+      }
+
+      @Override
+      public void putBack(Lease lease) {
+        String group = group(lease);
+        running.remove(group);
+        ArrayDeque<Lease> later = waiting.remove(group);
+        ArrayDeque<Lease> again = new ArrayDeque<>();
+        again.add(lease);
+        if (later != null) {
+          again.addAll(later);
+        }
+        // first in line again: a group put back is the oldest waiting
+        Map<String, ArrayDeque<Lease>> rest = new LinkedHashMap<>(waiting);
+        waiting.clear();
+        waiting.put(group, again);
+        waiting.putAll(rest);
       }
 
       @Override
