@@ -36,6 +36,23 @@ public record PayloadResolutionFailure(
   }
 
   /**
+   * Queue, message id, error and whether it was deleted — never the message's body or attributes
+   * (what a sender put there is untrusted input, and logs must not carry bodies).
+   */
+  @Override
+  public String toString() {
+    return "PayloadResolutionFailure[queueUrl="
+        + queueUrl
+        + ", messageId="
+        + messageId
+        + ", error="
+        + error
+        + ", deleted="
+        + deleted
+        + "]";
+  }
+
+  /**
    * Whether redelivering the message could succeed later: false for a malformed or foreign pointer
    * and for a payload that failed its integrity check.
    */
