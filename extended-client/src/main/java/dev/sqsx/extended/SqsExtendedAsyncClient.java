@@ -99,6 +99,10 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
   private final SqsAsyncClient sqs;
   private final PayloadStore store;
   private final Offloading rules;
+
+  /** Attempts of an offloaded send: what the SQS client's own retry strategy allows. */
+  private final int maxAttempts;
+
   private final Settings settings;
   private final QueueTraits queues = new QueueTraits();
   private final Object batchManagerLock = new Object();
@@ -110,6 +114,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
     this.settings = settings;
     this.store = settings.store();
     this.rules = new Offloading(settings);
+    this.maxAttempts = SendAttempts.maxAttempts(sqs);
   }
 
   /** A builder; {@code sqsClient} and {@code payloadStore} are required. */
@@ -128,7 +133,6 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           }
           String queueUrl = request.queueUrl();
           rules.checkRoomForMarker(queueUrl, request.messageAttributes());
-          int maxAttempts = SendAttempts.maxAttempts(sqs);
           return needsContentDeduplicationId(queueUrl, request.messageDeduplicationId())
               .thenCompose(
                   dedup -> {
@@ -140,9 +144,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
                             request.messageBody(),
                             System.currentTimeMillis());
                     return store(queueUrl, request.messageBody(), stableKey)
-                        .thenCompose(
-                            pointer ->
-                                sendAttempt(request, pointer, dedup, stableKey, 1, maxAttempts));
+                        .thenCompose(pointer -> sendAttempt(request, pointer, dedup, stableKey, 1));
                   });
         });
   }
@@ -157,8 +159,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
       PayloadPointer pointer,
       boolean dedup,
       String stableKey,
-      int attempt,
-      int maxAttempts) {
+      int attempt) {
     String queueUrl = request.queueUrl();
     return Futures.afterwards(
         Futures.guarded(() -> sqs.sendMessage(rules.pointerRequest(request, pointer, dedup))),
@@ -173,9 +174,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
                   .<SendMessageResponse>thenCompose(done -> CompletableFuture.failedFuture(error));
             }
             return pause(attempt)
-                .thenCompose(
-                    done ->
-                        sendAttempt(request, pointer, dedup, stableKey, attempt + 1, maxAttempts));
+                .thenCompose(done -> sendAttempt(request, pointer, dedup, stableKey, attempt + 1));
           }
           Failures.logPayloadKept(LOG, queueUrl, pointer, error);
           if (!again) {
@@ -183,8 +182,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           }
           return pause(attempt)
               .thenCompose(done -> store(queueUrl, request.messageBody(), stableKey))
-              .thenCompose(
-                  next -> sendAttempt(request, next, dedup, stableKey, attempt + 1, maxAttempts));
+              .thenCompose(next -> sendAttempt(request, next, dedup, stableKey, attempt + 1));
         });
   }
 
@@ -203,14 +201,11 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           for (int index : plan) {
             rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
           }
-          int maxAttempts = SendAttempts.maxAttempts(sqs);
           return needsContentDeduplicationId(queueUrl, null)
               .thenCompose(
                   dedup ->
                       storeBatch(request, plan, dedup)
-                          .thenCompose(
-                              stored ->
-                                  batchAttempt(request, plan, dedup, stored, 1, maxAttempts)));
+                          .thenCompose(stored -> batchAttempt(request, plan, dedup, stored, 1)));
         });
   }
 
@@ -220,8 +215,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
       List<Integer> plan,
       boolean dedup,
       Map<String, PayloadPointer> stored,
-      int attempt,
-      int maxAttempts) {
+      int attempt) {
     String queueUrl = request.queueUrl();
     return Futures.afterwards(
         Futures.guarded(
@@ -238,8 +232,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
                       done -> CompletableFuture.failedFuture(error));
             }
             return pause(attempt)
-                .thenCompose(
-                    done -> batchAttempt(request, plan, dedup, stored, attempt + 1, maxAttempts));
+                .thenCompose(done -> batchAttempt(request, plan, dedup, stored, attempt + 1));
           }
           stored
               .values()
@@ -249,8 +242,7 @@ public final class SqsExtendedAsyncClient implements SqsAsyncClient {
           }
           return pause(attempt)
               .thenCompose(done -> storeBatch(request, plan, dedup))
-              .thenCompose(
-                  next -> batchAttempt(request, plan, dedup, next, attempt + 1, maxAttempts));
+              .thenCompose(next -> batchAttempt(request, plan, dedup, next, attempt + 1));
         });
   }
 

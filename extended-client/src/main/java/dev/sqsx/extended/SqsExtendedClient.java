@@ -103,6 +103,10 @@ public final class SqsExtendedClient implements SqsClient {
   private final SqsClient sqs;
   private final PayloadStore store;
   private final Offloading rules;
+
+  /** Attempts of an offloaded send: what the SQS client's own retry strategy allows. */
+  private final int maxAttempts;
+
   private final Settings settings;
   private final QueueTraits queues = new QueueTraits();
 
@@ -111,6 +115,7 @@ public final class SqsExtendedClient implements SqsClient {
     this.settings = settings;
     this.store = settings.store();
     this.rules = new Offloading(settings);
+    this.maxAttempts = SendAttempts.maxAttempts(sqs);
   }
 
   /** A builder; {@code sqsClient} and {@code payloadStore} are required. */
@@ -135,7 +140,6 @@ public final class SqsExtendedClient implements SqsClient {
             dedup,
             request.messageBody(),
             System.currentTimeMillis());
-    int maxAttempts = SendAttempts.maxAttempts(sqs);
     PayloadPointer pointer = store(queueUrl, request.messageBody(), stableKey);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -174,7 +178,6 @@ public final class SqsExtendedClient implements SqsClient {
       rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
     }
     boolean dedup = needsContentDeduplicationId(queueUrl, null);
-    int maxAttempts = SendAttempts.maxAttempts(sqs);
     Map<String, PayloadPointer> stored = storeBatch(request, plan, dedup);
     for (int attempt = 1; ; attempt++) {
       SendMessageBatchResponse response;
