@@ -1,9 +1,6 @@
 package dev.sqsx.consumer.internal;
 
-import dev.sqsx.extended.PayloadPointer;
-import dev.sqsx.extended.internal.Markers;
-import dev.sqsx.extended.internal.PointerCodec;
-import dev.sqsx.extended.internal.ReceiptHandles;
+import dev.sqsx.extended.ExtendedMessages;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -11,7 +8,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /**
  * Turns a message that the extended client resolved back into what is on the wire: its pointer body
  * and marker attribute, and the receipt handle SQS gave. Loaded only for receipt handles that carry
- * payload markers, so sqsx-extended-client is needed only by those who use it.
+ * payload markers, so sqsx-extended-client is needed only by those who use it. Uses the extended
+ * client's public {@link ExtendedMessages}, never its internals, so any compatible version works.
  */
 final class OffloadedMessages {
 
@@ -24,16 +22,8 @@ final class OffloadedMessages {
   /** The pointer body and attributes (with the marker) of an offloaded message, if it is one. */
   static Optional<Wire> wire(
       String receiptHandle, String resolvedBody, Map<String, MessageAttributeValue> attributes) {
-    ReceiptHandles.Parsed parsed = ReceiptHandles.parse(receiptHandle);
-    if (parsed.pointer().isEmpty()) {
-      return Optional.empty();
-    }
-    PayloadPointer pointer = parsed.pointer().get();
-    return Optional.of(
-        new Wire(
-            PointerCodec.write(pointer),
-            Markers.add(attributes, Markers.utf8Length(resolvedBody), false),
-            parsed.original()));
+    return ExtendedMessages.pointerMessage(receiptHandle, resolvedBody, attributes)
+        .map(message -> new Wire(message.body(), message.attributes(), message.receiptHandle()));
   }
 
   /** A message as SQS holds it. */
