@@ -40,6 +40,7 @@ public final class EmbeddedDynamoDb implements EmbeddedServer {
   private final Process process;
   private final URI endpoint;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread stopOnExit = new Thread(this::close, "sqsx-dynalite-stop");
 
   private EmbeddedDynamoDb(Process process, int port) {
     this.process = process;
@@ -73,7 +74,7 @@ public final class EmbeddedDynamoDb implements EmbeddedServer {
     try {
       EmbeddedDynamoDb server =
           new EmbeddedDynamoDb(process, port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sqsx-dynalite-stop"));
+      Runtime.getRuntime().addShutdownHook(server.stopOnExit);
       return server;
     } catch (ExecutionException | TimeoutException e) {
       process.destroyForcibly();
@@ -133,6 +134,12 @@ public final class EmbeddedDynamoDb implements EmbeddedServer {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    try {
+      // closed by hand: the JVM need not keep the hook (and this server) until it exits
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // called from the hook itself, or while the JVM exits: nothing to remove
     }
     try (OutputStream in = process.getOutputStream()) {
       in.flush();
