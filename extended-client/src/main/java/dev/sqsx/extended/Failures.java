@@ -63,7 +63,7 @@ final class Failures {
   }
 
   static void logPayloadNotDeleted(
-      Logger log, String queueUrl, PayloadPointer pointer, Exception error) {
+      Logger log, String queueUrl, PayloadPointer pointer, Throwable error) {
     log.warn(
         "message deleted from {}, but its payload {} could not be deleted: {}",
         queueUrl,

@@ -60,6 +60,9 @@ public final class Futures {
       if (cause instanceof RuntimeException) {
         throw (RuntimeException) cause;
       }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
       throw new dev.sqsx.extended.ExtendedClientException(what + " failed", cause);
     }
   }

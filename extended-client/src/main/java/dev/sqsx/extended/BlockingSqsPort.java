@@ -1,0 +1,120 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.SendAttempts;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageResponse;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * {@link SqsPort} on an {@link SqsClient} and the store's blocking methods: every call runs on the
+ * caller's thread and returns a future that is already complete, so the pipeline runs to its end
+ * before the synchronous client's method returns. Pauses sleep on the caller's thread, as the SDK's
+ * own synchronous retries do.
+ */
+final class BlockingSqsPort implements SqsPort {
+
+  private final SqsClient sqs;
+  private final PayloadStore store;
+  private final int maxAttempts;
+
+  BlockingSqsPort(SqsClient sqs, PayloadStore store) {
+    this.sqs = sqs;
+    this.store = store;
+    this.maxAttempts = SendAttempts.maxAttempts(sqs);
+  }
+
+  private static <T> CompletableFuture<T> now(Supplier<T> call) {
+    try {
+      return CompletableFuture.completedFuture(call.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
+    return now(() -> sqs.sendMessage(request));
+  }
+
+  @Override
+  public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(
+      SendMessageBatchRequest request) {
+    return now(() -> sqs.sendMessageBatch(request));
+  }
+
+  @Override
+  public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
+    return now(() -> sqs.receiveMessage(request));
+  }
+
+  @Override
+  public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
+    return now(() -> sqs.deleteMessage(request));
+  }
+
+  @Override
+  public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(
+      DeleteMessageBatchRequest request) {
+    return now(() -> sqs.deleteMessageBatch(request));
+  }
+
+  @Override
+  public CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(
+      GetQueueAttributesRequest request) {
+    return now(() -> sqs.getQueueAttributes(request));
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> store(String payload, String stableKey) {
+    return now(() -> stableKey == null ? store.store(payload) : store.store(payload, stableKey));
+  }
+
+  @Override
+  public CompletableFuture<String> read(PayloadPointer pointer) {
+    return now(() -> store.read(pointer));
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(PayloadPointer pointer) {
+    return now(
+        () -> {
+          store.delete(pointer);
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> pause(String queueUrl, long millis, Throwable lastError) {
+    try {
+      Thread.sleep(millis);
+      return CompletableFuture.completedFuture(null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      lastError.addSuppressed(e);
+      return CompletableFuture.failedFuture(
+          new ExtendedClientException(
+              "interrupted between attempts of a send to " + queueUrl,
+              queueUrl,
+              null,
+              null,
+              lastError));
+    }
+  }
+
+  @Override
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+}

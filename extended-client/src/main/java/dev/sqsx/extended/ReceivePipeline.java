@@ -1,0 +1,220 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.Offloading;
+import dev.sqsx.extended.internal.ReceiptHandles;
+import dev.sqsx.extended.internal.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * The receive half of the offloading pipeline, shared by both extended clients: receive → resolve
+ * each pointer (in parallel on the asynchronous client) → hand out resolved messages; delete →
+ * delete the message, then its payload. A message whose payload cannot be resolved is left out of
+ * the response and reported to the {@link PayloadResolutionListener}; it is never lost (it stays in
+ * the queue unless {@code ignorePayloadNotFound} deleted it). Every failure is a failed future.
+ */
+final class ReceivePipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReceivePipeline.class);
+
+  private final SqsPort port;
+  private final Offloading rules;
+  private final Settings settings;
+
+  ReceivePipeline(SqsPort port, Offloading rules) {
+    this.port = port;
+    this.rules = rules;
+    this.settings = rules.settings();
+  }
+
+  CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
+    return Futures.guarded(
+        () ->
+            port.receiveMessage(rules.receiveRequest(request))
+                .thenCompose(response -> resolveAll(request.queueUrl(), response)));
+  }
+
+  private CompletableFuture<ReceiveMessageResponse> resolveAll(
+      String queueUrl, ReceiveMessageResponse response) {
+    if (!settings.payloadSupportEnabled() || !response.hasMessages()) {
+      return CompletableFuture.completedFuture(response);
+    }
+    List<CompletableFuture<Message>> resolved = new ArrayList<>();
+    for (Message message : response.messages()) {
+      resolved.add(resolve(queueUrl, message));
+    }
+    return CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Message> messages = new ArrayList<>(resolved.size());
+              for (CompletableFuture<Message> message : resolved) {
+                Message value = message.join();
+                if (value != null) {
+                  messages.add(value);
+                }
+              }
+              return response.toBuilder().messages(messages).build();
+            });
+  }
+
+  /** The resolved message, or null (after reporting) when its payload cannot be resolved. */
+  private CompletableFuture<Message> resolve(String queueUrl, Message message) {
+    PayloadPointer pointer;
+    try {
+      var found = rules.pointerOf(message);
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(message);
+      }
+      pointer = found.get();
+    } catch (ExtendedClientException e) {
+      return reportFailure(queueUrl, message, e);
+    } catch (RuntimeException e) {
+      // Whatever a hostile body does to the parser, it is this message's failure alone.
+      return reportFailure(
+          queueUrl,
+          message,
+          new MalformedPointerException(
+              "cannot read the pointer of this message", queueUrl, message.messageId(), null, e));
+    }
+    return Futures.afterwards(
+        port.read(pointer),
+        (payload, cause) -> {
+          if (cause == null) {
+            return CompletableFuture.completedFuture(
+                Offloading.resolved(message, pointer, payload));
+          }
+          ExtendedClientException failure =
+              cause instanceof ExtendedClientException
+                  ? (ExtendedClientException) cause
+                  : new ExtendedClientException(
+                      "cannot resolve payload", queueUrl, message.messageId(), pointer, cause);
+          return reportFailure(queueUrl, message, failure);
+        });
+  }
+
+  private CompletableFuture<Message> reportFailure(
+      String queueUrl, Message message, ExtendedClientException error) {
+    CompletableFuture<Boolean> deleted = CompletableFuture.completedFuture(false);
+    if (settings.ignorePayloadNotFound() && error instanceof PayloadNotFoundException) {
+      deleted =
+          port.deleteMessage(
+                  DeleteMessageRequest.builder()
+                      .queueUrl(queueUrl)
+                      .receiptHandle(message.receiptHandle())
+                      .build())
+              .handle(
+                  (response, deleteError) -> {
+                    if (deleteError != null) {
+                      error.addSuppressed(Futures.unwrap(deleteError));
+                      return false;
+                    }
+                    return true;
+                  });
+    }
+    return deleted.thenApply(
+        wasDeleted -> {
+          Failures.report(
+              settings.listener(),
+              new PayloadResolutionFailure(
+                  queueUrl,
+                  message.messageId(),
+                  message.receiptHandle(),
+                  error,
+                  wasDeleted,
+                  message));
+          return null;
+        });
+  }
+
+  /**
+   * Deletes the message, then (with {@code cleanupPayload}) its payload; a payload that cannot be
+   * deleted fails the call after the message is gone, naming the payload.
+   */
+  CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
+    return Futures.guarded(
+        () -> {
+          ReceiptHandles.Parsed handle = Offloading.parseHandle(request.receiptHandle());
+          return port.deleteMessage(request.toBuilder().receiptHandle(handle.original()).build())
+              .thenCompose(
+                  response -> {
+                    if (!settings.cleanupPayload() || handle.pointer().isEmpty()) {
+                      return CompletableFuture.completedFuture(response);
+                    }
+                    PayloadPointer pointer = handle.pointer().get();
+                    return port.delete(pointer)
+                        .handle(
+                            (done, error) -> {
+                              Throwable cause = error == null ? null : Futures.unwrap(error);
+                              if (cause instanceof PayloadNotAllowedException) {
+                                Failures.logForeignPointer(LOG, request.queueUrl(), pointer);
+                              } else if (cause != null) {
+                                throw new ExtendedClientException(
+                                    "message deleted from SQS, but its payload could not be"
+                                        + " deleted",
+                                    request.queueUrl(),
+                                    null,
+                                    pointer,
+                                    cause);
+                              }
+                              return response;
+                            });
+                  });
+        });
+  }
+
+  /**
+   * Deletes the messages, then the payloads of those SQS deleted; a payload that cannot be deleted
+   * is logged (the batch's answer already says which messages are gone).
+   */
+  CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(
+      DeleteMessageBatchRequest request) {
+    return Futures.guarded(
+        () -> {
+          List<ReceiptHandles.Parsed> handles = Offloading.parseHandles(request);
+          return port.deleteMessageBatch(Offloading.unwrapped(request, handles))
+              .thenCompose(
+                  response -> {
+                    if (!settings.cleanupPayload()) {
+                      return CompletableFuture.completedFuture(response);
+                    }
+                    Map<String, PayloadPointer> pointers = Failures.pointersById(request, handles);
+                    List<CompletableFuture<?>> deletes = new ArrayList<>();
+                    for (DeleteMessageBatchResultEntry deleted : response.successful()) {
+                      PayloadPointer pointer = pointers.get(deleted.id());
+                      if (pointer != null) {
+                        deletes.add(deletePayloadLogged(request.queueUrl(), pointer));
+                      }
+                    }
+                    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+                        .thenApply(done -> response);
+                  });
+        });
+  }
+
+  private CompletableFuture<Void> deletePayloadLogged(String queueUrl, PayloadPointer pointer) {
+    return port.delete(pointer)
+        .exceptionally(
+            error -> {
+              Throwable cause = Futures.unwrap(error);
+              if (cause instanceof PayloadNotAllowedException) {
+                Failures.logForeignPointer(LOG, queueUrl, pointer);
+              } else {
+                Failures.logPayloadNotDeleted(LOG, queueUrl, pointer, cause);
+              }
+              return null;
+            });
+  }
+}

@@ -1,0 +1,281 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.Offloading;
+import dev.sqsx.extended.internal.QueueTraits;
+import dev.sqsx.extended.internal.SendAttempts;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * The send half of the offloading pipeline, shared by both extended clients: plan (offload or not),
+ * store, send the pointer, retry, and clean up what no message points to.
+ *
+ * <p>An offloaded send goes out with the SDK's retries off and is retried here (see {@link
+ * SendAttempts}): refused and retryable → the same payload again; outcome unknown and retryable → a
+ * fresh payload (the last one is kept: a message may point to it); refused for good → the payload
+ * is deleted. Every failure is a failed future; nothing here throws.
+ */
+final class SendPipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SendPipeline.class);
+
+  private final SqsPort port;
+  private final Offloading rules;
+  private final QueueTraits queues = new QueueTraits();
+
+  SendPipeline(SqsPort port, Offloading rules) {
+    this.port = port;
+    this.rules = rules;
+  }
+
+  CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
+    return Futures.guarded(
+        () -> {
+          if (!rules.mustOffload(request.messageBody(), request.messageAttributes())) {
+            return port.sendMessage(request);
+          }
+          String queueUrl = request.queueUrl();
+          rules.checkRoomForMarker(queueUrl, request.messageAttributes());
+          return needsContentDeduplicationId(queueUrl, request.messageDeduplicationId())
+              .thenCompose(
+                  dedup -> {
+                    String stableKey =
+                        Offloading.stableKey(
+                            queueUrl,
+                            request.messageDeduplicationId(),
+                            dedup,
+                            request.messageBody(),
+                            System.currentTimeMillis());
+                    return store(queueUrl, request.messageBody(), stableKey)
+                        .thenCompose(pointer -> sendAttempt(request, pointer, dedup, stableKey, 1));
+                  });
+        });
+  }
+
+  private CompletableFuture<SendMessageResponse> sendAttempt(
+      SendMessageRequest request,
+      PayloadPointer pointer,
+      boolean dedup,
+      String stableKey,
+      int attempt) {
+    String queueUrl = request.queueUrl();
+    return Futures.afterwards(
+        Futures.guarded(() -> port.sendMessage(rules.pointerRequest(request, pointer, dedup))),
+        (response, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(response);
+          }
+          boolean again = attempt < port.maxAttempts() && SendAttempts.retryable(error);
+          if (Failures.definitelyNotSent(error)) {
+            if (!again) {
+              return deleteUnsent(queueUrl, List.of(pointer), error)
+                  .<SendMessageResponse>thenCompose(done -> CompletableFuture.failedFuture(error));
+            }
+            // refused (throttled): nothing was enqueued, the same payload goes again
+            return pause(queueUrl, attempt, error)
+                .thenCompose(done -> sendAttempt(request, pointer, dedup, stableKey, attempt + 1));
+          }
+          Failures.logPayloadKept(LOG, queueUrl, pointer, error);
+          if (!again) {
+            return CompletableFuture.<SendMessageResponse>failedFuture(error);
+          }
+          // it may be enqueued, pointing at this payload: the next attempt gets its own
+          return pause(queueUrl, attempt, error)
+              .thenCompose(done -> store(queueUrl, request.messageBody(), stableKey))
+              .thenCompose(next -> sendAttempt(request, next, dedup, stableKey, attempt + 1));
+        });
+  }
+
+  CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
+    return Futures.guarded(
+        () -> {
+          List<SendMessageBatchRequestEntry> entries = request.entries();
+          List<Integer> plan = rules.batchOffloadPlan(entries);
+          if (plan.isEmpty()) {
+            return port.sendMessageBatch(request);
+          }
+          String queueUrl = request.queueUrl();
+          Offloading.requireDistinctIds(entries);
+          for (int index : plan) {
+            rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
+          }
+          return needsContentDeduplicationId(queueUrl, null)
+              .thenCompose(
+                  dedup ->
+                      storeBatch(request, plan, dedup)
+                          .thenCompose(stored -> batchAttempt(request, plan, dedup, stored, 1)));
+        });
+  }
+
+  /** One attempt of a batch with offloaded entries; the same rules as {@link #sendAttempt}. */
+  private CompletableFuture<SendMessageBatchResponse> batchAttempt(
+      SendMessageBatchRequest request,
+      List<Integer> plan,
+      boolean dedup,
+      Map<String, PayloadPointer> stored,
+      int attempt) {
+    String queueUrl = request.queueUrl();
+    return Futures.afterwards(
+        Futures.guarded(
+            () -> port.sendMessageBatch(rules.pointerBatch(request, plan, stored, dedup))),
+        (response, error) -> {
+          if (error == null) {
+            return deleteFailedEntries(queueUrl, response, stored);
+          }
+          boolean again = attempt < port.maxAttempts() && SendAttempts.retryable(error);
+          if (Failures.definitelyNotSent(error)) {
+            if (!again) {
+              return deleteUnsent(queueUrl, stored.values(), error)
+                  .<SendMessageBatchResponse>thenCompose(
+                      done -> CompletableFuture.failedFuture(error));
+            }
+            return pause(queueUrl, attempt, error)
+                .thenCompose(done -> batchAttempt(request, plan, dedup, stored, attempt + 1));
+          }
+          stored
+              .values()
+              .forEach(pointer -> Failures.logPayloadKept(LOG, queueUrl, pointer, error));
+          if (!again) {
+            return CompletableFuture.<SendMessageBatchResponse>failedFuture(error);
+          }
+          return pause(queueUrl, attempt, error)
+              .thenCompose(done -> storeBatch(request, plan, dedup))
+              .thenCompose(next -> batchAttempt(request, plan, dedup, next, attempt + 1));
+        });
+  }
+
+  /**
+   * Stores the planned entries' payloads (in parallel on the asynchronous client); when one fails,
+   * no further store starts and the ones stored are deleted (nothing was sent).
+   */
+  private CompletableFuture<Map<String, PayloadPointer>> storeBatch(
+      SendMessageBatchRequest request, List<Integer> plan, boolean dedup) {
+    String queueUrl = request.queueUrl();
+    long now = System.currentTimeMillis();
+    Map<String, PayloadPointer> stored = new ConcurrentHashMap<>();
+    List<CompletableFuture<?>> stores = new ArrayList<>();
+    for (int index : plan) {
+      SendMessageBatchRequestEntry entry = request.entries().get(index);
+      String stableKey =
+          Offloading.stableKey(
+              queueUrl, entry.messageDeduplicationId(), dedup, entry.messageBody(), now);
+      CompletableFuture<?> stored1 =
+          store(queueUrl, entry.messageBody(), stableKey)
+              .thenAccept(pointer -> stored.put(entry.id(), pointer));
+      stores.add(stored1);
+      if (stored1.isCompletedExceptionally()) {
+        break; // already failed (the blocking client): storing the rest is wasted work
+      }
+    }
+    return Futures.afterwards(
+        CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)),
+        (ignored, storeError) -> {
+          if (storeError != null) {
+            return deleteUnsent(queueUrl, stored.values(), storeError)
+                .<Map<String, PayloadPointer>>thenCompose(
+                    done -> CompletableFuture.failedFuture(storeError));
+          }
+          return CompletableFuture.completedFuture(stored);
+        });
+  }
+
+  private CompletableFuture<SendMessageBatchResponse> deleteFailedEntries(
+      String queueUrl, SendMessageBatchResponse response, Map<String, PayloadPointer> stored) {
+    List<PayloadPointer> unsent = new ArrayList<>();
+    for (BatchResultErrorEntry failed : response.failed()) {
+      PayloadPointer pointer = stored.get(failed.id());
+      if (pointer != null) {
+        unsent.add(pointer);
+      }
+    }
+    return deleteUnsent(queueUrl, unsent, null).thenApply(done -> response);
+  }
+
+  private CompletableFuture<Void> pause(String queueUrl, int attempt, Throwable lastError) {
+    return port.pause(queueUrl, SendAttempts.delayMillis(attempt + 1), lastError);
+  }
+
+  private CompletableFuture<PayloadPointer> store(
+      String queueUrl, String payload, String stableKey) {
+    return port.store(payload, stableKey)
+        .handle(
+            (pointer, error) -> {
+              if (error != null) {
+                Throwable cause = Futures.unwrap(error);
+                throw new ExtendedClientException(
+                    "cannot offload message payload, nothing was sent: " + cause.getMessage(),
+                    queueUrl,
+                    null,
+                    null,
+                    cause);
+              }
+              return pointer;
+            });
+  }
+
+  private CompletableFuture<Boolean> needsContentDeduplicationId(
+      String queueUrl, String deduplicationId) {
+    if (deduplicationId != null || !Offloading.isFifo(queueUrl)) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return queues
+        .contentBasedDeduplication(queueUrl)
+        .map(CompletableFuture::completedFuture)
+        .orElseGet(
+            () ->
+                port.getQueueAttributes(
+                        GetQueueAttributesRequest.builder()
+                            .queueUrl(queueUrl)
+                            .attributeNames(QueueAttributeName.CONTENT_BASED_DEDUPLICATION)
+                            .build())
+                    .thenApply(
+                        response ->
+                            queues.remember(
+                                queueUrl,
+                                response
+                                    .attributes()
+                                    .get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION))));
+  }
+
+  /**
+   * Deletes payloads of messages that were not sent; never fails. A deletion that fails is logged
+   * and, when there is one, added to the send's error as suppressed.
+   */
+  private CompletableFuture<Void> deleteUnsent(
+      String queueUrl, Collection<PayloadPointer> pointers, Throwable sendError) {
+    List<CompletableFuture<?>> deletes = new ArrayList<>();
+    for (PayloadPointer pointer : List.copyOf(pointers)) {
+      deletes.add(
+          port.delete(pointer)
+              .exceptionally(
+                  error -> {
+                    Throwable cause = Futures.unwrap(error);
+                    if (sendError != null) {
+                      sendError.addSuppressed(cause);
+                    }
+                    LOG.warn(
+                        "send to {} failed and its stored payload {} could not be deleted: {}",
+                        queueUrl,
+                        pointer,
+                        cause.toString());
+                    return null;
+                  }));
+    }
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+  }
+}
