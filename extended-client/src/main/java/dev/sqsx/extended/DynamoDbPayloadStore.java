@@ -1,43 +1,20 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.BlockingPool;
-import dev.sqsx.extended.internal.DynamoDbItems;
+import dev.sqsx.extended.internal.DynamoDbTables;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.KeyPrefixes;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Keeps offloaded payloads in a DynamoDB table: lower latency than S3 for payloads from 256 KB to a
@@ -63,8 +40,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DynamoDbPayloadStore implements PayloadStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbPayloadStore.class);
-
   /** Default largest payload: 4 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;
 
@@ -81,39 +56,44 @@ public final class DynamoDbPayloadStore implements PayloadStore {
    */
   public static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofDays(29);
 
-  private static final int BATCH_WRITE_LIMIT = 25;
-  private static final int BATCH_WRITE_ATTEMPTS = 8;
-
-  private final DynamoDbClient dynamoDb;
-  private final DynamoDbAsyncClient dynamoDbAsync;
-  private final String table;
-  private final Set<String> allowedTables;
-  private final int maxPayloadSize;
-  private final String keyPrefix;
-  private final boolean enforceKeyPrefix;
-  private final int chunkSize;
-  private final Duration timeToLive;
-  private final Clock clock;
-  private final Executor asyncExecutor;
-
   /** Runs blocking calls when only a synchronous client is set; never the caller's thread. */
   private static final Executor DEFAULT_EXECUTOR =
       BlockingPool.create("sqsx-dynamodb-payload-store", 32);
 
-  private DynamoDbPayloadStore(Builder builder) {
-    this.dynamoDb = builder.dynamoDb;
-    this.dynamoDbAsync = builder.dynamoDbAsync;
-    this.table = builder.table;
-    Set<String> allowed = new LinkedHashSet<>(builder.allowedTables);
-    allowed.add(table);
-    this.allowedTables = Set.copyOf(allowed);
-    this.maxPayloadSize = builder.maxPayloadSize;
-    this.keyPrefix = builder.keyPrefix;
-    this.enforceKeyPrefix = builder.enforceKeyPrefix;
-    this.chunkSize = builder.chunkSize;
-    this.timeToLive = builder.timeToLive;
-    this.clock = builder.clock;
-    this.asyncExecutor = builder.asyncExecutor == null ? DEFAULT_EXECUTOR : builder.asyncExecutor;
+  /** The validated settings a {@link Builder} builds. */
+  record Config(
+      String table,
+      Set<String> allowedTables,
+      int maxPayloadSize,
+      String keyPrefix,
+      boolean enforceKeyPrefix,
+      int chunkSize,
+      Duration timeToLive,
+      Clock clock) {}
+
+  private final Config config;
+
+  /** On the synchronous client, for the blocking methods; null without one. */
+  private final DynamoDbPayloads blocking;
+
+  /** On the asynchronous client, for the asynchronous methods; null without one. */
+  private final DynamoDbPayloads async;
+
+  private final Executor asyncExecutor;
+
+  private DynamoDbPayloadStore(
+      Config config,
+      DynamoDbClient dynamoDb,
+      DynamoDbAsyncClient dynamoDbAsync,
+      Executor asyncExecutor) {
+    this.config = config;
+    this.blocking =
+        dynamoDb == null ? null : new DynamoDbPayloads(DynamoDbCalls.on(dynamoDb), config);
+    this.async =
+        dynamoDbAsync == null
+            ? null
+            : new DynamoDbPayloads(DynamoDbCalls.on(dynamoDbAsync), config);
+    this.asyncExecutor = asyncExecutor;
   }
 
   /** A builder; {@code table} and one of the two clients are required. */
@@ -130,83 +110,25 @@ public final class DynamoDbPayloadStore implements PayloadStore {
    *     chunks are never removed
    */
   public static boolean createTable(DynamoDbClient dynamoDb, String table) {
-    dynamoDb.createTable(
-        r ->
-            r.tableName(table)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                    stringAttribute(DynamoDbItems.PARTITION_KEY),
-                    stringAttribute(DynamoDbItems.SORT_KEY))
-                .keySchema(
-                    KeySchemaElement.builder()
-                        .attributeName(DynamoDbItems.PARTITION_KEY)
-                        .keyType(KeyType.HASH)
-                        .build(),
-                    KeySchemaElement.builder()
-                        .attributeName(DynamoDbItems.SORT_KEY)
-                        .keyType(KeyType.RANGE)
-                        .build()));
-    // The SDK's default waiter polls every 20 s; a table is usually active much sooner.
-    dynamoDb
-        .waiter()
-        .waitUntilTableExists(
-            r -> r.tableName(table),
-            w ->
-                w.backoffStrategyV2(
-                        BackoffStrategy.exponentialDelayWithoutJitter(
-                            Duration.ofMillis(50), Duration.ofSeconds(5)))
-                    .maxAttempts(100)
-                    .waitTimeout(Duration.ofMinutes(5)));
-    return enableTimeToLive(dynamoDb, table, DynamoDbItems.TTL);
-  }
-
-  /**
-   * Turns TTL on; where the endpoint cannot (a compatible store without {@code UpdateTimeToLive},
-   * such as dynalite) logs a warning that says to enable it by hand, and returns false.
-   */
-  private static boolean enableTimeToLive(DynamoDbClient dynamoDb, String table, String attribute) {
-    try {
-      dynamoDb.updateTimeToLive(
-          r ->
-              r.tableName(table)
-                  .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute)));
-      return true;
-    } catch (DynamoDbException e) {
-      LOG.warn(
-          "TTL could not be enabled on table {} ({}): enable it by hand on attribute '{}',"
-              + " or expired items stay in the table",
-          table,
-          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode(),
-          attribute);
-      return false;
-    }
-  }
-
-  private static AttributeDefinition stringAttribute(String name) {
-    return AttributeDefinition.builder()
-        .attributeName(name)
-        .attributeType(ScalarAttributeType.S)
-        .build();
+    return DynamoDbTables.createPayloadTable(dynamoDb, table);
   }
 
   /** The table payloads are written to. */
   public String table() {
-    return table;
+    return config.table();
   }
 
   /** Every table a pointer may name: the store's own and the extra allowed ones. */
   public Set<String> allowedTables() {
-    return allowedTables;
+    return config.allowedTables();
   }
 
   @Override
   public boolean allows(PayloadPointer pointer) {
     return pointer.kind() == PayloadPointer.Kind.DYNAMODB
-        && allowedTables.contains(pointer.container())
-        && KeyPrefixes.allows(keyPrefix, enforceKeyPrefix, pointer.key());
+        && config.allowedTables().contains(pointer.container())
+        && KeyPrefixes.allows(config.keyPrefix(), config.enforceKeyPrefix(), pointer.key());
   }
-
-  // ---- store -----------------------------------------------------------------------------------
 
   @Override
   public PayloadPointer store(String payload) {
@@ -220,43 +142,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
    */
   @Override
   public PayloadPointer store(String payload, String stableKey) {
-    if (dynamoDb == null) {
-      return Futures.join(storeAsync(payload, stableKey), "DynamoDB call");
-    }
-    Prepared prepared = prepare(payload, stableKey);
-    try {
-      for (List<WriteRequest> batch : batches(prepared.chunkPuts())) {
-        writeBatch(batch);
-      }
-      dynamoDb.putItem(manifestPut(prepared));
-      return prepared.pointer();
-    } catch (RuntimeException e) {
-      ExtendedClientException failure = storeFailed(prepared.pointer(), e);
-      if (!prepared.stable()) {
-        try {
-          removeChunks(prepared);
-        } catch (RuntimeException cleanup) {
-          failure.addSuppressed(cleanup);
-        }
-      }
-      throw failure;
-    }
-  }
-
-  /** The manifest, written last: new, or (stable key) the same payload again. */
-  private PutItemRequest manifestPut(Prepared prepared) {
-    PutItemRequest.Builder put =
-        PutItemRequest.builder().tableName(table).item(prepared.manifest());
-    if (prepared.stable()) {
-      put.conditionExpression("attribute_not_exists(#pk) OR #sha = :sha")
-          .expressionAttributeNames(
-              Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sha", DynamoDbItems.SHA256))
-          .expressionAttributeValues(Map.of(":sha", prepared.manifest().get(DynamoDbItems.SHA256)));
-    } else {
-      put.conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", DynamoDbItems.PARTITION_KEY));
-    }
-    return put.build();
+    return blocking(payloads -> payloads.store(payload, stableKey));
   }
 
   @Override
@@ -266,137 +152,13 @@ public final class DynamoDbPayloadStore implements PayloadStore {
 
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
-    if (dynamoDbAsync == null) {
-      return CompletableFuture.supplyAsync(() -> store(payload, stableKey), asyncExecutor);
-    }
-    Prepared prepared;
-    try {
-      prepared = prepare(payload, stableKey);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    List<CompletableFuture<?>> writes = new ArrayList<>();
-    for (List<WriteRequest> batch : batches(prepared.chunkPuts())) {
-      writes.add(writeBatchAsync(batch, 1));
-    }
-    CompletableFuture<PayloadPointer> stored =
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-            .thenCompose(done -> dynamoDbAsync.putItem(manifestPut(prepared)))
-            .thenApply(done -> prepared.pointer());
-    return Futures.afterwards(
-        stored,
-        (pointer, error) -> {
-          if (error == null) {
-            return CompletableFuture.completedFuture(pointer);
-          }
-          ExtendedClientException failure = storeFailed(prepared.pointer(), error);
-          if (prepared.stable()) {
-            return CompletableFuture.<PayloadPointer>failedFuture(failure);
-          }
-          return removeChunksAsync(prepared)
-              .handle(
-                  (done, cleanupError) -> {
-                    if (cleanupError != null) {
-                      failure.addSuppressed(Futures.unwrap(cleanupError));
-                    }
-                    throw failure;
-                  });
-        });
+    return async(payloads -> payloads.store(payload, stableKey));
   }
-
-  /** The items of one payload, ready to write. */
-  private record Prepared(
-      PayloadPointer pointer,
-      List<Map<String, AttributeValue>> chunks,
-      Map<String, AttributeValue> manifest,
-      boolean stable) {
-
-    List<WriteRequest> chunkPuts() {
-      List<WriteRequest> puts = new ArrayList<>();
-      for (Map<String, AttributeValue> chunk : chunks) {
-        puts.add(
-            WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
-      }
-      return puts;
-    }
-
-    List<WriteRequest> chunkDeletes() {
-      List<WriteRequest> deletes = new ArrayList<>();
-      for (Map<String, AttributeValue> chunk : chunks) {
-        deletes.add(deleteRequest(DynamoDbItems.itemKey(chunk)));
-      }
-      return deletes;
-    }
-  }
-
-  private Prepared prepare(String payload, String stableKey) {
-    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length > maxPayloadSize) {
-      throw new PayloadTooLargeException(
-          "payload is "
-              + bytes.length
-              + " bytes, above the DynamoDB store's maxPayloadSize of "
-              + maxPayloadSize
-              + " bytes (table "
-              + table
-              + ")",
-          null,
-          null,
-          null,
-          null);
-    }
-    PayloadPointer pointer =
-        PayloadPointer.dynamoDb(
-            table,
-            keyPrefix
-                + (stableKey == null
-                    ? UUID.randomUUID().toString()
-                    : KeyPrefixes.stableKey(stableKey)));
-    long ttl = clock.instant().plus(timeToLive).getEpochSecond();
-    List<Map<String, AttributeValue>> chunks =
-        DynamoDbItems.chunks(pointer.key(), bytes, chunkSize, ttl);
-    return new Prepared(
-        pointer,
-        chunks,
-        DynamoDbItems.manifest(pointer.key(), chunks.size(), bytes, ttl),
-        stableKey != null);
-  }
-
-  private void removeChunks(Prepared prepared) {
-    for (List<WriteRequest> batch : batches(prepared.chunkDeletes())) {
-      writeBatch(batch);
-    }
-  }
-
-  private CompletableFuture<Void> removeChunksAsync(Prepared prepared) {
-    List<CompletableFuture<?>> deletes = new ArrayList<>();
-    for (List<WriteRequest> batch : batches(prepared.chunkDeletes())) {
-      deletes.add(writeBatchAsync(batch, 1));
-    }
-    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
-  }
-
-  // ---- read ------------------------------------------------------------------------------------
 
   @Override
   public String read(PayloadPointer pointer) {
     checkAllowed(pointer);
-    if (dynamoDb == null) {
-      return Futures.join(readAsync(pointer), "DynamoDB call");
-    }
-    List<Map<String, AttributeValue>> items = new ArrayList<>();
-    try {
-      for (QueryResponse page : dynamoDb.queryPaginator(query(pointer, false))) {
-        items.addAll(page.items());
-        DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize);
-      }
-    } catch (ExtendedClientException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new ExtendedClientException(
-          "cannot read payload from DynamoDB", null, null, pointer, e);
-    }
-    return DynamoDbItems.assemble(pointer, items, maxPayloadSize);
+    return blocking(payloads -> payloads.read(pointer));
   }
 
   @Override
@@ -406,88 +168,13 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (dynamoDbAsync == null) {
-      return CompletableFuture.supplyAsync(() -> read(pointer), asyncExecutor);
-    }
-    return queryAllAsync(
-            query(pointer, false),
-            new ArrayList<>(),
-            items -> DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize))
-        .handle(
-            (items, error) -> {
-              if (error != null) {
-                Throwable cause = Futures.unwrap(error);
-                if (cause instanceof ExtendedClientException known) {
-                  throw known;
-                }
-                throw new ExtendedClientException(
-                    "cannot read payload from DynamoDB", null, null, pointer, cause);
-              }
-              return DynamoDbItems.assemble(pointer, items, maxPayloadSize);
-            });
+    return async(payloads -> payloads.read(pointer));
   }
-
-  private QueryRequest query(PayloadPointer pointer, boolean keysOnly) {
-    QueryRequest.Builder query =
-        QueryRequest.builder()
-            .tableName(pointer.container())
-            .keyConditionExpression("#pk = :pk")
-            .expressionAttributeNames(
-                keysOnly
-                    ? Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sk", DynamoDbItems.SORT_KEY)
-                    : Map.of("#pk", DynamoDbItems.PARTITION_KEY))
-            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pointer.key())))
-            // "manifest" sorts after "chunk#...": descending, it comes first, so its size is
-            // checked before more than one page of chunks is read.
-            .scanIndexForward(false)
-            .consistentRead(true);
-    if (keysOnly) {
-      query.projectionExpression("#pk, #sk");
-    }
-    return query.build();
-  }
-
-  private CompletableFuture<List<Map<String, AttributeValue>>> queryAllAsync(
-      QueryRequest query,
-      List<Map<String, AttributeValue>> items,
-      Consumer<List<Map<String, AttributeValue>>> afterPage) {
-    return dynamoDbAsync
-        .query(query)
-        .thenCompose(
-            (QueryResponse page) -> {
-              items.addAll(page.items());
-              afterPage.accept(items);
-              if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
-                return queryAllAsync(
-                    query.toBuilder().exclusiveStartKey(page.lastEvaluatedKey()).build(),
-                    items,
-                    afterPage);
-              }
-              return CompletableFuture.completedFuture(items);
-            });
-  }
-
-  // ---- delete ----------------------------------------------------------------------------------
 
   @Override
   public void delete(PayloadPointer pointer) {
     checkAllowed(pointer);
-    if (dynamoDb == null) {
-      Futures.join(deleteAsync(pointer), "DynamoDB call");
-      return;
-    }
-    try {
-      List<Map<String, AttributeValue>> keys = new ArrayList<>();
-      dynamoDb.queryPaginator(query(pointer, true)).items().forEach(keys::add);
-      dynamoDb.deleteItem(
-          r -> r.tableName(pointer.container()).key(DynamoDbItems.manifestKey(pointer.key())));
-      for (List<WriteRequest> batch : batches(chunkDeletes(keys))) {
-        writeBatch(pointer.container(), batch);
-      }
-    } catch (RuntimeException e) {
-      throw new ExtendedClientException(
-          "cannot delete payload from DynamoDB", null, null, pointer, e);
-    }
+    blocking(payloads -> payloads.delete(pointer));
   }
 
   @Override
@@ -497,136 +184,25 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (dynamoDbAsync == null) {
-      return CompletableFuture.runAsync(() -> delete(pointer), asyncExecutor);
+    return async(payloads -> payloads.delete(pointer));
+  }
+
+  /** A blocking call: on the synchronous client, or waiting for the asynchronous one. */
+  private <T> T blocking(Function<DynamoDbPayloads, CompletableFuture<T>> call) {
+    return Futures.join(call.apply(blocking != null ? blocking : async), "DynamoDB call");
+  }
+
+  /**
+   * An asynchronous call: on the asynchronous client, or on the executor with the synchronous one
+   * (never on the caller's thread, which may be an SDK event loop).
+   */
+  private <T> CompletableFuture<T> async(Function<DynamoDbPayloads, CompletableFuture<T>> call) {
+    if (async != null) {
+      return Futures.guarded(() -> call.apply(async));
     }
-    return queryAllAsync(query(pointer, true), new ArrayList<>(), keys -> {})
-        .thenCompose(
-            keys ->
-                dynamoDbAsync
-                    .deleteItem(
-                        r ->
-                            r.tableName(pointer.container())
-                                .key(DynamoDbItems.manifestKey(pointer.key())))
-                    .thenCompose(
-                        done -> {
-                          List<CompletableFuture<?>> deletes = new ArrayList<>();
-                          for (List<WriteRequest> batch : batches(chunkDeletes(keys))) {
-                            deletes.add(writeBatchAsync(pointer.container(), batch, 1));
-                          }
-                          return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
-                        }))
-        .handle(
-            (done, error) -> {
-              if (error != null) {
-                throw new ExtendedClientException(
-                    "cannot delete payload from DynamoDB",
-                    null,
-                    null,
-                    pointer,
-                    Futures.unwrap(error));
-              }
-              return null;
-            });
+    Supplier<T> onExecutor = () -> Futures.join(call.apply(blocking), "DynamoDB call");
+    return CompletableFuture.supplyAsync(onExecutor, asyncExecutor);
   }
-
-  private static List<WriteRequest> chunkDeletes(List<Map<String, AttributeValue>> keys) {
-    List<WriteRequest> deletes = new ArrayList<>();
-    for (Map<String, AttributeValue> key : keys) {
-      if (!DynamoDbItems.isManifest(key)) {
-        deletes.add(deleteRequest(DynamoDbItems.itemKey(key)));
-      }
-    }
-    return deletes;
-  }
-
-  private static WriteRequest deleteRequest(Map<String, AttributeValue> key) {
-    return WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build();
-  }
-
-  // ---- batch writes with retry of unprocessed items
-  // ----------------------------------------------
-
-  private static List<List<WriteRequest>> batches(List<WriteRequest> requests) {
-    List<List<WriteRequest>> batches = new ArrayList<>();
-    for (int from = 0; from < requests.size(); from += BATCH_WRITE_LIMIT) {
-      batches.add(requests.subList(from, Math.min(requests.size(), from + BATCH_WRITE_LIMIT)));
-    }
-    return batches;
-  }
-
-  private void writeBatch(List<WriteRequest> batch) {
-    writeBatch(table, batch);
-  }
-
-  private void writeBatch(String inTable, List<WriteRequest> batch) {
-    List<WriteRequest> pending = batch;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      if (attempt > BATCH_WRITE_ATTEMPTS) {
-        throw unprocessed(inTable, pending.size());
-      }
-      if (attempt > 1) {
-        sleep(backoffMillis(attempt));
-      }
-      List<WriteRequest> requests = pending;
-      BatchWriteItemResponse response =
-          dynamoDb.batchWriteItem(r -> r.requestItems(Map.of(inTable, requests)));
-      pending = response.unprocessedItems().getOrDefault(inTable, List.of());
-    }
-  }
-
-  private CompletableFuture<Void> writeBatchAsync(List<WriteRequest> batch, int attempt) {
-    return writeBatchAsync(table, batch, attempt);
-  }
-
-  private CompletableFuture<Void> writeBatchAsync(
-      String inTable, List<WriteRequest> batch, int attempt) {
-    if (batch.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    if (attempt > BATCH_WRITE_ATTEMPTS) {
-      return CompletableFuture.failedFuture(unprocessed(inTable, batch.size()));
-    }
-    Supplier<CompletableFuture<BatchWriteItemResponse>> call =
-        () -> dynamoDbAsync.batchWriteItem(r -> r.requestItems(Map.of(inTable, batch)));
-    CompletableFuture<BatchWriteItemResponse> response =
-        attempt == 1
-            ? call.get()
-            : CompletableFuture.supplyAsync(
-                    () -> null,
-                    CompletableFuture.delayedExecutor(
-                        backoffMillis(attempt), TimeUnit.MILLISECONDS))
-                .thenCompose(ignored -> call.get());
-    return response.thenCompose(
-        written ->
-            writeBatchAsync(
-                inTable, written.unprocessedItems().getOrDefault(inTable, List.of()), attempt + 1));
-  }
-
-  private static long backoffMillis(int attempt) {
-    return Math.min(1_000L, 25L << Math.min(attempt, 6));
-  }
-
-  private static ExtendedClientException unprocessed(String inTable, int count) {
-    return new ExtendedClientException(
-        count
-            + " items of table "
-            + inTable
-            + " still unprocessed after "
-            + BATCH_WRITE_ATTEMPTS
-            + " BatchWriteItem attempts (throttled?)");
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ExtendedClientException("interrupted while retrying a DynamoDB batch write", e);
-    }
-  }
-
-  // ---- shared ----------------------------------------------------------------------------------
 
   private void checkAllowed(PayloadPointer pointer) {
     Objects.requireNonNull(pointer, "pointer cannot be null");
@@ -636,26 +212,20 @@ public final class DynamoDbPayloadStore implements PayloadStore {
               ? "pointer names a "
                   + pointer.kind()
                   + " store; this DynamoDB store reads DynamoDB pointers only"
-              : !allowedTables.contains(pointer.container())
+              : !config.allowedTables().contains(pointer.container())
                   ? "pointer names table '"
                       + pointer.container()
                       + "', which is not allowed (allowed: "
-                      + allowedTables
+                      + config.allowedTables()
                       + ")"
                   : "pointer names a key outside the store's key prefix '"
-                      + keyPrefix
+                      + config.keyPrefix()
                       + "' (enforceKeyPrefix is on)",
           null,
           null,
           pointer,
           null);
     }
-  }
-
-  private static ExtendedClientException storeFailed(PayloadPointer pointer, Throwable error) {
-    Throwable cause = Futures.unwrap(error);
-    return new ExtendedClientException(
-        "cannot store payload in DynamoDB", null, null, pointer, cause);
   }
 
   /** Builds a {@link DynamoDbPayloadStore}; not thread-safe. */
@@ -779,8 +349,9 @@ public final class DynamoDbPayloadStore implements PayloadStore {
             "maxPayloadSize must be 1..67108864 (64 MiB; larger payloads belong in S3), was "
                 + maxPayloadSize);
       }
-      keyPrefix =
-          KeyPrefixes.valid(keyPrefix, 1000, "a DynamoDB partition key holds at most 2,048 bytes");
+      String keyPrefix =
+          KeyPrefixes.valid(
+              this.keyPrefix, 1000, "a DynamoDB partition key holds at most 2,048 bytes");
       if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
         throw new IllegalArgumentException(
             "chunkSize must be 1..390000 (a DynamoDB item holds at most 400 KB), was " + chunkSize);
@@ -791,7 +362,21 @@ public final class DynamoDbPayloadStore implements PayloadStore {
                 + timeToLive);
       }
       Objects.requireNonNull(clock, "clock cannot be null");
-      return new DynamoDbPayloadStore(this);
+      Set<String> allowed = new LinkedHashSet<>(allowedTables);
+      allowed.add(table);
+      return new DynamoDbPayloadStore(
+          new Config(
+              table,
+              Set.copyOf(allowed),
+              maxPayloadSize,
+              keyPrefix,
+              enforceKeyPrefix,
+              chunkSize,
+              timeToLive,
+              clock),
+          dynamoDb,
+          dynamoDbAsync,
+          asyncExecutor == null ? DEFAULT_EXECUTOR : asyncExecutor);
     }
   }
 }

@@ -2,20 +2,15 @@ package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.BoundedBytes;
-import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.KeyPrefixes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -23,10 +18,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -63,36 +55,32 @@ public final class S3PayloadStore implements PayloadStore {
   /** The user-metadata key under which the payload's hex SHA-256 is recorded. */
   public static final String CHECKSUM_METADATA = "sqsx-sha256";
 
-  private static final Executor DEFAULT_EXECUTOR = defaultExecutor();
+  private static final Executor DEFAULT_EXECUTOR = BlockingPool.create("sqsx-s3-payload-store", 64);
+
+  /** The validated settings a {@link Builder} builds. */
+  record Config(
+      String bucket,
+      Set<String> allowedBuckets,
+      String keyPrefix,
+      boolean enforceKeyPrefix,
+      ServerSideEncryption serverSideEncryption,
+      String kmsKeyId,
+      ObjectCannedACL cannedAcl,
+      boolean requireChecksum,
+      long maxPayloadSize) {}
 
   private final S3Client s3;
   private final S3AsyncClient s3Async;
-  private final String bucket;
-  private final String keyPrefix;
-  private final ServerSideEncryption serverSideEncryption;
-  private final String kmsKeyId;
-  private final ObjectCannedACL cannedAcl;
-  private final Set<String> allowedBuckets;
+  private final Config config;
+  private final S3Objects objects;
   private final Executor asyncExecutor;
-  private final boolean requireChecksum;
-  private final boolean enforceKeyPrefix;
-  private final long maxPayloadSize;
 
-  private S3PayloadStore(Builder builder) {
-    this.s3 = builder.s3;
-    this.s3Async = builder.s3Async;
-    this.bucket = builder.bucket;
-    this.keyPrefix = builder.keyPrefix;
-    this.serverSideEncryption = builder.serverSideEncryption;
-    this.kmsKeyId = builder.kmsKeyId;
-    this.cannedAcl = builder.cannedAcl;
-    Set<String> allowed = new LinkedHashSet<>(builder.allowedBuckets);
-    allowed.add(bucket);
-    this.allowedBuckets = Set.copyOf(allowed);
-    this.asyncExecutor = builder.asyncExecutor == null ? DEFAULT_EXECUTOR : builder.asyncExecutor;
-    this.requireChecksum = builder.requireChecksum;
-    this.enforceKeyPrefix = builder.enforceKeyPrefix;
-    this.maxPayloadSize = builder.maxPayloadSize;
+  private S3PayloadStore(Config config, S3Client s3, S3AsyncClient s3Async, Executor executor) {
+    this.s3 = s3;
+    this.s3Async = s3Async;
+    this.config = config;
+    this.objects = new S3Objects(config);
+    this.asyncExecutor = executor == null ? DEFAULT_EXECUTOR : executor;
   }
 
   /** A builder; {@code bucket} and one of the two clients are required. */
@@ -102,71 +90,65 @@ public final class S3PayloadStore implements PayloadStore {
 
   /** The bucket payloads are written to. */
   public String bucket() {
-    return bucket;
+    return config.bucket();
   }
 
   /** Every bucket a pointer may name: the store's own and the extra allowed ones. */
   public Set<String> allowedBuckets() {
-    return allowedBuckets;
+    return config.allowedBuckets();
   }
 
   @Override
   public boolean allows(PayloadPointer pointer) {
-    return pointer.kind() == PayloadPointer.Kind.S3
-        && allowedBuckets.contains(pointer.container())
-        && keyAllowed(pointer.key());
-  }
-
-  private boolean keyAllowed(String key) {
-    return KeyPrefixes.allows(keyPrefix, enforceKeyPrefix, key);
+    return objects.allows(pointer);
   }
 
   @Override
   public PayloadPointer store(String payload) {
-    return store(payload, newPointer());
+    return store(payload, objects.newPointer());
   }
 
   /** Stores under {@code <keyPrefix><stableKey>}: the same payload again overwrites it. */
   @Override
   public PayloadPointer store(String payload, String stableKey) {
-    return store(payload, stablePointer(stableKey));
+    return store(payload, objects.stablePointer(stableKey));
   }
 
   private PayloadPointer store(String payload, PayloadPointer pointer) {
     if (s3 == null) {
       return Futures.join(storeAsync(payload, pointer), "S3 call");
     }
-    byte[] bytes = withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = objects.utf8WithinLimit(pointer, payload);
     try {
-      s3.putObject(putRequest(pointer, bytes), RequestBody.fromBytes(bytes));
+      s3.putObject(objects.putRequest(pointer, bytes), RequestBody.fromBytes(bytes));
       return pointer;
     } catch (RuntimeException e) {
-      throw storeFailed(pointer, e);
+      throw S3Objects.storeFailed(pointer, e);
     }
   }
 
   @Override
   public String read(PayloadPointer pointer) {
-    checkAllowed(pointer);
+    objects.checkAllowed(pointer);
     if (s3 == null) {
       return Futures.join(readAsync(pointer), "S3 call");
     }
     ResponseBytes<GetObjectResponse> object;
     try (ResponseInputStream<GetObjectResponse> in =
         s3.getObject(r -> r.bucket(pointer.container()).key(pointer.key()))) {
-      checkSize(pointer, in.response().contentLength(), in::abort);
-      object = ResponseBytes.fromByteArrayUnsafe(in.response(), in.readNBytes(readLimit()));
+      objects.checkSize(pointer, in.response().contentLength(), in::abort);
+      object = ResponseBytes.fromByteArrayUnsafe(in.response(), in.readNBytes(objects.readLimit()));
     } catch (IOException e) {
-      throw readFailed(pointer, new UncheckedIOException(e));
+      throw S3Objects.readFailed(pointer, new UncheckedIOException(e));
     } catch (RuntimeException e) {
-      throw readFailed(pointer, e);
+      throw S3Objects.readFailed(pointer, e);
     }
-    return verified(pointer, object);
+    return objects.verified(pointer, object);
   }
 
   @Override
   public void delete(PayloadPointer pointer) {
-    checkAllowed(pointer);
+    objects.checkAllowed(pointer);
     if (s3 == null) {
       Futures.join(deleteAsync(pointer), "S3 call");
       return;
@@ -174,19 +156,19 @@ public final class S3PayloadStore implements PayloadStore {
     try {
       s3.deleteObject(r -> r.bucket(pointer.container()).key(pointer.key()));
     } catch (RuntimeException e) {
-      throw deleteFailed(pointer, e);
+      throw S3Objects.deleteFailed(pointer, e);
     }
   }
 
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload) {
-    return storeAsync(payload, newPointer());
+    return storeAsync(payload, objects.newPointer());
   }
 
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
     try {
-      return storeAsync(payload, stablePointer(stableKey));
+      return storeAsync(payload, objects.stablePointer(stableKey));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -194,47 +176,44 @@ public final class S3PayloadStore implements PayloadStore {
 
   private CompletableFuture<PayloadPointer> storeAsync(String payload, PayloadPointer pointer) {
     if (s3Async == null) {
-      return supplyOnExecutor(() -> store(payload, pointer));
-    }
-    byte[] bytes;
-    try {
-      bytes = withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
-    } catch (PayloadTooLargeException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.supplyAsync(() -> store(payload, pointer), asyncExecutor);
     }
     try {
+      byte[] bytes = objects.utf8WithinLimit(pointer, payload);
       return s3Async
-          .putObject(putRequest(pointer, bytes), AsyncRequestBody.fromBytes(bytes))
+          .putObject(objects.putRequest(pointer, bytes), AsyncRequestBody.fromBytes(bytes))
           .handle(
               (response, error) -> {
                 if (error != null) {
-                  throw storeFailed(pointer, Futures.unwrap(error));
+                  throw S3Objects.storeFailed(pointer, Futures.unwrap(error));
                 }
                 return pointer;
               });
+    } catch (PayloadTooLargeException e) {
+      return CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(storeFailed(pointer, e));
+      return CompletableFuture.failedFuture(S3Objects.storeFailed(pointer, e));
     }
   }
 
   @Override
   public CompletableFuture<String> readAsync(PayloadPointer pointer) {
     try {
-      checkAllowed(pointer);
+      objects.checkAllowed(pointer);
       if (s3Async == null) {
-        return supplyOnExecutor(() -> read(pointer));
+        return CompletableFuture.supplyAsync(() -> read(pointer), asyncExecutor);
       }
       return s3Async
           .getObject(
               r -> r.bucket(pointer.container()).key(pointer.key()),
               new BoundedBytes<>(
-                  response -> checkSize(pointer, response.contentLength(), () -> {})))
+                  response -> objects.checkSize(pointer, response.contentLength(), () -> {})))
           .handle(
               (bytes, error) -> {
                 if (error != null) {
-                  throw readFailed(pointer, Futures.unwrap(error));
+                  throw S3Objects.readFailed(pointer, Futures.unwrap(error));
                 }
-                return verified(pointer, bytes);
+                return objects.verified(pointer, bytes);
               });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -244,177 +223,22 @@ public final class S3PayloadStore implements PayloadStore {
   @Override
   public CompletableFuture<Void> deleteAsync(PayloadPointer pointer) {
     try {
-      checkAllowed(pointer);
+      objects.checkAllowed(pointer);
       if (s3Async == null) {
-        return supplyOnExecutor(
-            () -> {
-              delete(pointer);
-              return null;
-            });
+        return CompletableFuture.runAsync(() -> delete(pointer), asyncExecutor);
       }
       return s3Async
           .deleteObject(r -> r.bucket(pointer.container()).key(pointer.key()))
           .handle(
               (response, error) -> {
                 if (error != null) {
-                  throw deleteFailed(pointer, Futures.unwrap(error));
+                  throw S3Objects.deleteFailed(pointer, Futures.unwrap(error));
                 }
                 return null;
               });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  private PayloadPointer newPointer() {
-    return PayloadPointer.s3(bucket, keyPrefix + UUID.randomUUID());
-  }
-
-  private PayloadPointer stablePointer(String stableKey) {
-    return PayloadPointer.s3(bucket, keyPrefix + KeyPrefixes.stableKey(stableKey));
-  }
-
-  private PutObjectRequest putRequest(PayloadPointer pointer, byte[] payload) {
-    PutObjectRequest.Builder put =
-        PutObjectRequest.builder()
-            .bucket(pointer.container())
-            .key(pointer.key())
-            .contentLength((long) payload.length)
-            .metadata(Map.of(CHECKSUM_METADATA, Digests.sha256Hex(payload)));
-    if (serverSideEncryption != null) {
-      put.serverSideEncryption(serverSideEncryption);
-    }
-    if (kmsKeyId != null) {
-      put.ssekmsKeyId(kmsKeyId);
-    }
-    if (cannedAcl != null) {
-      put.acl(cannedAcl);
-    }
-    return put.build();
-  }
-
-  private byte[] withinLimit(PayloadPointer pointer, byte[] payload) {
-    if (payload.length > maxPayloadSize) {
-      throw tooLarge(pointer, payload.length, "cannot store a payload of ");
-    }
-    return payload;
-  }
-
-  /** One byte more than allowed, so an object longer than its content length is caught too. */
-  private int readLimit() {
-    return (int) Math.min(MAX_PAYLOAD_SIZE_LIMIT, maxPayloadSize + 1);
-  }
-
-  /** Fails, before the body is read, for an object over {@code maxPayloadSize}. */
-  private void checkSize(PayloadPointer pointer, Long contentLength, Runnable abort) {
-    if (contentLength != null && contentLength > maxPayloadSize) {
-      abort.run();
-      throw tooLarge(pointer, contentLength, "payload object has ");
-    }
-  }
-
-  private PayloadTooLargeException tooLarge(PayloadPointer pointer, long size, String what) {
-    return new PayloadTooLargeException(
-        what + size + " bytes, above the S3 store's maxPayloadSize of " + maxPayloadSize + " bytes",
-        null,
-        null,
-        pointer,
-        null);
-  }
-
-  /**
-   * The payload, after checking it against the SHA-256 recorded at store time. An object without
-   * the record (written by AWS's library) is accepted unless {@code requireChecksum} is set.
-   */
-  private String verified(PayloadPointer pointer, ResponseBytes<GetObjectResponse> object) {
-    if (object.asByteArrayUnsafe().length > maxPayloadSize) {
-      throw tooLarge(pointer, object.asByteArrayUnsafe().length, "payload object has ");
-    }
-    String recorded = object.response().metadata().get(CHECKSUM_METADATA);
-    if (recorded == null) {
-      if (requireChecksum) {
-        throw new PayloadIntegrityException(
-            "payload object has no " + CHECKSUM_METADATA + " metadata and requireChecksum is set",
-            null,
-            null,
-            pointer,
-            null);
-      }
-    } else if (!recorded.equalsIgnoreCase(Digests.sha256Hex(object.asByteArrayUnsafe()))) {
-      throw new PayloadIntegrityException(
-          "payload object does not match the SHA-256 recorded when it was stored",
-          null,
-          null,
-          pointer,
-          null);
-    }
-    return object.asUtf8String();
-  }
-
-  private void checkAllowed(PayloadPointer pointer) {
-    Objects.requireNonNull(pointer, "pointer cannot be null");
-    if (pointer.kind() != PayloadPointer.Kind.S3) {
-      throw new PayloadNotAllowedException(
-          "pointer names a " + pointer.kind() + " store; this S3 store reads S3 pointers only",
-          null,
-          null,
-          pointer,
-          null);
-    }
-    if (!allowedBuckets.contains(pointer.container())) {
-      throw new PayloadNotAllowedException(
-          "pointer names bucket '"
-              + pointer.container()
-              + "', which is not allowed (allowed: "
-              + allowedBuckets
-              + ")",
-          null,
-          null,
-          pointer,
-          null);
-    }
-    if (!keyAllowed(pointer.key())) {
-      throw new PayloadNotAllowedException(
-          "pointer names a key outside the store's key prefix '"
-              + keyPrefix
-              + "' (enforceKeyPrefix is on)",
-          null,
-          null,
-          pointer,
-          null);
-    }
-  }
-
-  private static ExtendedClientException storeFailed(PayloadPointer pointer, Throwable cause) {
-    return new ExtendedClientException("cannot store payload in S3", null, null, pointer, cause);
-  }
-
-  private static ExtendedClientException readFailed(PayloadPointer pointer, Throwable cause) {
-    // The SDK wraps what a response transformer failed with (a refused download) in its own
-    // exception: the store's own failure is the one to report.
-    for (Throwable c = cause; c != null; c = c.getCause()) {
-      if (c instanceof ExtendedClientException own) {
-        return own;
-      }
-    }
-    if (cause instanceof NoSuchKeyException
-        || (cause instanceof S3Exception && ((S3Exception) cause).statusCode() == 404)) {
-      return new PayloadNotFoundException(
-          "payload object not found in S3", null, null, pointer, cause);
-    }
-    return new ExtendedClientException("cannot read payload from S3", null, null, pointer, cause);
-  }
-
-  private static ExtendedClientException deleteFailed(PayloadPointer pointer, Throwable cause) {
-    return new ExtendedClientException("cannot delete payload from S3", null, null, pointer, cause);
-  }
-
-  private <T> CompletableFuture<T> supplyOnExecutor(Supplier<T> call) {
-    return CompletableFuture.supplyAsync(call, asyncExecutor);
-  }
-
-  private static Executor defaultExecutor() {
-    return BlockingPool.create("sqsx-s3-payload-store", 64);
   }
 
   /** Builds an {@link S3PayloadStore}; not thread-safe. */
@@ -547,9 +371,11 @@ public final class S3PayloadStore implements PayloadStore {
         throw new IllegalArgumentException(
             "bucket must be set: it is where payloads are written, was '" + bucket + "'");
       }
-      keyPrefix =
+      String keyPrefix =
           KeyPrefixes.valid(
-              keyPrefix, MAX_KEY_PREFIX_LENGTH, "S3 keys are at most 1,024 and the UUID takes 36");
+              this.keyPrefix,
+              MAX_KEY_PREFIX_LENGTH,
+              "S3 keys are at most 1,024 and the UUID takes 36");
       if (maxPayloadSize < 1 || maxPayloadSize > MAX_PAYLOAD_SIZE_LIMIT) {
         throw new IllegalArgumentException(
             "maxPayloadSize must be 1.."
@@ -561,7 +387,20 @@ public final class S3PayloadStore implements PayloadStore {
         throw new IllegalArgumentException(
             "kmsKeyId needs serverSideEncryption aws:kms, was " + serverSideEncryption);
       }
-      return new S3PayloadStore(this);
+      Set<String> allowed = new LinkedHashSet<>(allowedBuckets);
+      allowed.add(bucket);
+      Config config =
+          new Config(
+              bucket,
+              Set.copyOf(allowed),
+              keyPrefix,
+              enforceKeyPrefix,
+              serverSideEncryption,
+              kmsKeyId,
+              cannedAcl,
+              requireChecksum,
+              maxPayloadSize);
+      return new S3PayloadStore(config, s3, s3Async, asyncExecutor);
     }
   }
 }

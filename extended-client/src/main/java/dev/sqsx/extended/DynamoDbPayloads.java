@@ -1,0 +1,308 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.DynamoDbItems;
+import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.KeyPrefixes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * How {@link DynamoDbPayloadStore} writes, reads and deletes a payload's items, once, for both
+ * client kinds (see {@link DynamoDbCalls}): chunks first, the manifest last (one consistent query
+ * never sees a partial payload); on delete the manifest first. Batch writes retry unprocessed items
+ * with backoff. Failures are failed futures carrying an {@link ExtendedClientException}.
+ */
+final class DynamoDbPayloads {
+
+  private static final int BATCH_WRITE_LIMIT = 25;
+  private static final int BATCH_WRITE_ATTEMPTS = 8;
+
+  private final DynamoDbCalls calls;
+  private final DynamoDbPayloadStore.Config config;
+
+  DynamoDbPayloads(DynamoDbCalls calls, DynamoDbPayloadStore.Config config) {
+    this.calls = calls;
+    this.config = config;
+  }
+
+  // ---- store -----------------------------------------------------------------------------------
+
+  /**
+   * Stores a payload under a new key, or under {@code <keyPrefix>s-<stableKey>}: the same payload
+   * again overwrites its items (the manifest's condition accepts an equal SHA-256), and a failed
+   * stable store leaves what was written (it may be an earlier, identical payload a message points
+   * to; TTL removes it). A failed store under a new key removes its chunks.
+   */
+  CompletableFuture<PayloadPointer> store(String payload, String stableKey) {
+    Prepared prepared;
+    try {
+      prepared = prepare(payload, stableKey);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<PayloadPointer> stored =
+        writeAll(config.table(), prepared.chunkPuts())
+            .thenCompose(done -> calls.putItem(manifestPut(prepared)))
+            .thenApply(done -> prepared.pointer());
+    return Futures.afterwards(
+        stored,
+        (pointer, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(pointer);
+          }
+          ExtendedClientException failure =
+              new ExtendedClientException(
+                  "cannot store payload in DynamoDB", null, null, prepared.pointer(), error);
+          if (prepared.stable()) {
+            return CompletableFuture.<PayloadPointer>failedFuture(failure);
+          }
+          return writeAll(config.table(), prepared.chunkDeletes())
+              .handle(
+                  (done, cleanupError) -> {
+                    if (cleanupError != null) {
+                      failure.addSuppressed(Futures.unwrap(cleanupError));
+                    }
+                    throw failure;
+                  });
+        });
+  }
+
+  /** The items of one payload, ready to write. */
+  private record Prepared(
+      PayloadPointer pointer,
+      List<Map<String, AttributeValue>> chunks,
+      Map<String, AttributeValue> manifest,
+      boolean stable) {
+
+    List<WriteRequest> chunkPuts() {
+      List<WriteRequest> puts = new ArrayList<>();
+      for (Map<String, AttributeValue> chunk : chunks) {
+        puts.add(
+            WriteRequest.builder().putRequest(PutRequest.builder().item(chunk).build()).build());
+      }
+      return puts;
+    }
+
+    List<WriteRequest> chunkDeletes() {
+      List<WriteRequest> deletes = new ArrayList<>();
+      for (Map<String, AttributeValue> chunk : chunks) {
+        deletes.add(deleteRequest(DynamoDbItems.itemKey(chunk)));
+      }
+      return deletes;
+    }
+  }
+
+  private Prepared prepare(String payload, String stableKey) {
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > config.maxPayloadSize()) {
+      throw new PayloadTooLargeException(
+          "payload is "
+              + bytes.length
+              + " bytes, above the DynamoDB store's maxPayloadSize of "
+              + config.maxPayloadSize()
+              + " bytes (table "
+              + config.table()
+              + ")",
+          null,
+          null,
+          null,
+          null);
+    }
+    PayloadPointer pointer =
+        PayloadPointer.dynamoDb(
+            config.table(),
+            config.keyPrefix()
+                + (stableKey == null
+                    ? UUID.randomUUID().toString()
+                    : KeyPrefixes.stableKey(stableKey)));
+    long ttl = config.clock().instant().plus(config.timeToLive()).getEpochSecond();
+    List<Map<String, AttributeValue>> chunks =
+        DynamoDbItems.chunks(pointer.key(), bytes, config.chunkSize(), ttl);
+    return new Prepared(
+        pointer,
+        chunks,
+        DynamoDbItems.manifest(pointer.key(), chunks.size(), bytes, ttl),
+        stableKey != null);
+  }
+
+  /** The manifest, written last: new, or (stable key) the same payload again. */
+  private PutItemRequest manifestPut(Prepared prepared) {
+    PutItemRequest.Builder put =
+        PutItemRequest.builder().tableName(config.table()).item(prepared.manifest());
+    if (prepared.stable()) {
+      put.conditionExpression("attribute_not_exists(#pk) OR #sha = :sha")
+          .expressionAttributeNames(
+              Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sha", DynamoDbItems.SHA256))
+          .expressionAttributeValues(Map.of(":sha", prepared.manifest().get(DynamoDbItems.SHA256)));
+    } else {
+      put.conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", DynamoDbItems.PARTITION_KEY));
+    }
+    return put.build();
+  }
+
+  // ---- read ------------------------------------------------------------------------------------
+
+  /** Reads and assembles an (allowed) payload, checking its size before reading every chunk. */
+  CompletableFuture<String> read(PayloadPointer pointer) {
+    int maxPayloadSize = config.maxPayloadSize();
+    return queryAll(
+            query(pointer, false),
+            new ArrayList<>(),
+            items -> DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize))
+        .handle(
+            (items, error) -> {
+              if (error != null) {
+                Throwable cause = Futures.unwrap(error);
+                if (cause instanceof ExtendedClientException known) {
+                  throw known;
+                }
+                throw new ExtendedClientException(
+                    "cannot read payload from DynamoDB", null, null, pointer, cause);
+              }
+              return DynamoDbItems.assemble(pointer, items, maxPayloadSize);
+            });
+  }
+
+  private static QueryRequest query(PayloadPointer pointer, boolean keysOnly) {
+    QueryRequest.Builder query =
+        QueryRequest.builder()
+            .tableName(pointer.container())
+            .keyConditionExpression("#pk = :pk")
+            .expressionAttributeNames(
+                keysOnly
+                    ? Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sk", DynamoDbItems.SORT_KEY)
+                    : Map.of("#pk", DynamoDbItems.PARTITION_KEY))
+            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pointer.key())))
+            // "manifest" sorts after "chunk#...": descending, it comes first, so its size is
+            // checked before more than one page of chunks is read.
+            .scanIndexForward(false)
+            .consistentRead(true);
+    if (keysOnly) {
+      query.projectionExpression("#pk, #sk");
+    }
+    return query.build();
+  }
+
+  private CompletableFuture<List<Map<String, AttributeValue>>> queryAll(
+      QueryRequest query,
+      List<Map<String, AttributeValue>> items,
+      Consumer<List<Map<String, AttributeValue>>> afterPage) {
+    return calls
+        .query(query)
+        .thenCompose(
+            page -> {
+              items.addAll(page.items());
+              afterPage.accept(items);
+              if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
+                return queryAll(
+                    query.toBuilder().exclusiveStartKey(page.lastEvaluatedKey()).build(),
+                    items,
+                    afterPage);
+              }
+              return CompletableFuture.completedFuture(items);
+            });
+  }
+
+  // ---- delete ----------------------------------------------------------------------------------
+
+  /** Deletes an (allowed) payload: the manifest first, then its chunks. */
+  CompletableFuture<Void> delete(PayloadPointer pointer) {
+    String table = pointer.container();
+    return queryAll(query(pointer, true), new ArrayList<>(), keys -> {})
+        .thenCompose(
+            keys ->
+                calls
+                    .deleteItem(
+                        DeleteItemRequest.builder()
+                            .tableName(table)
+                            .key(DynamoDbItems.manifestKey(pointer.key()))
+                            .build())
+                    .thenCompose(done -> writeAll(table, chunkDeletes(keys))))
+        .handle(
+            (done, error) -> {
+              if (error != null) {
+                throw new ExtendedClientException(
+                    "cannot delete payload from DynamoDB",
+                    null,
+                    null,
+                    pointer,
+                    Futures.unwrap(error));
+              }
+              return null;
+            });
+  }
+
+  private static List<WriteRequest> chunkDeletes(List<Map<String, AttributeValue>> keys) {
+    List<WriteRequest> deletes = new ArrayList<>();
+    for (Map<String, AttributeValue> key : keys) {
+      if (!DynamoDbItems.isManifest(key)) {
+        deletes.add(deleteRequest(DynamoDbItems.itemKey(key)));
+      }
+    }
+    return deletes;
+  }
+
+  private static WriteRequest deleteRequest(Map<String, AttributeValue> key) {
+    return WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build();
+  }
+
+  // ---- batch writes with retry of unprocessed items --------------------------------------------
+
+  /** Writes every request in batches of 25 (in parallel on an asynchronous client). */
+  private CompletableFuture<Void> writeAll(String table, List<WriteRequest> requests) {
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int from = 0; from < requests.size(); from += BATCH_WRITE_LIMIT) {
+      List<WriteRequest> batch =
+          requests.subList(from, Math.min(requests.size(), from + BATCH_WRITE_LIMIT));
+      CompletableFuture<Void> written = writeBatch(table, batch, 1);
+      writes.add(written);
+      if (written.isCompletedExceptionally()) {
+        break; // already failed (a synchronous client): the rest would be wasted calls
+      }
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> writeBatch(String table, List<WriteRequest> batch, int attempt) {
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (attempt > BATCH_WRITE_ATTEMPTS) {
+      return CompletableFuture.failedFuture(
+          new ExtendedClientException(
+              batch.size()
+                  + " items of table "
+                  + table
+                  + " still unprocessed after "
+                  + BATCH_WRITE_ATTEMPTS
+                  + " BatchWriteItem attempts (throttled?)"));
+    }
+    CompletableFuture<Void> before =
+        attempt == 1
+            ? CompletableFuture.completedFuture(null)
+            : calls.pause(Math.min(1_000L, 25L << Math.min(attempt, 6)));
+    return before
+        .thenCompose(
+            ready ->
+                calls.batchWriteItem(
+                    BatchWriteItemRequest.builder().requestItems(Map.of(table, batch)).build()))
+        .thenCompose(
+            written ->
+                writeBatch(
+                    table, written.unprocessedItems().getOrDefault(table, List.of()), attempt + 1));
+  }
+}

@@ -1,0 +1,189 @@
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.Digests;
+import dev.sqsx.extended.internal.KeyPrefixes;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The rules of {@link S3PayloadStore}'s objects, apart from the calls that move them: keys, the put
+ * request (encryption, ACL, the recorded SHA-256), what a pointer may name, size limits, the
+ * integrity check on read, and the exceptions each failure becomes.
+ */
+final class S3Objects {
+
+  private final S3PayloadStore.Config config;
+
+  S3Objects(S3PayloadStore.Config config) {
+    this.config = config;
+  }
+
+  PayloadPointer newPointer() {
+    return PayloadPointer.s3(config.bucket(), config.keyPrefix() + UUID.randomUUID());
+  }
+
+  PayloadPointer stablePointer(String stableKey) {
+    return PayloadPointer.s3(
+        config.bucket(), config.keyPrefix() + KeyPrefixes.stableKey(stableKey));
+  }
+
+  PutObjectRequest putRequest(PayloadPointer pointer, byte[] payload) {
+    PutObjectRequest.Builder put =
+        PutObjectRequest.builder()
+            .bucket(pointer.container())
+            .key(pointer.key())
+            .contentLength((long) payload.length)
+            .metadata(Map.of(S3PayloadStore.CHECKSUM_METADATA, Digests.sha256Hex(payload)));
+    if (config.serverSideEncryption() != null) {
+      put.serverSideEncryption(config.serverSideEncryption());
+    }
+    if (config.kmsKeyId() != null) {
+      put.ssekmsKeyId(config.kmsKeyId());
+    }
+    if (config.cannedAcl() != null) {
+      put.acl(config.cannedAcl());
+    }
+    return put.build();
+  }
+
+  /** The payload's UTF-8 bytes, if within {@code maxPayloadSize}. */
+  byte[] utf8WithinLimit(PayloadPointer pointer, String payload) {
+    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > config.maxPayloadSize()) {
+      throw tooLarge(pointer, bytes.length, "cannot store a payload of ");
+    }
+    return bytes;
+  }
+
+  /** One byte more than allowed, so an object longer than its content length is caught too. */
+  int readLimit() {
+    return (int) Math.min(S3PayloadStore.MAX_PAYLOAD_SIZE_LIMIT, config.maxPayloadSize() + 1);
+  }
+
+  /** Fails, before the body is read, for an object over {@code maxPayloadSize}. */
+  void checkSize(PayloadPointer pointer, Long contentLength, Runnable abort) {
+    if (contentLength != null && contentLength > config.maxPayloadSize()) {
+      abort.run();
+      throw tooLarge(pointer, contentLength, "payload object has ");
+    }
+  }
+
+  PayloadTooLargeException tooLarge(PayloadPointer pointer, long size, String what) {
+    return new PayloadTooLargeException(
+        what
+            + size
+            + " bytes, above the S3 store's maxPayloadSize of "
+            + config.maxPayloadSize()
+            + " bytes",
+        null,
+        null,
+        pointer,
+        null);
+  }
+
+  /**
+   * The payload, after checking it against the SHA-256 recorded at store time. An object without
+   * the record (written by AWS's library) is accepted unless {@code requireChecksum} is set.
+   */
+  String verified(PayloadPointer pointer, ResponseBytes<GetObjectResponse> object) {
+    if (object.asByteArrayUnsafe().length > config.maxPayloadSize()) {
+      throw tooLarge(pointer, object.asByteArrayUnsafe().length, "payload object has ");
+    }
+    String recorded = object.response().metadata().get(S3PayloadStore.CHECKSUM_METADATA);
+    if (recorded == null) {
+      if (config.requireChecksum()) {
+        throw new PayloadIntegrityException(
+            "payload object has no "
+                + S3PayloadStore.CHECKSUM_METADATA
+                + " metadata and requireChecksum is set",
+            null,
+            null,
+            pointer,
+            null);
+      }
+    } else if (!recorded.equalsIgnoreCase(Digests.sha256Hex(object.asByteArrayUnsafe()))) {
+      throw new PayloadIntegrityException(
+          "payload object does not match the SHA-256 recorded when it was stored",
+          null,
+          null,
+          pointer,
+          null);
+    }
+    return object.asUtf8String();
+  }
+
+  void checkAllowed(PayloadPointer pointer) {
+    Objects.requireNonNull(pointer, "pointer cannot be null");
+    if (pointer.kind() != PayloadPointer.Kind.S3) {
+      throw new PayloadNotAllowedException(
+          "pointer names a " + pointer.kind() + " store; this S3 store reads S3 pointers only",
+          null,
+          null,
+          pointer,
+          null);
+    }
+    if (!config.allowedBuckets().contains(pointer.container())) {
+      throw new PayloadNotAllowedException(
+          "pointer names bucket '"
+              + pointer.container()
+              + "', which is not allowed (allowed: "
+              + config.allowedBuckets()
+              + ")",
+          null,
+          null,
+          pointer,
+          null);
+    }
+    if (!keyAllowed(pointer.key())) {
+      throw new PayloadNotAllowedException(
+          "pointer names a key outside the store's key prefix '"
+              + config.keyPrefix()
+              + "' (enforceKeyPrefix is on)",
+          null,
+          null,
+          pointer,
+          null);
+    }
+  }
+
+  static ExtendedClientException storeFailed(PayloadPointer pointer, Throwable cause) {
+    return new ExtendedClientException("cannot store payload in S3", null, null, pointer, cause);
+  }
+
+  static ExtendedClientException readFailed(PayloadPointer pointer, Throwable cause) {
+    // The SDK wraps what a response transformer failed with (a refused download) in its own
+    // exception: the store's own failure is the one to report.
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof ExtendedClientException own) {
+        return own;
+      }
+    }
+    if (cause instanceof NoSuchKeyException
+        || (cause instanceof S3Exception && ((S3Exception) cause).statusCode() == 404)) {
+      return new PayloadNotFoundException(
+          "payload object not found in S3", null, null, pointer, cause);
+    }
+    return new ExtendedClientException("cannot read payload from S3", null, null, pointer, cause);
+  }
+
+  static ExtendedClientException deleteFailed(PayloadPointer pointer, Throwable cause) {
+    return new ExtendedClientException("cannot delete payload from S3", null, null, pointer, cause);
+  }
+
+  boolean allows(PayloadPointer pointer) {
+    return pointer.kind() == PayloadPointer.Kind.S3
+        && config.allowedBuckets().contains(pointer.container())
+        && keyAllowed(pointer.key());
+  }
+
+  private boolean keyAllowed(String key) {
+    return KeyPrefixes.allows(config.keyPrefix(), config.enforceKeyPrefix(), key);
+  }
+}
