@@ -24,8 +24,8 @@ class ConsumerBuilderTest {
     SQS.close();
   }
 
-  private static void rejects(UnaryOperator<SqsConsumer.Builder> change, String message) {
-    SqsConsumer.Builder builder =
+  private static void rejects(UnaryOperator<SqsConsumerBuilder> change, String message) {
+    SqsConsumerBuilder builder =
         SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q").handler(m -> {});
     assertThatThrownBy(() -> change.apply(builder).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -84,7 +84,7 @@ class ConsumerBuilderTest {
 
   @Test
   void virtualThreads_onlyWhereTheJvmHasThem() {
-    SqsConsumer.Builder builder =
+    SqsConsumerBuilder builder =
         SqsConsumer.builder()
             .sqsClient(SQS)
             .queueUrl("https://q")
@@ -112,7 +112,7 @@ class ConsumerBuilderTest {
 
   @Test
   void aBuiltConsumer_neverSeesLaterChangesToItsBuilder() {
-    SqsConsumer.Builder builder =
+    SqsConsumerBuilder builder =
         SqsConsumer.builder().sqsClient(SQS).queueUrl("https://q/first").handler(m -> {});
     SqsConsumer first = builder.build();
 

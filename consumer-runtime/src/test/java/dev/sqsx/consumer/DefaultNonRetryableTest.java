@@ -14,14 +14,17 @@ class DefaultNonRetryableTest {
 
   @Test
   void payloadFailuresRetryingCannotFix_andTheirSubclasses_areNotRetried() {
-    assertThat(SqsConsumer.nonRetryableByDefault(error(MalformedPointerException.class))).isTrue();
-    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadNotAllowedException.class))).isTrue();
-    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadIntegrityException.class))).isTrue();
-    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadTooLargeException.class)))
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(MalformedPointerException.class)))
+        .isTrue();
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadNotAllowedException.class)))
+        .isTrue();
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadIntegrityException.class)))
+        .isTrue();
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadTooLargeException.class)))
         .as("a subclass of PayloadNotAllowedException")
         .isTrue();
     assertThat(
-            SqsConsumer.nonRetryableByDefault(
+            SqsConsumerBuilder.nonRetryableByDefault(
                 new PayloadIntegrityException("tampered", null, null, null, null) {
                   private static final long serialVersionUID = 1L;
                 }))
@@ -31,9 +34,12 @@ class DefaultNonRetryableTest {
 
   @Test
   void failuresThatMayPass_areRetried() {
-    assertThat(SqsConsumer.nonRetryableByDefault(error(PayloadNotFoundException.class))).isFalse();
-    assertThat(SqsConsumer.nonRetryableByDefault(error(ExtendedClientException.class))).isFalse();
-    assertThat(SqsConsumer.nonRetryableByDefault(new IllegalStateException("db down"))).isFalse();
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadNotFoundException.class)))
+        .isFalse();
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(ExtendedClientException.class)))
+        .isFalse();
+    assertThat(SqsConsumerBuilder.nonRetryableByDefault(new IllegalStateException("db down")))
+        .isFalse();
   }
 
   private static RuntimeException error(Class<? extends ExtendedClientException> type) {

@@ -8,6 +8,7 @@ import dev.sqsx.consumer.ConsumerException;
 import dev.sqsx.consumer.PayloadFailureBridge;
 import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.SqsConsumer;
+import dev.sqsx.consumer.SqsConsumerBuilder;
 import dev.sqsx.extended.DynamoDbPayloadStore;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadStore;
@@ -525,7 +526,7 @@ class BadInputCatalogueIT {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  private SqsConsumer.Builder consumer() {
+  private SqsConsumerBuilder consumer() {
     return SqsConsumer.builder().sqsClient(sqsAsync).queueUrl("https://q").handler(m -> {});
   }
 

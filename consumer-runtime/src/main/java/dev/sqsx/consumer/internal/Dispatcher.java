@@ -1,21 +1,13 @@
 package dev.sqsx.consumer.internal;
 
-import dev.sqsx.consumer.AsyncMessageHandler;
-import dev.sqsx.consumer.BatchMessageHandler;
-import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.ReceivedMessage;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +17,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Hands received messages to the handler: at most {@code concurrency} runs at once (for a batch
@@ -41,16 +32,12 @@ public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 10;
 
-  /** The handler in one of its two shapes. */
-  public record Handler(AsyncMessageHandler single, BatchMessageHandler batch) {}
-
   private final String queueUrl;
-  private final Handler handler;
+  private final Handlers handler;
   private final Executor executor;
   private final int concurrency;
   private final Permits permits;
   private final VisibilityHeartbeat heartbeat;
-  private final VisibilityChanger visibility;
   private final DeleteBatcher deletes;
   private final FailurePolicy failures;
   private final HandlerGate gate;
@@ -60,23 +47,13 @@ public final class Dispatcher {
   private final Supplier<Integer> maxReceiveCount;
   private final Duration maxProcessingTime;
 
-  private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
   private final WaitingLine line;
-  private long gateClosedUntilNanos;
-  private boolean reopenScheduled;
+  private final GatePause pause;
   private final boolean fifo;
 
-  /**
-   * FIFO groups whose message failed before it reached the dispatcher (an unresolvable payload: the
-   * extended client leaves it out of its receive's answer): group → the failed message's sequence
-   * number and the receives that were in flight when it failed (its own among them). A later
-   * message of the group in one of those receives is released, not run before it; receives sent
-   * later come from SQS after the failed message, so the block ends when those have answered.
-   */
-  private final Map<String, BlockedGroup> blocked = new HashMap<>();
-
-  private record BlockedGroup(BigInteger sequenceNumber, Set<Long> receives) {}
+  private final FifoBlocks blocks = new FifoBlocks();
+  private final Releases releases;
 
   private int running;
   private boolean accepting = true;
@@ -84,7 +61,7 @@ public final class Dispatcher {
 
   public Dispatcher(
       String queueUrl,
-      Handler handler,
+      Handlers handler,
       Executor executor,
       int concurrency,
       boolean fifo,
@@ -108,7 +85,6 @@ public final class Dispatcher {
     this.fifo = fifo;
     this.permits = permits;
     this.heartbeat = heartbeat;
-    this.visibility = visibility;
     this.deletes = deletes;
     this.failures = failures;
     this.gate = gate;
@@ -117,7 +93,8 @@ public final class Dispatcher {
     this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
     this.maxReceiveCount = maxReceiveCount;
     this.maxProcessingTime = maxProcessingTime;
-    this.scheduler = scheduler;
+    this.pause = new GatePause(scheduler, this::drain);
+    this.releases = new Releases(queueUrl, heartbeat, visibility, counters, permits);
   }
 
   /**
@@ -135,34 +112,15 @@ public final class Dispatcher {
     }
     List<Message> toRun = new ArrayList<>(messages.size());
     List<Message> behind = new ArrayList<>();
-    synchronized (lock) {
-      for (Message message : messages) {
-        (isBehindABlock(message, receiveId) ? behind : toRun).add(message);
-      }
-      if (!blocked.isEmpty()) {
-        blocked.values().forEach(block -> block.receives().remove(receiveId));
-        blocked.values().removeIf(block -> block.receives().isEmpty());
-      }
+    for (Message message : messages) {
+      (blocks.isBehindABlock(message, receiveId) ? behind : toRun).add(message);
     }
+    blocks.answered(receiveId);
     if (behind.isEmpty()) {
       return accept(toRun, receivedAtMillis);
     }
     return CompletableFuture.allOf(
-        release(leasesOf(behind, receivedAtMillis)), accept(toRun, receivedAtMillis));
-  }
-
-  /** Whether a message comes after a failed one of its group in the same receive (lock held). */
-  private boolean isBehindABlock(Message message, long receiveId) {
-    if (blocked.isEmpty()) {
-      return false;
-    }
-    BlockedGroup block =
-        blocked.get(message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
-    BigInteger sequence = sequenceNumber(message);
-    return block != null
-        && block.receives().contains(receiveId)
-        && sequence != null
-        && sequence.compareTo(block.sequenceNumber()) > 0;
+        releases.release(leasesOf(behind, receivedAtMillis)), accept(toRun, receivedAtMillis));
   }
 
   /**
@@ -183,7 +141,7 @@ public final class Dispatcher {
       }
     }
     if (!accepted) {
-      return release(leases);
+      return releases.release(leases);
     }
     drain();
     return CompletableFuture.completedFuture(null);
@@ -211,30 +169,8 @@ public final class Dispatcher {
    * before it.
    */
   public void blockGroup(Message failed, Set<Long> receivesInFlight) {
-    BigInteger sequence = sequenceNumber(failed);
-    String group = failed.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
-    if (!fifo || sequence == null || group == null || receivesInFlight.isEmpty()) {
-      return;
-    }
-    synchronized (lock) {
-      blocked.merge(
-          group,
-          new BlockedGroup(sequence, new HashSet<>(receivesInFlight)),
-          (old, fresh) -> {
-            fresh.receives().addAll(old.receives());
-            return old.sequenceNumber().compareTo(fresh.sequenceNumber()) <= 0
-                ? new BlockedGroup(old.sequenceNumber(), fresh.receives())
-                : fresh;
-          });
-    }
-  }
-
-  private static BigInteger sequenceNumber(Message message) {
-    String sequence = message.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER);
-    try {
-      return sequence == null ? null : new BigInteger(sequence);
-    } catch (NumberFormatException e) {
-      return null;
+    if (fifo) {
+      blocks.block(failed, receivesInFlight);
     }
   }
 
@@ -245,7 +181,7 @@ public final class Dispatcher {
       List<Lease> releasedWithThem = new ArrayList<>();
       boolean startNow;
       synchronized (lock) {
-        if (!accepting || running >= concurrency || gateClosed()) {
+        if (!accepting || running >= concurrency || pause.closed()) {
           return;
         }
         int size = handler.batch() == null ? 1 : BATCH;
@@ -269,7 +205,7 @@ public final class Dispatcher {
       }
       expired.forEach(this::expiredWhileWaiting);
       if (!releasedWithThem.isEmpty()) {
-        Async.detach(release(releasedWithThem), "releasing the rest of a FIFO group");
+        Async.detach(releases.release(releasedWithThem), "releasing the rest of a FIFO group");
       }
       if (!startNow) {
         if (expired.isEmpty()) {
@@ -321,12 +257,17 @@ public final class Dispatcher {
     }
     long started = System.nanoTime();
     Async.whenComplete(
-        invoke(leases)
+        handler
+            .invoke(leases)
             .toCompletableFuture()
-            .orTimeout(handlerTimeoutMillis(), TimeUnit.MILLISECONDS),
+            // still running after the maximum processing time: a failure
+            .orTimeout(Math.max(1, maxProcessingTime.toMillis()), TimeUnit.MILLISECONDS),
         (outcome, error) -> {
           try {
-            Throwable cause = unwrap(error);
+            Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error;
             if (cause instanceof TimeoutException) {
               cause =
                   new TimeoutException(
@@ -348,36 +289,6 @@ public final class Dispatcher {
           }
         },
         "finishing a message");
-  }
-
-  /** A handler's stage still running after the maximum processing time is a failure. */
-  private long handlerTimeoutMillis() {
-    return Math.max(1, maxProcessingTime.toMillis());
-  }
-
-  private CompletionStage<BatchOutcome> invoke(List<Lease> leases) {
-    try {
-      if (handler.batch() != null) {
-        List<ReceivedMessage> messages = new ArrayList<>(leases.size());
-        leases.forEach(lease -> messages.add(lease.received()));
-        BatchOutcome outcome = handler.batch().handle(messages);
-        return CompletableFuture.completedFuture(
-            outcome == null ? BatchOutcome.allSucceeded() : outcome);
-      }
-      CompletionStage<Void> stage = handler.single().handle(leases.get(0).received());
-      if (stage == null) {
-        return CompletableFuture.failedFuture(new NullPointerException("handler returned null"));
-      }
-      return stage.thenApply(done -> BatchOutcome.allSucceeded());
-    } catch (Throwable t) {
-      return CompletableFuture.failedFuture(t);
-    }
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
   }
 
   /** Settles one message; whatever fails on the way, its permit is given back. */
@@ -410,7 +321,7 @@ public final class Dispatcher {
           e.toString());
     } finally {
       if (!released.isEmpty()) {
-        Async.detach(release(released), "releasing the rest of a failed FIFO group");
+        Async.detach(releases.release(released), "releasing the rest of a failed FIFO group");
       }
       permits.release(1);
     }
@@ -421,40 +332,13 @@ public final class Dispatcher {
    * heartbeat keeps extending them), and nothing starts until {@code delay} has passed.
    */
   private void hold(List<Lease> leases, Duration delay) {
-    boolean schedule;
     synchronized (lock) {
       for (int i = leases.size() - 1; i >= 0; i--) {
         line.putBack(leases.get(i));
       }
-      gateClosedUntilNanos = System.nanoTime() + delay.toNanos();
-      schedule = !reopenScheduled;
-      reopenScheduled = true;
+      pause.closeFor(delay);
     }
     leases.forEach(lease -> counters.postponed());
-    if (schedule) {
-      Async.schedule(scheduler, this::gateReopened, delay.toMillis(), "reopening the handler gate");
-    }
-  }
-
-  private void gateReopened() {
-    synchronized (lock) {
-      long wait = gateClosedUntilNanos - System.nanoTime();
-      if (wait > 0) {
-        Async.schedule(
-            scheduler,
-            this::gateReopened,
-            TimeUnit.NANOSECONDS.toMillis(wait) + 1,
-            "reopening the handler gate");
-        return;
-      }
-      reopenScheduled = false;
-    }
-    drain();
-  }
-
-  /** Whether the gate refused a start and its delay has not passed (call with the lock held). */
-  private boolean gateClosed() {
-    return reopenScheduled && System.nanoTime() < gateClosedUntilNanos;
   }
 
   private void slotFreed() {
@@ -502,7 +386,7 @@ public final class Dispatcher {
         idle.complete(null);
       }
     }
-    return release(unstarted).thenCompose(released -> done);
+    return releases.release(unstarted).thenCompose(released -> done);
   }
 
   /** Handler runs in progress now. */
@@ -510,31 +394,5 @@ public final class Dispatcher {
     synchronized (lock) {
       return running;
     }
-  }
-
-  /** Makes unstarted messages visible again at once. */
-  private CompletableFuture<Void> release(List<Lease> leases) {
-    if (leases.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    leases.forEach(heartbeat::untrack);
-    return visibility
-        .change(leases, lease -> 0)
-        .thenAccept(
-            outcomes -> {
-              for (VisibilityChanger.Outcome outcome : outcomes) {
-                if (!outcome.accepted()) {
-                  LOG.warn(
-                      "could not release message {} from {} ({}); it becomes visible when its"
-                          + " visibility timeout ends",
-                      outcome.lease().messageId(),
-                      queueUrl,
-                      outcome.reason());
-                }
-              }
-              counters.released(leases.size());
-              counters.finished(leases.size());
-              permits.release(leases.size());
-            });
   }
 }

@@ -1,0 +1,389 @@
+package dev.sqsx.consumer;
+
+import dev.sqsx.consumer.internal.MonotonicClock;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/** Builds an {@link SqsConsumer}; not thread-safe. */
+public final class SqsConsumerBuilder {
+
+  /**
+   * Failures that are never retried by default, besides {@link NonRetryableException}: a payload
+   * pointer that is malformed, names a container not allowed (or a payload over the size limit), or
+   * fails its integrity check. Subclasses match too. Names, not classes: extended-client is an
+   * optional dependency.
+   */
+  private static final Set<String> DEFAULT_NON_RETRYABLE =
+      Set.of(
+          "dev.sqsx.extended.MalformedPointerException",
+          "dev.sqsx.extended.PayloadNotAllowedException",
+          "dev.sqsx.extended.PayloadIntegrityException");
+
+  /** Whether the error is, or extends, one of {@link #DEFAULT_NON_RETRYABLE}. */
+  static boolean nonRetryableByDefault(Throwable error) {
+    for (Class<?> type = error.getClass(); type != null; type = type.getSuperclass()) {
+      if (DEFAULT_NON_RETRYABLE.contains(type.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private SqsAsyncClient sqs;
+  private String queueUrl;
+  private AsyncMessageHandler handler;
+  private int concurrency = 10;
+  private int prefetch = 10;
+  private Duration waitTime = Duration.ofSeconds(20);
+  private Duration visibilityTimeout;
+  private Duration maxProcessingTime = Duration.ofMinutes(30);
+  private Duration shutdownTimeout = Duration.ofSeconds(30);
+  private Duration acknowledgementInterval;
+  private BatchMessageHandler batchHandler;
+  private RetryPolicy retryPolicy = RetryPolicy.exponential();
+  private Predicate<Throwable> nonRetryable = SqsConsumerBuilder::nonRetryableByDefault;
+  private String deadLetterQueueUrl;
+  private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker;
+  private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;
+  private PayloadFailureBridge payloadFailures;
+  private Duration queueAttributesRefresh = Duration.ofMinutes(5);
+  private java.util.concurrent.Executor executor;
+  private boolean virtualThreads;
+  private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  private Clock clock = MonotonicClock.start();
+
+  SqsConsumerBuilder() {}
+
+  /**
+   * The client to poll with: a plain {@code SqsAsyncClient} or an {@code SqsExtendedAsyncClient}
+   * (large payloads are then resolved before the handler sees them). Not closed by the consumer.
+   */
+  public SqsConsumerBuilder sqsClient(SqsAsyncClient sqs) {
+    this.sqs = sqs;
+    return this;
+  }
+
+  /** The queue to consume. Required. */
+  public SqsConsumerBuilder queueUrl(String queueUrl) {
+    this.queueUrl = queueUrl;
+    return this;
+  }
+
+  /** A blocking handler, run on the handler executor. One of the two handler shapes is required. */
+  public SqsConsumerBuilder handler(MessageHandler handler) {
+    java.util.Objects.requireNonNull(handler, "handler cannot be null");
+    this.handler =
+        message -> {
+          try {
+            handler.handle(message);
+            return CompletableFuture.completedFuture(null);
+          } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        };
+    return this;
+  }
+
+  /** A non-blocking handler. One of the two handler shapes is required. */
+  public SqsConsumerBuilder asyncHandler(AsyncMessageHandler handler) {
+    this.handler = java.util.Objects.requireNonNull(handler, "asyncHandler cannot be null");
+    return this;
+  }
+
+  /**
+   * A batch handler: the messages of one receive (up to 10) at once, an outcome per message.
+   * Concurrency then counts batches. Not for FIFO queues. One of the handler shapes is required.
+   */
+  public SqsConsumerBuilder batchHandler(BatchMessageHandler batchHandler) {
+    this.batchHandler =
+        java.util.Objects.requireNonNull(batchHandler, "batchHandler cannot be null");
+    return this;
+  }
+
+  /**
+   * How long a failed message waits before its next attempt (applied with {@code
+   * ChangeMessageVisibility}). Default {@link RetryPolicy#exponential()}.
+   */
+  public SqsConsumerBuilder retryPolicy(RetryPolicy retryPolicy) {
+    this.retryPolicy = java.util.Objects.requireNonNull(retryPolicy, "retryPolicy cannot be null");
+    return this;
+  }
+
+  /**
+   * Which failures go to the dead-letter queue at once instead of being retried (checked on the
+   * error and its causes). {@link NonRetryableException} always does. Default: also a payload
+   * pointer that is malformed, not allowed, or fails its integrity check.
+   */
+  public SqsConsumerBuilder nonRetryable(Predicate<Throwable> nonRetryable) {
+    this.nonRetryable =
+        java.util.Objects.requireNonNull(nonRetryable, "nonRetryable cannot be null");
+    return this;
+  }
+
+  /**
+   * The dead-letter queue sqsx sends failed messages to, with their reason. Default: the one the
+   * queue's redrive policy names; without either, failed messages are left to SQS retention.
+   */
+  public SqsConsumerBuilder deadLetterQueueUrl(String deadLetterQueueUrl) {
+    this.deadLetterQueueUrl = deadLetterQueueUrl;
+    return this;
+  }
+
+  /**
+   * A resilience4j circuit breaker around the handler. While it is open the consumer stops polling,
+   * and messages it already holds are put back for the breaker's wait, so an outage does not spend
+   * their receive counts. Its own configuration decides which exceptions count. Needs
+   * resilience4j-circuitbreaker on the classpath.
+   */
+  public SqsConsumerBuilder circuitBreaker(
+      io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker) {
+    this.circuitBreaker = circuitBreaker;
+    return this;
+  }
+
+  /**
+   * A resilience4j rate limiter on handler starts: a start waits for a permission up to the
+   * limiter's timeout, and a message that gets none is put back for a second. Needs
+   * resilience4j-ratelimiter on the classpath.
+   */
+  public SqsConsumerBuilder rateLimiter(
+      io.github.resilience4j.ratelimiter.RateLimiter rateLimiter) {
+    this.rateLimiter = rateLimiter;
+    return this;
+  }
+
+  /**
+   * Routes the extended client's payload resolution failures for this queue into this consumer's
+   * retry and dead-letter policy; give the same bridge to the extended client as its {@code
+   * resolutionListener}.
+   */
+  public SqsConsumerBuilder payloadFailures(PayloadFailureBridge payloadFailures) {
+    this.payloadFailures = payloadFailures;
+    return this;
+  }
+
+  /**
+   * How often the queue's attributes (redrive policy, DLQ) are read again: zero (never) or 1 s..24
+   * h, default 5 minutes. A changed policy applies to the next failures.
+   */
+  public SqsConsumerBuilder queueAttributesRefresh(Duration queueAttributesRefresh) {
+    this.queueAttributesRefresh = queueAttributesRefresh;
+    return this;
+  }
+
+  /** Messages handled at once: 1..10,000, default 10. */
+  public SqsConsumerBuilder concurrency(int concurrency) {
+    this.concurrency = concurrency;
+    return this;
+  }
+
+  /**
+   * Messages received ahead of a free handler slot (held under the heartbeat while they wait):
+   * 0..1,000, default 10.
+   */
+  public SqsConsumerBuilder prefetch(int prefetch) {
+    this.prefetch = prefetch;
+    return this;
+  }
+
+  /** Long-poll wait of each receive: whole seconds 0..20, default 20. */
+  public SqsConsumerBuilder waitTime(Duration waitTime) {
+    this.waitTime = waitTime;
+    return this;
+  }
+
+  /**
+   * Visibility timeout asked for on receive and on each extension: whole seconds 1..43,200.
+   * Default: the queue's own {@code VisibilityTimeout}.
+   */
+  public SqsConsumerBuilder visibilityTimeout(Duration visibilityTimeout) {
+    this.visibilityTimeout = visibilityTimeout;
+    return this;
+  }
+
+  /**
+   * How long after receive the consumer keeps extending a message's visibility: 1 s..12 h, default
+   * 30 minutes. After it, the message is redelivered even if its handler still runs.
+   */
+  public SqsConsumerBuilder maxProcessingTime(Duration maxProcessingTime) {
+    this.maxProcessingTime = maxProcessingTime;
+    return this;
+  }
+
+  /** How long {@code close()} waits for running handlers: 0..1 h, default 30 s. */
+  public SqsConsumerBuilder shutdownTimeout(Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
+    return this;
+  }
+
+  /**
+   * Longest wait before a partial delete batch is sent: 0..60 s, default 1 s (100 ms on FIFO
+   * queues, where a group's next message waits for the delete). A batch of 10 goes at once, and so
+   * does one whose visibility deadline is near.
+   */
+  public SqsConsumerBuilder acknowledgementInterval(Duration acknowledgementInterval) {
+    this.acknowledgementInterval = acknowledgementInterval;
+    return this;
+  }
+
+  /**
+   * The executor handlers run on (not shut down by the consumer). Default: a pool of {@code
+   * concurrency} threads owned by the consumer.
+   */
+  public SqsConsumerBuilder executor(java.util.concurrent.Executor executor) {
+    this.executor = executor;
+    return this;
+  }
+
+  /** Run handlers on virtual threads (JDK 21+), still at most {@code concurrency} at once. */
+  public SqsConsumerBuilder virtualThreads(boolean virtualThreads) {
+    this.virtualThreads = virtualThreads;
+    return this;
+  }
+
+  /**
+   * Publishes {@code sqsx.consumer.*} meters (tagged with the queue name) to this registry.
+   * Micrometer is an optional dependency, needed on the classpath only when this is called.
+   */
+  public SqsConsumerBuilder meterRegistry(
+      io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+    this.meterRegistry = meterRegistry;
+    return this;
+  }
+
+  /**
+   * The clock leases, heartbeats, delete deadlines and backoffs are computed with (for tests).
+   * Default: a monotonic clock (wall time at start, then {@code System.nanoTime()}), so a
+   * wall-clock step cannot abandon a lease or skip an extension.
+   */
+  public SqsConsumerBuilder clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /**
+   * Validates and builds the consumer (it does not start it).
+   *
+   * @throws IllegalArgumentException naming the option, the value and the rule when one is invalid
+   */
+  public SqsConsumer build() {
+    java.util.Objects.requireNonNull(sqs, "sqsClient cannot be null");
+    if (queueUrl == null || queueUrl.isBlank()) {
+      throw new IllegalArgumentException("queueUrl must be set, was '" + queueUrl + "'");
+    }
+    if ((handler == null) == (batchHandler == null)) {
+      throw new IllegalArgumentException(
+          "exactly one of handler, asyncHandler and batchHandler must be set");
+    }
+    range("concurrency", concurrency, 1, 10_000, "handlers at once");
+    range("prefetch", prefetch, 0, 1_000, "messages held ahead of a free slot");
+    seconds("waitTime", waitTime, 0, 20, "the SQS long-poll limit");
+    if (visibilityTimeout != null) {
+      seconds("visibilityTimeout", visibilityTimeout, 1, 43_200, "the SQS visibility limit");
+    }
+    within(
+        "maxProcessingTime",
+        maxProcessingTime,
+        Duration.ofSeconds(1),
+        Duration.ofHours(12),
+        "SQS keeps a message invisible for at most 12 hours");
+    within(
+        "shutdownTimeout",
+        shutdownTimeout,
+        Duration.ZERO,
+        Duration.ofHours(1),
+        "a bounded shutdown");
+    if (acknowledgementInterval != null) {
+      within(
+          "acknowledgementInterval",
+          acknowledgementInterval,
+          Duration.ZERO,
+          Duration.ofSeconds(60),
+          "deletes must not wait past visibility deadlines");
+    }
+    if (queueAttributesRefresh == null
+        || (!queueAttributesRefresh.isZero()
+            && (queueAttributesRefresh.compareTo(Duration.ofSeconds(1)) < 0
+                || queueAttributesRefresh.compareTo(Duration.ofHours(24)) > 0))) {
+      throw new IllegalArgumentException(
+          "queueAttributesRefresh must be zero (never) or PT1S..PT24H, was "
+              + queueAttributesRefresh);
+    }
+    if (virtualThreads && executor != null) {
+      throw new IllegalArgumentException("set executor or virtualThreads, not both");
+    }
+    if (virtualThreads && !Threads.virtualAvailable()) {
+      throw new IllegalArgumentException(
+          "virtualThreads needs JDK 21 or newer, this is " + Runtime.version());
+    }
+    java.util.Objects.requireNonNull(clock, "clock cannot be null");
+    return new SqsConsumer(
+        new ConsumerConfig(
+            sqs,
+            queueUrl,
+            handler,
+            batchHandler,
+            concurrency,
+            prefetch,
+            waitTime,
+            visibilityTimeout,
+            maxProcessingTime,
+            shutdownTimeout,
+            acknowledgementInterval,
+            retryPolicy,
+            effective(nonRetryable),
+            deadLetterQueueUrl,
+            circuitBreaker,
+            rateLimiter,
+            payloadFailures,
+            queueAttributesRefresh,
+            executor,
+            virtualThreads,
+            meterRegistry,
+            clock));
+  }
+
+  /** NonRetryableException, and what the user's predicate (or the default) says. */
+  private static Predicate<Throwable> effective(Predicate<Throwable> configured) {
+    return error -> {
+      for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+        if (cause instanceof NonRetryableException || configured.test(cause)) {
+          return true;
+        }
+        if (cause.getCause() == cause) {
+          break;
+        }
+      }
+      return false;
+    };
+  }
+
+  private static void range(String name, int value, int min, int max, String why) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + " must be " + min + ".." + max + " (" + why + "), was " + value);
+    }
+  }
+
+  private static void seconds(String name, Duration value, int min, int max, String why) {
+    if (value == null
+        || value.toMillisPart() != 0
+        || value.toNanosPart() % 1_000_000 != 0
+        || value.toSeconds() < min
+        || value.toSeconds() > max) {
+      throw new IllegalArgumentException(
+          name + " must be whole seconds " + min + ".." + max + " (" + why + "), was " + value);
+    }
+  }
+
+  private static void within(String name, Duration value, Duration min, Duration max, String why) {
+    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be " + min + ".." + max + " (" + why + "), was " + value);
+    }
+  }
+}
