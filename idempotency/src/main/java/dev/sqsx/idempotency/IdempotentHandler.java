@@ -8,12 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -58,28 +52,21 @@ public final class IdempotentHandler implements MessageHandler {
   private static final int COMPLETE_ATTEMPTS = 3;
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
-  /** Decides when renewals are due; does no I/O itself. */
-  private static final ScheduledExecutorService RENEWAL_TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "sqsx-idempotency-renewal-timer");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** The validated, immutable options a {@link Builder} builds. */
+  private record Config(
+      IdempotencyStore store,
+      String namespace,
+      IdempotencyKey key,
+      Duration lease,
+      Duration timeToLive,
+      boolean checkPayload,
+      int maxResultBytes,
+      IdempotentMessageHandler handler,
+      Clock clock,
+      io.micrometer.core.instrument.MeterRegistry meterRegistry) {}
 
-  /**
-   * Makes the (blocking) renewal calls, each on a thread of its own: threads are created as
-   * renewals need them and end after a minute idle, so one slow call never delays another.
-   */
-  private static final ExecutorService RENEWAL_CALLS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "sqsx-idempotency-renewal");
-            thread.setDaemon(true);
-            return thread;
-          });
-
-  private final Builder config;
+  private final Config config;
+  private final LeaseRenewals renewals;
   private final LongAdder claimed = new LongAdder();
   private final LongAdder takeovers = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
@@ -89,12 +76,14 @@ public final class IdempotentHandler implements MessageHandler {
   private final LongAdder resultsOmitted = new LongAdder();
   private final LongAdder renewalFailures = new LongAdder();
 
-  private IdempotentHandler(Builder config) {
+  private IdempotentHandler(Config config) {
     this.config = config;
-    if (config.meterRegistry != null) {
+    this.renewals =
+        new LeaseRenewals(config.store(), config.lease(), config.clock(), fencing, renewalFailures);
+    if (config.meterRegistry() != null) {
       dev.sqsx.idempotency.internal.IdempotencyMeters.register(
-          config.meterRegistry,
-          config.namespace,
+          config.meterRegistry(),
+          config.namespace(),
           java.util.Map.of(
               "claimed", claimed,
               "takeovers", takeovers,
@@ -127,12 +116,18 @@ public final class IdempotentHandler implements MessageHandler {
 
   @Override
   public void handle(ReceivedMessage message) throws Exception {
-    String key = config.namespace + "#" + config.key.of(message);
-    String payloadHash = config.checkPayload ? CanonicalJson.payloadHash(message.body()) : null;
+    String key = config.namespace() + "#" + config.key().of(message);
+    String payloadHash = config.checkPayload() ? CanonicalJson.payloadHash(message.body()) : null;
     ClaimResult claim =
-        config.store.claim(
-            new ClaimRequest(
-                key, UUID.randomUUID().toString(), config.lease, config.timeToLive, payloadHash));
+        config
+            .store()
+            .claim(
+                new ClaimRequest(
+                    key,
+                    UUID.randomUUID().toString(),
+                    config.lease(),
+                    config.timeToLive(),
+                    payloadHash));
     if (claim instanceof ClaimResult.AlreadyCompleted) {
       duplicates.increment();
       LOG.debug("message {}: key {} already completed, skipping", message.messageId(), key);
@@ -160,21 +155,18 @@ public final class IdempotentHandler implements MessageHandler {
   }
 
   private void run(ReceivedMessage message, IdempotencyRecord held) throws Exception {
-    Lease lease = new Lease(held, config.clock.millis() + config.lease.toMillis(), config.clock);
-    long every = Math.max(100, config.lease.toMillis() / 3);
-    ScheduledFuture<?> renewing =
-        RENEWAL_TIMER.scheduleWithFixedDelay(
-            () -> startRenewal(lease), every, every, TimeUnit.MILLISECONDS);
+    LeaseRenewals.Renewing renewing = renewals.start(held);
     String result;
     try {
-      result = config.handler.handle(message, lease);
+      result = config.handler().handle(message, renewing.lease());
     } catch (Exception | Error e) {
-      renewing.cancel(false);
+      renewing.stop();
       release(held, message, e);
       throw e;
     }
-    renewing.cancel(false);
-    if (result != null && result.getBytes(StandardCharsets.UTF_8).length > config.maxResultBytes) {
+    renewing.stop();
+    if (result != null
+        && result.getBytes(StandardCharsets.UTF_8).length > config.maxResultBytes()) {
       // The effect happened: releasing the key would let a redelivery apply it again.
       resultsOmitted.increment();
       LOG.warn(
@@ -182,7 +174,7 @@ public final class IdempotentHandler implements MessageHandler {
               + " it (duplicates are suppressed, but see no stored result)",
           message.messageId(),
           result.getBytes(StandardCharsets.UTF_8).length,
-          config.maxResultBytes,
+          config.maxResultBytes(),
           held.key());
       result = null;
     }
@@ -199,7 +191,7 @@ public final class IdempotentHandler implements MessageHandler {
     IdempotencyException last = null;
     for (int attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
       try {
-        if (!config.store.complete(held, result)) {
+        if (!config.store().complete(held, result)) {
           fenced("complete", held, message);
         }
         return;
@@ -225,7 +217,7 @@ public final class IdempotentHandler implements MessageHandler {
             + " could not be recorded completed after "
             + COMPLETE_ATTEMPTS
             + " attempts; it stays in progress until its lease ("
-            + config.lease
+            + config.lease()
             + ") ends, after which a redelivery runs the handler again",
         last);
   }
@@ -233,7 +225,7 @@ public final class IdempotentHandler implements MessageHandler {
   /** Releases the key after a failure; a release that cannot be written leaves the lease to end. */
   private void release(IdempotencyRecord held, ReceivedMessage message, Throwable failure) {
     try {
-      if (!config.store.release(held)) {
+      if (!config.store().release(held)) {
         fenced("release", held, message);
       }
     } catch (RuntimeException e) {
@@ -246,52 +238,6 @@ public final class IdempotentHandler implements MessageHandler {
     }
   }
 
-  /**
-   * Runs one renewal on its own thread, so a slow store call delays no other lease; skipped while
-   * the previous renewal of the same lease is still running.
-   */
-  private void startRenewal(Lease lease) {
-    if (!lease.renewing.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      RENEWAL_CALLS.execute(
-          () -> {
-            try {
-              renew(lease);
-            } finally {
-              lease.renewing.set(false);
-            }
-          });
-    } catch (RuntimeException e) {
-      lease.renewing.set(false);
-      throw e;
-    }
-  }
-
-  private void renew(Lease lease) {
-    long until = config.clock.millis() + config.lease.toMillis();
-    try {
-      if (!lease.held) {
-        return;
-      }
-      if (config.store.renew(lease.record, until)) {
-        lease.heldUntilMillis = until;
-      } else {
-        lease.held = false;
-        fencing.increment();
-        LOG.warn("lease of key {} was taken over while its handler ran", lease.record.key());
-      }
-    } catch (RuntimeException e) {
-      renewalFailures.increment();
-      LOG.warn(
-          "could not renew the lease of key {} (held until {} unless a later renewal succeeds): {}",
-          lease.record.key(),
-          java.time.Instant.ofEpochMilli(lease.heldUntilMillis),
-          e.toString());
-    }
-  }
-
   private void fenced(String what, IdempotencyRecord held, ReceivedMessage message) {
     fencing.increment();
     LOG.warn(
@@ -300,36 +246,6 @@ public final class IdempotentHandler implements MessageHandler {
         what,
         held.key(),
         held.version());
-  }
-
-  private static final class Lease implements IdempotencyLease {
-    private final IdempotencyRecord record;
-    private final Clock clock;
-    private final AtomicBoolean renewing = new AtomicBoolean();
-    private volatile boolean held = true;
-    private volatile long heldUntilMillis;
-
-    Lease(IdempotencyRecord record, long heldUntilMillis, Clock clock) {
-      this.record = record;
-      this.heldUntilMillis = heldUntilMillis;
-      this.clock = clock;
-    }
-
-    @Override
-    public String key() {
-      return record.key();
-    }
-
-    @Override
-    public long fencingToken() {
-      return record.version();
-    }
-
-    /** False once taken over, or once the lease end passed without a successful renewal. */
-    @Override
-    public boolean isHeld() {
-      return held && clock.millis() < heldUntilMillis;
-    }
   }
 
   /** Builds an {@link IdempotentHandler}; not thread-safe. */
@@ -466,23 +382,18 @@ public final class IdempotentHandler implements MessageHandler {
             "maxResultBytes must be 0..358400 (a DynamoDB item holds at most 400 KB), was "
                 + maxResultBytes);
       }
-      return new IdempotentHandler(snapshot());
-    }
-
-    /** A private copy, so a built handler never sees later changes to this builder. */
-    private Builder snapshot() {
-      Builder copy = new Builder();
-      copy.store = store;
-      copy.namespace = namespace;
-      copy.key = key;
-      copy.lease = lease;
-      copy.timeToLive = timeToLive;
-      copy.checkPayload = checkPayload;
-      copy.maxResultBytes = maxResultBytes;
-      copy.handler = handler;
-      copy.clock = clock;
-      copy.meterRegistry = meterRegistry;
-      return copy;
+      return new IdempotentHandler(
+          new Config(
+              store,
+              namespace,
+              key,
+              lease,
+              timeToLive,
+              checkPayload,
+              maxResultBytes,
+              handler,
+              clock,
+              meterRegistry));
     }
   }
 }
