@@ -3,14 +3,18 @@ package dev.sqsx.extended;
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.KeyPrefixes;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The rules of {@link S3PayloadStore}'s objects, apart from the calls that move them: keys, the put
@@ -19,9 +23,52 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class S3Objects {
 
-  private final S3PayloadStore.Config config;
+  /**
+   * The validated, immutable settings an {@link S3PayloadStore.Builder} builds (the store's own
+   * bucket is added to {@code allowedBuckets}); an invalid setting fails with an {@code
+   * IllegalArgumentException} naming it and the rule.
+   */
+  record Config(
+      String bucket,
+      Set<String> allowedBuckets,
+      String keyPrefix,
+      boolean enforceKeyPrefix,
+      ServerSideEncryption serverSideEncryption,
+      String kmsKeyId,
+      ObjectCannedACL cannedAcl,
+      boolean requireChecksum,
+      long maxPayloadSize) {
 
-  S3Objects(S3PayloadStore.Config config) {
+    Config {
+      if (bucket == null || bucket.isBlank()) {
+        throw new IllegalArgumentException(
+            "bucket must be set: it is where payloads are written, was '" + bucket + "'");
+      }
+      keyPrefix =
+          KeyPrefixes.valid(
+              keyPrefix,
+              S3PayloadStore.MAX_KEY_PREFIX_LENGTH,
+              "S3 keys are at most 1,024 and the UUID takes 36");
+      if (maxPayloadSize < 1 || maxPayloadSize > S3PayloadStore.MAX_PAYLOAD_SIZE_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxPayloadSize must be 1.."
+                + S3PayloadStore.MAX_PAYLOAD_SIZE_LIMIT
+                + " bytes (what one Java array holds), was "
+                + maxPayloadSize);
+      }
+      if (kmsKeyId != null && serverSideEncryption != ServerSideEncryption.AWS_KMS) {
+        throw new IllegalArgumentException(
+            "kmsKeyId needs serverSideEncryption aws:kms, was " + serverSideEncryption);
+      }
+      Set<String> allowed = new LinkedHashSet<>(allowedBuckets);
+      allowed.add(bucket);
+      allowedBuckets = Set.copyOf(allowed);
+    }
+  }
+
+  private final Config config;
+
+  S3Objects(Config config) {
     this.config = config;
   }
 

@@ -1,9 +1,9 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.S3Objects.Config;
 import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.BoundedBytes;
 import dev.sqsx.extended.internal.Futures;
-import dev.sqsx.extended.internal.KeyPrefixes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
@@ -56,18 +56,6 @@ public final class S3PayloadStore implements PayloadStore {
   public static final String CHECKSUM_METADATA = "sqsx-sha256";
 
   private static final Executor DEFAULT_EXECUTOR = BlockingPool.create("sqsx-s3-payload-store", 64);
-
-  /** The validated settings a {@link Builder} builds. */
-  record Config(
-      String bucket,
-      Set<String> allowedBuckets,
-      String keyPrefix,
-      boolean enforceKeyPrefix,
-      ServerSideEncryption serverSideEncryption,
-      String kmsKeyId,
-      ObjectCannedACL cannedAcl,
-      boolean requireChecksum,
-      long maxPayloadSize) {}
 
   private final S3Client s3;
   private final S3AsyncClient s3Async;
@@ -367,32 +355,10 @@ public final class S3PayloadStore implements PayloadStore {
         throw new IllegalArgumentException(
             "s3Client or s3AsyncClient must be set: the store needs a client to reach S3");
       }
-      if (bucket == null || bucket.isBlank()) {
-        throw new IllegalArgumentException(
-            "bucket must be set: it is where payloads are written, was '" + bucket + "'");
-      }
-      String keyPrefix =
-          KeyPrefixes.valid(
-              this.keyPrefix,
-              MAX_KEY_PREFIX_LENGTH,
-              "S3 keys are at most 1,024 and the UUID takes 36");
-      if (maxPayloadSize < 1 || maxPayloadSize > MAX_PAYLOAD_SIZE_LIMIT) {
-        throw new IllegalArgumentException(
-            "maxPayloadSize must be 1.."
-                + MAX_PAYLOAD_SIZE_LIMIT
-                + " bytes (what one Java array holds), was "
-                + maxPayloadSize);
-      }
-      if (kmsKeyId != null && serverSideEncryption != ServerSideEncryption.AWS_KMS) {
-        throw new IllegalArgumentException(
-            "kmsKeyId needs serverSideEncryption aws:kms, was " + serverSideEncryption);
-      }
-      Set<String> allowed = new LinkedHashSet<>(allowedBuckets);
-      allowed.add(bucket);
       Config config =
           new Config(
               bucket,
-              Set.copyOf(allowed),
+              allowedBuckets,
               keyPrefix,
               enforceKeyPrefix,
               serverSideEncryption,
