@@ -1,18 +1,36 @@
 package dev.sqsx.extended;
 
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The base of every exception the extended client throws: an unchecked exception that carries,
+ * The base of every exception the extended client throws. It extends the SDK's {@link
+ * SdkClientException}, as AWS's extended client's exceptions do, so code that catches {@code
+ * SdkException} or {@code SdkClientException} around SQS calls catches sqsx's too. It carries,
  * where known, the queue URL, the message id and the payload pointer involved.
  *
- * <p>Its subclasses say what went wrong with a payload: {@link PayloadNotFoundException}, {@link
- * PayloadNotAllowedException}, {@link MalformedPointerException}. An exception of this class itself
- * is a store or configuration failure (an S3 error, a message that cannot be offloaded).
+ * <p>The hierarchy:
+ *
+ * <ul>
+ *   <li>{@code ExtendedClientException} itself: a store or configuration failure (an S3 or DynamoDB
+ *       error, a message that cannot be offloaded); its cause says which, and whether another
+ *       attempt may help.
+ *   <li>{@link PayloadNotFoundException}: the pointer names a payload that is not there (expired or
+ *       deleted).
+ *   <li>{@link PayloadNotAllowedException}: the pointer names a bucket, table or key the store does
+ *       not allow; and its subclass {@link PayloadTooLargeException}, a payload over the store's
+ *       size limit. Never retried.
+ *   <li>{@link MalformedPointerException}: a marker without a readable pointer. Never retried.
+ *   <li>{@link PayloadIntegrityException}: a payload that does not match its recorded checksum.
+ *       Never retried.
+ * </ul>
+ *
+ * <p>{@link #toBuilder()} keeps the exception's class and context (the SDK rebuilds an exception
+ * that way to record its attempt count).
  */
-public class ExtendedClientException extends RuntimeException {
+public class ExtendedClientException extends SdkClientException {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String queueUrl;
   private final String messageId;
@@ -34,10 +52,36 @@ public class ExtendedClientException extends RuntimeException {
    */
   public ExtendedClientException(
       String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
-    super(describe(message, queueUrl, messageId, pointer), cause);
+    this(
+        SdkClientException.builder()
+            .message(describe(message, queueUrl, messageId, pointer))
+            .cause(cause),
+        queueUrl,
+        messageId,
+        pointer);
+  }
+
+  /** A copy made by {@link #toBuilder()}: the builder's message and cause, the same context. */
+  protected ExtendedClientException(
+      SdkClientException.Builder builder,
+      String queueUrl,
+      String messageId,
+      PayloadPointer pointer) {
+    super(builder);
     this.queueUrl = queueUrl;
     this.messageId = messageId;
     this.pointer = pointer;
+  }
+
+  /** This exception built again from {@code builder}; a subclass overrides it to keep its class. */
+  protected ExtendedClientException rebuild(SdkClientException.Builder builder) {
+    return new ExtendedClientException(builder, queueUrl, messageId, pointer);
+  }
+
+  /** A builder whose {@code build()} returns an exception of this one's class and context. */
+  @Override
+  public SdkClientException.Builder toBuilder() {
+    return new SameKind(this);
   }
 
   private static String describe(
@@ -68,5 +112,19 @@ public class ExtendedClientException extends RuntimeException {
   /** The payload pointer involved, when known. */
   public Optional<PayloadPointer> pointer() {
     return Optional.ofNullable(pointer);
+  }
+
+  private static final class SameKind extends SdkClientException.BuilderImpl {
+    private final ExtendedClientException original;
+
+    SameKind(ExtendedClientException original) {
+      super(original);
+      this.original = original;
+    }
+
+    @Override
+    public ExtendedClientException build() {
+      return original.rebuild(this);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.sqsx.extended;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+
 /**
  * A stored payload does not match what was stored: its SHA-256 differs from the one recorded at
  * store time, or its chunks are incomplete. The payload is never handed to a caller; retrying
@@ -13,5 +15,20 @@ public class PayloadIntegrityException extends ExtendedClientException {
   public PayloadIntegrityException(
       String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
     super(message, queueUrl, messageId, pointer, cause);
+  }
+
+  /** A copy made by {@link #toBuilder()}. */
+  protected PayloadIntegrityException(
+      SdkClientException.Builder builder,
+      String queueUrl,
+      String messageId,
+      PayloadPointer pointer) {
+    super(builder, queueUrl, messageId, pointer);
+  }
+
+  @Override
+  protected PayloadIntegrityException rebuild(SdkClientException.Builder builder) {
+    return new PayloadIntegrityException(
+        builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
 }

@@ -1,5 +1,7 @@
 package dev.sqsx.extended;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+
 /**
  * A pointer names a bucket or table that is not on the store's allow-list. The payload is never
  * read or deleted; retrying cannot help.
@@ -12,5 +14,20 @@ public class PayloadNotAllowedException extends ExtendedClientException {
   public PayloadNotAllowedException(
       String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
     super(message, queueUrl, messageId, pointer, cause);
+  }
+
+  /** A copy made by {@link #toBuilder()}. */
+  protected PayloadNotAllowedException(
+      SdkClientException.Builder builder,
+      String queueUrl,
+      String messageId,
+      PayloadPointer pointer) {
+    super(builder, queueUrl, messageId, pointer);
+  }
+
+  @Override
+  protected PayloadNotAllowedException rebuild(SdkClientException.Builder builder) {
+    return new PayloadNotAllowedException(
+        builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
 }

@@ -1,5 +1,7 @@
 package dev.sqsx.extended;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+
 /**
  * The stored payload a pointer names does not exist (deleted, expired, or never written). Retrying
  * may help only if the payload is still being written.
@@ -12,5 +14,20 @@ public class PayloadNotFoundException extends ExtendedClientException {
   public PayloadNotFoundException(
       String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
     super(message, queueUrl, messageId, pointer, cause);
+  }
+
+  /** A copy made by {@link #toBuilder()}. */
+  protected PayloadNotFoundException(
+      SdkClientException.Builder builder,
+      String queueUrl,
+      String messageId,
+      PayloadPointer pointer) {
+    super(builder, queueUrl, messageId, pointer);
+  }
+
+  @Override
+  protected PayloadNotFoundException rebuild(SdkClientException.Builder builder) {
+    return new PayloadNotFoundException(
+        builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
 }

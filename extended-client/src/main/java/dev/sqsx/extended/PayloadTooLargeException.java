@@ -1,5 +1,7 @@
 package dev.sqsx.extended;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+
 /**
  * A payload is larger than the store's {@code maxPayloadSize}: refused before it is stored, and
  * before it is downloaded when a received pointer names one (the size comes from S3's content
@@ -14,5 +16,20 @@ public class PayloadTooLargeException extends PayloadNotAllowedException {
   public PayloadTooLargeException(
       String message, String queueUrl, String messageId, PayloadPointer pointer, Throwable cause) {
     super(message, queueUrl, messageId, pointer, cause);
+  }
+
+  /** A copy made by {@link #toBuilder()}. */
+  protected PayloadTooLargeException(
+      SdkClientException.Builder builder,
+      String queueUrl,
+      String messageId,
+      PayloadPointer pointer) {
+    super(builder, queueUrl, messageId, pointer);
+  }
+
+  @Override
+  protected PayloadTooLargeException rebuild(SdkClientException.Builder builder) {
+    return new PayloadTooLargeException(
+        builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
 }

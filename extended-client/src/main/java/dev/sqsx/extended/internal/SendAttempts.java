@@ -1,5 +1,6 @@
 package dev.sqsx.extended.internal;
 
+import dev.sqsx.extended.ExtendedClientException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
@@ -76,6 +77,10 @@ public final class SendAttempts {
     Throwable cause = error;
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
+    }
+    if (cause instanceof ExtendedClientException own) {
+      // sqsx's own failure (a store error, a refused payload): retryable only for its cause
+      return own.getCause() != null && own.getCause() != own && retryable(own.getCause());
     }
     if (cause instanceof SdkServiceException service) {
       return service.isThrottlingException() || service.statusCode() >= 500;

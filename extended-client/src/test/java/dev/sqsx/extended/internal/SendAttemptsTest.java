@@ -54,6 +54,25 @@ class SendAttemptsTest {
   }
 
   @Test
+  void retryable_sqsxsOwnFailure_onlyForARetryableCause() {
+    // ExtendedClientException is an SdkClientException (which alone reads as "no answer"): a
+    // refused payload must not be sent again, a store that did not answer may be.
+    assertThat(
+            SendAttempts.retryable(
+                new dev.sqsx.extended.PayloadNotAllowedException(
+                    "bucket not allowed", null, null, null, null)))
+        .isFalse();
+    assertThat(SendAttempts.retryable(new dev.sqsx.extended.ExtendedClientException("no room")))
+        .isFalse();
+    assertThat(
+            SendAttempts.retryable(
+                new dev.sqsx.extended.ExtendedClientException(
+                    "cannot store payload",
+                    SdkClientException.create("reset", new IOException("Connection reset")))))
+        .isTrue();
+  }
+
+  @Test
   void delays_growFrom100MillisAndStayUnder5Seconds() {
     for (int i = 0; i < 100; i++) {
       assertThat(SendAttempts.delayMillis(2)).isBetween(50L, 100L);
