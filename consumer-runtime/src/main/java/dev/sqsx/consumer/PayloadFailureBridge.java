@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  * as by {@link PayloadResolutionListener#logging()}; failures of queues no running consumer is
  * bound to are only logged. Thread-safe. Needs sqsx-extended-client on the classpath.
  */
+// the extended client is an optional dependency (requires static): this bridge is for those who use
+// it.
+@SuppressWarnings("exports")
 public final class PayloadFailureBridge implements PayloadResolutionListener {
 
   private final PayloadResolutionListener log = PayloadResolutionListener.logging();

@@ -9,6 +9,9 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /** Builds an {@link SqsConsumer}; not thread-safe. */
+// resilience4j and Micrometer are optional dependencies (requires static): their types here are for
+// those who pass one.
+@SuppressWarnings("exports")
 public final class SqsConsumerBuilder {
 
   /**

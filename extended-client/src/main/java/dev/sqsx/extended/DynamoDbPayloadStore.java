@@ -38,6 +38,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>Reads and deletes are allowed only in the store's table and those added with {@link
  * Builder#allowedTables}. Thread-safe; the DynamoDB clients are never closed by this class.
  */
+// DynamoDB is an optional dependency (requires static): its types in this API are there for
+// those who use this store, and only they need the module.
+@SuppressWarnings("exports")
 public final class DynamoDbPayloadStore implements PayloadStore {
 
   /** Default largest payload: 4 MiB. */

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * counted ({@link IdempotencyStats#renewalFailures()}); once the lease end passes unrenewed, {@link
  * IdempotencyLease#isHeld()} is false.
  */
+// Micrometer is an optional dependency (requires static): its type here is for those who pass one.
+@SuppressWarnings("exports")
 public final class IdempotentHandler implements MessageHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdempotentHandler.class);
