@@ -1,7 +1,10 @@
 package dev.sqsx.extended;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The base of every exception the extended client throws. It extends the SDK's {@link
@@ -76,6 +79,29 @@ public class ExtendedClientException extends SdkClientException {
   /** This exception built again from {@code builder}; a subclass overrides it to keep its class. */
   protected ExtendedClientException rebuild(SdkClientException.Builder builder) {
     return new ExtendedClientException(builder, queueUrl, messageId, pointer);
+  }
+
+  /**
+   * Whether another attempt of the same call may succeed, in the SDK's sense: for a store failure,
+   * what its cause says (an SDK error the SDK marks retryable, or no answer at all: an I/O
+   * failure). The subclasses name something wrong with the pointer or the payload itself and are
+   * never retryable. (Whether a consumer should leave an unresolvable message to redelivery is
+   * {@link PayloadResolutionFailure#retryable()}.)
+   */
+  @Override
+  public boolean retryable() {
+    for (Throwable cause = getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof SdkException sdk && sdk.retryable()) {
+        return true;
+      }
+      if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** A builder whose {@code build()} returns an exception of this one's class and context. */

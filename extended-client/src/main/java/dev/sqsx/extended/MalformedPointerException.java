@@ -30,4 +30,10 @@ public class MalformedPointerException extends ExtendedClientException {
     return new MalformedPointerException(
         builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
+
+  /** Never: another attempt reads the same pointer and payload. */
+  @Override
+  public boolean retryable() {
+    return false;
+  }
 }

@@ -31,4 +31,10 @@ public class PayloadIntegrityException extends ExtendedClientException {
     return new PayloadIntegrityException(
         builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
+
+  /** Never: another attempt reads the same pointer and payload. */
+  @Override
+  public boolean retryable() {
+    return false;
+  }
 }

@@ -30,4 +30,10 @@ public class PayloadNotAllowedException extends ExtendedClientException {
     return new PayloadNotAllowedException(
         builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
+
+  /** Never: another attempt reads the same pointer and payload. */
+  @Override
+  public boolean retryable() {
+    return false;
+  }
 }

@@ -30,4 +30,10 @@ public class PayloadNotFoundException extends ExtendedClientException {
     return new PayloadNotFoundException(
         builder, queueUrl().orElse(null), messageId().orElse(null), pointer().orElse(null));
   }
+
+  /** Never: another attempt reads the same pointer and payload. */
+  @Override
+  public boolean retryable() {
+    return false;
+  }
 }

@@ -3,6 +3,7 @@ package dev.sqsx.extended;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,24 @@ class ExceptionHierarchyTest {
     for (ExtendedClientException e : all) {
       assertThat(e).isInstanceOf(SdkClientException.class).isInstanceOf(SdkException.class);
     }
+  }
+
+  @Test
+  void retryable_meansAnotherAttemptMaySucceed() {
+    SdkClientException reset = SdkClientException.create("reset", new IOException("reset"));
+    assertThat(new ExtendedClientException("cannot read payload from S3", reset).retryable())
+        .as("a store that did not answer")
+        .isTrue();
+    assertThat(
+            new ExtendedClientException(
+                    "cannot read payload from S3", SdkClientException.create("bad config"))
+                .retryable())
+        .isFalse();
+    assertThat(new PayloadNotFoundException("gone", "q", "m", POINTER, reset).retryable())
+        .isFalse();
+    assertThat(new PayloadTooLargeException("too large", "q", "m", POINTER, reset).retryable())
+        .isFalse();
+    assertThat(new MalformedPointerException("bad", "q", "m", null, reset).retryable()).isFalse();
   }
 
   @Test
