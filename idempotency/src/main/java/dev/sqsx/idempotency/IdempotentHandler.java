@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,32 +68,19 @@ public final class IdempotentHandler implements MessageHandler {
 
   private final Config config;
   private final LeaseRenewals renewals;
-  private final LongAdder claimed = new LongAdder();
-  private final LongAdder takeovers = new LongAdder();
-  private final LongAdder duplicates = new LongAdder();
-  private final LongAdder inProgress = new LongAdder();
-  private final LongAdder conflicts = new LongAdder();
-  private final LongAdder fencing = new LongAdder();
-  private final LongAdder resultsOmitted = new LongAdder();
-  private final LongAdder renewalFailures = new LongAdder();
+  private final HandlerCounters counters = new HandlerCounters();
 
   private IdempotentHandler(Config config) {
     this.config = config;
     this.renewals =
-        new LeaseRenewals(config.store(), config.lease(), config.clock(), fencing, renewalFailures);
+        new LeaseRenewals(
+            config.store(),
+            config.lease(),
+            config.clock(),
+            counters.fencing,
+            counters.renewalFailures);
     if (config.meterRegistry() != null) {
-      dev.sqsx.idempotency.internal.IdempotencyMeters.register(
-          config.meterRegistry(),
-          config.namespace(),
-          java.util.Map.of(
-              "claimed", claimed,
-              "takeovers", takeovers,
-              "duplicates.suppressed", duplicates,
-              "duplicates.in.progress", inProgress,
-              "conflicts", conflicts,
-              "fencing.rejections", fencing,
-              "results.omitted", resultsOmitted,
-              "renewal.failures", renewalFailures));
+      counters.register(config.meterRegistry(), config.namespace());
     }
   }
 
@@ -105,15 +91,7 @@ public final class IdempotentHandler implements MessageHandler {
 
   /** Counts since this handler was built. */
   public IdempotencyStats stats() {
-    return new IdempotencyStats(
-        claimed.sum(),
-        takeovers.sum(),
-        duplicates.sum(),
-        inProgress.sum(),
-        conflicts.sum(),
-        fencing.sum(),
-        resultsOmitted.sum(),
-        renewalFailures.sum());
+    return counters.snapshot();
   }
 
   @Override
@@ -131,22 +109,22 @@ public final class IdempotentHandler implements MessageHandler {
                     config.timeToLive(),
                     payloadHash));
     if (claim instanceof ClaimResult.AlreadyCompleted) {
-      duplicates.increment();
+      counters.duplicates.increment();
       LOG.debug("message {}: key {} already completed, skipping", message.messageId(), key);
       return;
     }
     if (claim instanceof ClaimResult.InProgress) {
-      inProgress.increment();
+      counters.inProgress.increment();
       throw new DuplicateInProgressException(key, message.messageId());
     }
     if (claim instanceof ClaimResult.PayloadConflict) {
-      conflicts.increment();
+      counters.conflicts.increment();
       throw new PayloadConflictException(key, message.messageId());
     }
     ClaimResult.Acquired acquired = (ClaimResult.Acquired) claim;
-    claimed.increment();
+    counters.claimed.increment();
     if (acquired.takeover()) {
-      takeovers.increment();
+      counters.takeovers.increment();
       LOG.info(
           "message {}: took over key {} from a worker whose lease expired (fencing token {})",
           message.messageId(),
@@ -170,7 +148,7 @@ public final class IdempotentHandler implements MessageHandler {
     if (result != null
         && result.getBytes(StandardCharsets.UTF_8).length > config.maxResultBytes()) {
       // The effect happened: releasing the key would let a redelivery apply it again.
-      resultsOmitted.increment();
+      counters.resultsOmitted.increment();
       LOG.warn(
           "message {}: result of {} bytes is above maxResultBytes {}; key {} is completed without"
               + " it (duplicates are suppressed, but see no stored result)",
@@ -241,7 +219,7 @@ public final class IdempotentHandler implements MessageHandler {
   }
 
   private void fenced(String what, IdempotencyRecord held, ReceivedMessage message) {
-    fencing.increment();
+    counters.fencing.increment();
     LOG.warn(
         "message {}: {} of key {} refused: another worker took it over (fencing token {} is stale)",
         message.messageId(),
