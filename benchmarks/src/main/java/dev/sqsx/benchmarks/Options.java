@@ -40,7 +40,9 @@ record Options(
           "  --messages N     most messages per consumer run (default 20,000)",
           "  --repetitions N  measured repetitions per cell, median reported (default 3)",
           "  --out DIR        where the Markdown and CSV results go (default benchmarks/results)",
-          "  --only S         one scenario: consumer, payloads or idempotency");
+          "  --only S         one scenario: consumer, payloads or idempotency",
+          "  --concurrency L  the consumer scenario's concurrencies, e.g. 16,64 (default 1,4,16,64)",
+          "  --work L         the consumer scenario's handler work in ms, e.g. 0 (default 0,5)");
 
   private static final int KB = 1024;
   private static final int MB = 1024 * 1024;
@@ -51,6 +53,8 @@ record Options(
     Integer repetitions = null;
     Path out = null;
     String only = null;
+    List<Integer> concurrencies = null;
+    List<Duration> works = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -58,6 +62,8 @@ record Options(
         case "--repetitions" -> repetitions = positive(args, ++i);
         case "--out" -> out = Path.of(value(args, ++i));
         case "--only" -> only = scenario(value(args, ++i));
+        case "--concurrency" -> concurrencies = list(args, ++i, 1);
+        case "--work" -> works = list(args, ++i, 0).stream().map(Duration::ofMillis).toList();
         case "--help", "-h" -> throw new IllegalArgumentException("help");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -70,8 +76,8 @@ record Options(
         quick,
         messages != null ? messages : quick ? 2_000 : 20_000,
         repetitions != null ? repetitions : quick ? 1 : 3,
-        quick ? List.of(4, 16) : List.of(1, 4, 16, 64),
-        List.of(Duration.ZERO, Duration.ofMillis(5)),
+        concurrencies != null ? concurrencies : quick ? List.of(4, 16) : List.of(1, 4, 16, 64),
+        works != null ? works : List.of(Duration.ZERO, Duration.ofMillis(5)),
         quick ? List.of(300 * KB, MB, 5 * MB) : List.of(300 * KB, MB, 5 * MB, 10 * MB),
         out,
         only);
@@ -90,6 +96,25 @@ record Options(
       throw new IllegalArgumentException(args[i - 1] + " needs a value");
     }
     return args[i];
+  }
+
+  /** A comma-separated list of whole numbers, each at least {@code min}. */
+  private static List<Integer> list(String[] args, int i, int min) {
+    String value = value(args, i);
+    try {
+      List<Integer> numbers =
+          java.util.Arrays.stream(value.split(",", -1))
+              .map(String::trim)
+              .map(Integer::valueOf)
+              .toList();
+      if (numbers.stream().allMatch(n -> n >= min)) {
+        return numbers;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        args[i - 1] + " must be a comma-separated list of numbers >= " + min + ", was " + value);
   }
 
   private static int positive(String[] args, int i) {

@@ -47,12 +47,22 @@ class OptionsTest {
   }
 
   @Test
+  void concurrencyAndWork_narrowTheConsumerScenario() {
+    Options options = Options.parse(new String[] {"--concurrency", "16,64", "--work", "0"});
+
+    assertThat(options.concurrencies()).containsExactly(16, 64);
+    assertThat(options.works()).containsExactly(java.time.Duration.ZERO);
+  }
+
+  @Test
   void badUsage_isRefusedWithTheReason() {
     for (List<String> args :
         List.of(
             List.of("--messages", "0"),
             List.of("--messages"),
             List.of("--only", "everything"),
+            List.of("--concurrency", "0,4"),
+            List.of("--work", "five"),
             List.of("--fast"))) {
       assertThatThrownBy(() -> Options.parse(args.toArray(String[]::new)))
           .as(String.join(" ", args))
