@@ -21,6 +21,7 @@ public final class ReceivedMessage {
   private final String queueUrl;
   private final int attempt;
   private final Integer maxReceiveCount;
+  private final Instant deadline;
 
   /**
    * Wraps a received SDK message.
@@ -28,10 +29,22 @@ public final class ReceivedMessage {
    * @param maxReceiveCount the redrive policy's {@code maxReceiveCount}, or null without one
    */
   public ReceivedMessage(Message message, String queueUrl, Integer maxReceiveCount) {
+    this(message, queueUrl, maxReceiveCount, null);
+  }
+
+  /**
+   * Wraps a received SDK message whose processing must end by {@code deadline} (an AWS Lambda
+   * invocation's end, for example), or null for none.
+   *
+   * @param maxReceiveCount the redrive policy's {@code maxReceiveCount}, or null without one
+   */
+  public ReceivedMessage(
+      Message message, String queueUrl, Integer maxReceiveCount, Instant deadline) {
     this.message = Objects.requireNonNull(message, "message cannot be null");
     this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl cannot be null");
     this.maxReceiveCount = maxReceiveCount;
     this.attempt = parseAttempt(message);
+    this.deadline = deadline;
   }
 
   private static int parseAttempt(Message message) {
@@ -107,6 +120,15 @@ public final class ReceivedMessage {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * When processing must have ended, if the runner has such a limit: set by sqsx-lambda to the end
+   * of the invocation (so {@code IdempotentHandler}'s lease does not outlive it); empty under
+   * {@code SqsConsumer}, which extends the message's visibility instead.
+   */
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadline);
   }
 
   /** The SDK message as received (its receipt handle belongs to the consumer: do not delete it). */

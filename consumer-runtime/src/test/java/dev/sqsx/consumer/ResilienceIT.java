@@ -100,7 +100,11 @@ class ResilienceIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> consumer.stats().deleted() == 40);
       consumer.close();
 
-      assertThat(receivesWhileOpen.get()).as("receives sent while the breaker was open").isZero();
+      // The loop checks the breaker before each receive; one receive that passed the check just
+      // before a handler thread opened the breaker may still reach the wire (one poll loop here).
+      assertThat(receivesWhileOpen.get())
+          .as("receives sent while the breaker was open (beyond the one already on its way)")
+          .isLessThanOrEqualTo(1);
       assertThat(receives.get()).isGreaterThan(receivesAtOpen);
       assertThat(handled.get()).isEqualTo(40);
       assertThat(consumer.stats().deadLettered()).isZero();

@@ -1,8 +1,11 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.ReceivedMessage;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
@@ -25,6 +28,36 @@ public final class DeadLetterMessage {
   private static final int MAX_ATTRIBUTES = 10;
 
   private DeadLetterMessage() {}
+
+  /**
+   * The DLQ request for a message that failed with {@code error}: for one the extended client
+   * resolved, its pointer body and marker again (the payload is not copied); the group kept on a
+   * FIFO queue.
+   */
+  public static SendMessageRequest forFailed(
+      ReceivedMessage received, Throwable error, String dlqUrl, boolean fifo) {
+    Message message = received.sdkMessage();
+    String body = message.body();
+    Map<String, MessageAttributeValue> attributes = message.messageAttributes();
+    if (OffloadedMessages.mayBeOffloaded(message.receiptHandle())) {
+      Optional<OffloadedMessages.Wire> wire =
+          OffloadedMessages.wire(message.receiptHandle(), body, attributes);
+      if (wire.isPresent()) {
+        body = wire.get().body();
+        attributes = wire.get().attributes();
+      }
+    }
+    Failure failure =
+        new Failure(
+            error.getClass().getName(),
+            error.getMessage(),
+            received.attempt(),
+            received.queueUrl(),
+            received.firstReceivedAt().orElse(null),
+            message.messageId());
+    String groupId = fifo ? received.messageGroupId().orElse("sqsx-dlq") : null;
+    return build(dlqUrl, body, attributes, failure, groupId);
+  }
 
   /** The send request for the DLQ. */
   public static SendMessageRequest build(

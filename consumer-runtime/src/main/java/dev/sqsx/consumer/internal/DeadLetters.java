@@ -1,15 +1,11 @@
 package dev.sqsx.consumer.internal;
 
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Moves a message to the dead-letter queue on purpose, with the reason: sends it there first, and
@@ -45,30 +41,16 @@ public final class DeadLetters {
    */
   public CompletableFuture<Boolean> send(Lease lease, Throwable error) {
     Message message = lease.message();
-    String body = message.body();
-    Map<String, MessageAttributeValue> attributes = message.messageAttributes();
     String handle = message.receiptHandle();
     if (OffloadedMessages.mayBeOffloaded(handle)) {
-      Optional<OffloadedMessages.Wire> wire = OffloadedMessages.wire(handle, body, attributes);
+      Optional<OffloadedMessages.Wire> wire =
+          OffloadedMessages.wire(handle, message.body(), message.messageAttributes());
       if (wire.isPresent()) {
-        body = wire.get().body();
-        attributes = wire.get().attributes();
         handle = wire.get().receiptHandle();
       }
     }
-    String firstReceive =
-        message.attributes().get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP);
-    DeadLetterMessage.Failure failure =
-        new DeadLetterMessage.Failure(
-            error.getClass().getName(),
-            error.getMessage(),
-            lease.received().attempt(),
-            queueUrl,
-            firstReceive == null ? null : Instant.ofEpochMilli(Long.parseLong(firstReceive)),
-            message.messageId());
-    String groupId = fifo ? lease.received().messageGroupId().orElse("sqsx-dlq") : null;
     String originalHandle = handle;
-    return sqs.sendMessage(DeadLetterMessage.build(dlqUrl, body, attributes, failure, groupId))
+    return sqs.sendMessage(DeadLetterMessage.forFailed(lease.received(), error, dlqUrl, fifo))
         .thenApply(sent -> true)
         .exceptionally(
             sendError -> {
