@@ -98,16 +98,13 @@ public final class IdempotentHandler implements MessageHandler {
   public void handle(ReceivedMessage message) throws Exception {
     String key = config.namespace() + "#" + config.key().of(message);
     String payloadHash = config.checkPayload() ? CanonicalJson.payloadHash(message.body()) : null;
+    Duration lease = leaseFor(message);
     ClaimResult claim =
         config
             .store()
             .claim(
                 new ClaimRequest(
-                    key,
-                    UUID.randomUUID().toString(),
-                    config.lease(),
-                    config.timeToLive(),
-                    payloadHash));
+                    key, UUID.randomUUID().toString(), lease, config.timeToLive(), payloadHash));
     if (claim instanceof ClaimResult.AlreadyCompleted) {
       counters.duplicates.increment();
       LOG.debug("message {}: key {} already completed, skipping", message.messageId(), key);
@@ -134,8 +131,23 @@ public final class IdempotentHandler implements MessageHandler {
     run(message, acquired.record());
   }
 
+  /**
+   * The configured lease, cut to the message's deadline when its runner has one (an AWS Lambda
+   * invocation's end: a key must not stay held past an invocation that was killed) less 1 s for the
+   * time until the store stamps it, at least 1 s.
+   */
+  private Duration leaseFor(ReceivedMessage message) {
+    if (message.deadline().isEmpty()) {
+      return config.lease();
+    }
+    Duration left =
+        Duration.between(config.clock().instant(), message.deadline().get()).minusSeconds(1);
+    Duration lease = left.compareTo(config.lease()) < 0 ? left : config.lease();
+    return lease.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : lease;
+  }
+
   private void run(ReceivedMessage message, IdempotencyRecord held) throws Exception {
-    LeaseRenewals.Renewing renewing = renewals.start(held);
+    LeaseRenewals.Renewing renewing = renewals.start(held, message.deadline().orElse(null));
     String result;
     try {
       result = config.handler().handle(message, renewing.lease());

@@ -68,9 +68,14 @@ final class LeaseRenewals {
     }
   }
 
-  /** Starts renewing the lease of a claimed record. */
-  Renewing start(IdempotencyRecord held) {
-    HeldLease lease = new HeldLease(held, clock.millis() + leaseLength.toMillis(), clock);
+  /**
+   * Starts renewing the lease of a claimed record; with a {@code deadline} (null for none), never
+   * past it.
+   */
+  Renewing start(IdempotencyRecord held, java.time.Instant deadline) {
+    long limit = deadline == null ? Long.MAX_VALUE : deadline.toEpochMilli();
+    HeldLease lease =
+        new HeldLease(held, Math.min(limit, clock.millis() + leaseLength.toMillis()), limit, clock);
     long every = Math.max(100, leaseLength.toMillis() / 3);
     return new Renewing(
         lease,
@@ -102,10 +107,10 @@ final class LeaseRenewals {
   }
 
   private void renew(HeldLease lease) {
-    long until = clock.millis() + leaseLength.toMillis();
+    long until = Math.min(lease.limitMillis, clock.millis() + leaseLength.toMillis());
     try {
-      if (!lease.held) {
-        return;
+      if (!lease.held || lease.heldUntilMillis >= lease.limitMillis) {
+        return; // taken over, or held to its deadline already: nothing to extend
       }
       if (store.renew(lease.record, until)) {
         lease.heldUntilMillis = until;
@@ -127,13 +132,15 @@ final class LeaseRenewals {
   private static final class HeldLease implements IdempotencyLease {
     private final IdempotencyRecord record;
     private final Clock clock;
+    private final long limitMillis;
     private final AtomicBoolean renewing = new AtomicBoolean();
     private volatile boolean held = true;
     private volatile long heldUntilMillis;
 
-    HeldLease(IdempotencyRecord record, long heldUntilMillis, Clock clock) {
+    HeldLease(IdempotencyRecord record, long heldUntilMillis, long limitMillis, Clock clock) {
       this.record = record;
       this.heldUntilMillis = heldUntilMillis;
+      this.limitMillis = limitMillis;
       this.clock = clock;
     }
 

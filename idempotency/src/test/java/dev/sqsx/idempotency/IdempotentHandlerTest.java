@@ -482,4 +482,47 @@ class IdempotentHandlerTest {
         .hasMessageContaining("after 3 attempts")
         .hasRootCauseMessage("injected: table unavailable");
   }
+
+  @Test
+  void aMessageWithADeadline_holdsItsKeyNoLongerThanTheDeadline() throws Exception {
+    // What sqsx-lambda hands over: the invocation's end. A key must not stay held past an
+    // invocation that was killed, whatever the configured lease.
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(3);
+    List<IdempotencyLease> seen = new ArrayList<>();
+    IdempotentHandler handler =
+        IdempotentHandler.builder()
+            .store(store)
+            .namespace("orders")
+            .lease(Duration.ofMinutes(10))
+            .checkPayload(false)
+            .handler(
+                (message, lease) -> {
+                  seen.add(lease);
+                  // while the handler runs, the stored lease ends by the deadline
+                  ClaimResult again =
+                      store.claim(
+                          new ClaimRequest(
+                              "orders#m-deadline",
+                              "another-worker",
+                              Duration.ofMinutes(10),
+                              Duration.ofDays(1),
+                              null));
+                  assertThat(again).isInstanceOf(ClaimResult.InProgress.class);
+                  IdempotencyRecord held = ((ClaimResult.InProgress) again).record();
+                  assertThat(held.leaseUntilMillis())
+                      .isLessThanOrEqualTo(deadline.toEpochMilli())
+                      .isGreaterThan(deadline.toEpochMilli() - 2_000);
+                  return null;
+                })
+            .build();
+
+    handler.handle(
+        new ReceivedMessage(
+            Message.builder().messageId("m-deadline").body("{}").build(),
+            "https://queue",
+            5,
+            deadline));
+
+    assertThat(seen).hasSize(1);
+  }
 }
