@@ -1,0 +1,351 @@
+package dev.sqsx.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sqsx.consumer.NonRetryableException;
+import dev.sqsx.consumer.ReceivedMessage;
+import dev.sqsx.extended.DynamoDbPayloadStore;
+import dev.sqsx.extended.S3PayloadStore;
+import dev.sqsx.extended.SqsExtendedClient;
+import dev.sqsx.extended.TieredPayloadStore;
+import dev.sqsx.idempotency.DynamoDbIdempotencyStore;
+import dev.sqsx.idempotency.IdempotencyKey;
+import dev.sqsx.idempotency.IdempotentHandler;
+import dev.sqsx.lambda.internal.QueueFacts;
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.QueueWithDlq;
+import dev.sqsx.testing.lambda.LambdaEventSourceMapping;
+import dev.sqsx.testing.lambda.LambdaEventSourceMapping.Invocation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * sqsx handlers in Lambda, through a local event source mapping against the embedded SQS: events
+ * built as the Lambda service delivers them and read by the Java runtime's own deserializer.
+ */
+@LocalAws
+class LambdaConsumerIT {
+
+  private static MessageAttributeValue string(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  private static LambdaEventSourceMapping mapping(
+      SqsClient sqs, String queueUrl, LambdaConsumer consumer) {
+    return LambdaEventSourceMapping.builder()
+        .sqsClient(sqs)
+        .queueUrl(queueUrl)
+        .handler(new SqsxFunction(consumer) {})
+        .functionTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  @Test
+  void partialBatchFailure_reportsOnlyTheFailedRecord_andAPoisonRecordReachesTheQueuesDlq(
+      SqsClient sqs, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(2, Duration.ofSeconds(1));
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(queue.queueUrl())
+                  .messageBody(n == 2 ? "poison" : "order-" + n)
+                  .messageAttributes(
+                      Map.of(
+                          "kind",
+                          string("order"),
+                          "blob",
+                          MessageAttributeValue.builder()
+                              .dataType("Binary")
+                              .binaryValue(SdkBytes.fromByteArray(new byte[] {1, 2, (byte) n}))
+                              .build())));
+    }
+    Map<String, ReceivedMessage> seen = new ConcurrentHashMap<>();
+    AtomicInteger poisonAttempts = new AtomicInteger();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .sqsClient(sqs)
+            .handler(
+                message -> {
+                  seen.put(message.body(), message);
+                  if (message.body().equals("poison")) {
+                    poisonAttempts.incrementAndGet();
+                    throw new IllegalStateException("cannot handle this order");
+                  }
+                })
+            .build();
+    LambdaEventSourceMapping mapping = mapping(sqs, queue.queueUrl(), consumer);
+
+    List<Invocation> first = mapping.runUntil(() -> seen.size() == 5, Duration.ofSeconds(20));
+
+    Set<String> failed = new java.util.HashSet<>();
+    first.forEach(invocation -> failed.addAll(invocation.failed()));
+    assertThat(failed).containsExactly(seen.get("poison").messageId());
+    ReceivedMessage one = seen.get("order-1");
+    assertThat(one.messageAttributes().get("kind").stringValue()).isEqualTo("order");
+    assertThat(one.messageAttributes().get("blob").binaryValue().asByteArray())
+        .containsExactly(1, 2, 1);
+    assertThat(one.queueUrl()).isEqualTo(queue.queueUrl());
+    assertThat(one.maxReceiveCount()).hasValue(2);
+    assertThat(one.deadline()).isPresent();
+
+    // the mapping leaves it; its visibility ends; after maxReceiveCount receives SQS moves it
+    mapping.runUntil(() -> aws.messagesIn(queue.dlqUrl()) == 1, Duration.ofSeconds(30));
+    assertThat(poisonAttempts.get()).isEqualTo(2);
+    assertThat(aws.messagesIn(queue.queueUrl())).isZero();
+    Message dead =
+        sqs.receiveMessage(r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(1)).messages().get(0);
+    assertThat(dead.body()).isEqualTo("poison");
+  }
+
+  @Test
+  void fifo_aFailureFailsTheRestOfItsGroupOnly_otherGroupsGoOn_andOrderHolds(
+      SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createFifoQueueWithDlq(5, Duration.ofSeconds(1)).queueUrl();
+    String[][] sends = {{"A", "a1"}, {"B", "b1"}, {"A", "a2"}, {"B", "b2"}, {"A", "a3"}};
+    for (String[] send : sends) {
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(queueUrl)
+                  .messageGroupId(send[0])
+                  .messageDeduplicationId(send[1])
+                  .messageBody(send[1]));
+    }
+    List<String> handled = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger a2Attempts = new AtomicInteger();
+    Map<String, String> idOf = new ConcurrentHashMap<>();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .handler(
+                message -> {
+                  idOf.put(message.body(), message.messageId());
+                  if (message.body().equals("a2") && a2Attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("a2 fails once");
+                  }
+                  handled.add(message.body());
+                })
+            .build();
+    LambdaEventSourceMapping mapping =
+        LambdaEventSourceMapping.builder()
+            .sqsClient(sqs)
+            .queueUrl(queueUrl)
+            .handler(new SqsxFunction(consumer) {})
+            .build();
+
+    Invocation first = mapping.poll();
+
+    assertThat(first.records()).hasSize(5);
+    assertThat(handled).containsExactlyInAnyOrder("a1", "b1", "b2");
+    assertThat(handled.indexOf("b1")).isLessThan(handled.indexOf("b2"));
+    assertThat(first.deleted())
+        .hasSize(3)
+        .containsExactlyInAnyOrder(idOf.get("a1"), idOf.get("b1"), idOf.get("b2"));
+    assertThat(first.failed())
+        .as("a2 and, without running, a3 behind it")
+        .hasSize(2)
+        .contains(idOf.get("a2"));
+
+    // both come back after their visibility timeout, in order
+    mapping.runUntil(() -> handled.size() == 5, Duration.ofSeconds(30));
+    assertThat(handled).containsSubsequence("a1", "a2", "a3");
+    assertThat(a2Attempts.get()).isEqualTo(2);
+  }
+
+  @Test
+  void offloadedRecords_s3AndDynamoDb_bothMarkerNames_areResolved_andPayloadsKeptByDefault(
+      SqsClient sqs, S3Client s3, DynamoDbClient dynamoDb, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    String bucket = aws.createBucket();
+    String table = aws.uniqueName("payloads");
+    DynamoDbPayloadStore.createTable(dynamoDb, table);
+    S3PayloadStore s3Store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    DynamoDbPayloadStore dynamoStore =
+        DynamoDbPayloadStore.builder().dynamoDbClient(dynamoDb).table(table).build();
+    String big = "s3-".repeat(120_000);
+    String viaDynamo = "ddb-".repeat(70_000);
+    String legacy = "legacy-".repeat(50_000);
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(s3Store)
+        .build()
+        .sendMessage(r -> r.queueUrl(queueUrl).messageBody(big));
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(dynamoStore)
+        .build()
+        .sendMessage(r -> r.queueUrl(queueUrl).messageBody(viaDynamo));
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(s3Store)
+        .legacyAttributeName(true)
+        .build()
+        .sendMessage(r -> r.queueUrl(queueUrl).messageBody(legacy));
+    Map<Integer, String> bodies = new ConcurrentHashMap<>();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(
+                TieredPayloadStore.builder()
+                    .tier(4_000_000, dynamoStore)
+                    .otherwise(s3Store)
+                    .build())
+            .handler(message -> bodies.put(message.body().length(), message.body()))
+            .build();
+
+    mapping(sqs, queueUrl, consumer).runUntil(() -> bodies.size() == 3, Duration.ofSeconds(20));
+
+    assertThat(bodies.values()).containsExactlyInAnyOrder(big, viaDynamo, legacy);
+    assertThat(aws.messagesIn(queueUrl)).isZero();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .as("payloads stay by default: other subscribers may need them")
+        .hasSize(2);
+  }
+
+  @Test
+  void deletePayloads_removesAHandledRecordsPayload(SqsClient sqs, S3Client s3, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(store)
+        .alwaysOffload(true)
+        .build()
+        .sendMessage(r -> r.queueUrl(queueUrl).messageBody("small but offloaded"));
+    AtomicInteger handled = new AtomicInteger();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .deletePayloads(true)
+            .handler(message -> handled.incrementAndGet())
+            .build();
+
+    mapping(sqs, queueUrl, consumer).runUntil(() -> handled.get() == 1, Duration.ofSeconds(20));
+
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+  }
+
+  @Test
+  void aPointerToABucketNotAllowed_goesToTheConfiguredDlqWithItsReason_andTheObjectIsUntouched(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String allowed = aws.createBucket();
+    String foreign = aws.createBucket();
+    S3PayloadStore foreignStore = S3PayloadStore.builder().s3Client(s3).bucket(foreign).build();
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(foreignStore)
+        .alwaysOffload(true)
+        .build()
+        .sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("someone else's payload"));
+    AtomicInteger handled = new AtomicInteger();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(allowed).build())
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .deletePayloads(true)
+            .handler(message -> handled.incrementAndGet())
+            .build();
+    LambdaEventSourceMapping mapping = mapping(sqs, queue.queueUrl(), consumer);
+
+    Invocation invocation = mapping.poll();
+
+    assertThat(invocation.failed()).as("dead-lettered by sqsx: reported done").isEmpty();
+    assertThat(invocation.deleted()).hasSize(1);
+    assertThat(handled.get()).isZero();
+    Message dead =
+        sqs.receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
+        .isEqualTo("dev.sqsx.extended.PayloadNotAllowedException");
+    assertThat(dead.messageAttributes()).containsKey("ExtendedPayloadSize");
+    assertThat(dead.body()).as("the pointer, not a copy of the payload").contains(foreign);
+    assertThat(s3.listObjectsV2(r -> r.bucket(foreign)).contents())
+        .as("the foreign object is untouched")
+        .hasSize(1);
+  }
+
+  @Test
+  void nonRetryableWithoutADlq_isReportedFailed_notLost(SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("bad"));
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .handler(
+                message -> {
+                  throw new NonRetryableException("bad input");
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queueUrl, consumer).poll();
+
+    assertThat(invocation.failed()).hasSize(1);
+    assertThat(aws.messagesIn(queueUrl)).isEqualTo(1);
+  }
+
+  @Test
+  void idempotentHandler_worksUnchanged_aDuplicateAppliesItsEffectOnce(
+      SqsClient sqs, DynamoDbClient dynamoDb, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    String table = aws.uniqueName("idempotency");
+    DynamoDbIdempotencyStore.createTable(dynamoDb, table);
+    for (int i = 0; i < 2; i++) {
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"orderId\":42,\"amount\":10}"));
+    }
+    AtomicInteger charged = new AtomicInteger();
+    AtomicInteger invoked = new AtomicInteger();
+    IdempotentHandler idempotent =
+        IdempotentHandler.builder()
+            .store(DynamoDbIdempotencyStore.create(dynamoDb, table))
+            .namespace("orders")
+            .key(IdempotencyKey.jsonField("/orderId"))
+            .handler(
+                (message, lease) -> {
+                  charged.incrementAndGet();
+                  return null;
+                })
+            .build();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .concurrency(1)
+            .handler(
+                message -> {
+                  invoked.incrementAndGet();
+                  idempotent.handle(message);
+                })
+            .build();
+
+    mapping(sqs, queueUrl, consumer).runUntil(() -> invoked.get() == 2, Duration.ofSeconds(20));
+
+    assertThat(charged.get()).isEqualTo(1);
+    assertThat(idempotent.stats().duplicatesSuppressed()).isEqualTo(1);
+    assertThat(aws.messagesIn(queueUrl)).isZero();
+  }
+
+  @Test
+  void coldStart_readsTheQueuesVisibilityAndRedrivePolicy(SqsClient sqs, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(20));
+
+    QueueFacts facts = QueueFacts.read(sqs, queue.queueArn(), null, null, 10_000);
+
+    assertThat(facts.queueUrl()).isEqualTo(queue.queueUrl());
+    assertThat(facts.visibilitySeconds()).isEqualTo(20);
+    assertThat(facts.maxReceiveCount()).isEqualTo(3);
+  }
+}
