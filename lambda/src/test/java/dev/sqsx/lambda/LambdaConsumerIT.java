@@ -348,4 +348,94 @@ class LambdaConsumerIT {
     assertThat(facts.visibilitySeconds()).isEqualTo(20);
     assertThat(facts.maxReceiveCount()).isEqualTo(3);
   }
+
+  @Test
+  void batchHandler_getsTheEvent_andOnFifoItsReportKeepsEachGroupsOrder(
+      SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createFifoQueueWithDlq(5, Duration.ofSeconds(1)).queueUrl();
+    String[][] sends = {{"A", "a1"}, {"A", "a2"}, {"A", "a3"}, {"B", "b1"}};
+    for (String[] send : sends) {
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(queueUrl)
+                  .messageGroupId(send[0])
+                  .messageDeduplicationId(send[1])
+                  .messageBody(send[1]));
+    }
+    Map<String, String> idOf = new ConcurrentHashMap<>();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .batchHandler(
+                messages -> {
+                  messages.forEach(m -> idOf.put(m.body(), m.messageId()));
+                  return dev.sqsx.consumer.BatchOutcome.builder()
+                      .failed(idOf.get("a2"), new IllegalStateException("a2 failed"))
+                      .build();
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queueUrl, consumer).poll();
+
+    assertThat(invocation.records()).hasSize(4);
+    assertThat(invocation.failed())
+        .as("a2 failed; a3 is behind it in group A; b1 is not")
+        .containsExactlyInAnyOrder(idOf.get("a2"), idOf.get("a3"));
+  }
+
+  @Test
+  void aRecordNotStartedBeforeTheMargin_isReportedFailed_notRun(SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    for (int i = 0; i < 3; i++) {
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
+    }
+    AtomicInteger started = new AtomicInteger();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .concurrency(1)
+            .timeoutMargin(Duration.ofSeconds(2))
+            .handler(
+                message -> {
+                  started.incrementAndGet();
+                  Thread.sleep(1_500); // the first one eats the time the others needed
+                })
+            .build();
+    LambdaEventSourceMapping mapping =
+        LambdaEventSourceMapping.builder()
+            .sqsClient(sqs)
+            .queueUrl(queueUrl)
+            .handler(new SqsxFunction(consumer) {})
+            .functionTimeout(Duration.ofSeconds(3))
+            .build();
+
+    Invocation invocation =
+        mapping.runUntil(() -> started.get() >= 1, Duration.ofSeconds(10)).get(0);
+
+    assertThat(invocation.records()).hasSize(3);
+    assertThat(started.get()).isEqualTo(1);
+    assertThat(invocation.failed()).hasSize(2);
+    assertThat(aws.messagesIn(queueUrl)).isEqualTo(2);
+  }
+
+  @Test
+  void aFunctionThatThrows_failsTheWholeBatch(SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("one"));
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("two"));
+    LambdaEventSourceMapping mapping =
+        LambdaEventSourceMapping.builder()
+            .sqsClient(sqs)
+            .queueUrl(queueUrl)
+            .handler(
+                (event, context) -> {
+                  throw new IllegalStateException("function crashed");
+                })
+            .build();
+
+    Invocation invocation = mapping.poll();
+
+    assertThat(invocation.records()).isNotEmpty();
+    assertThat(invocation.thrown()).hasMessage("function crashed");
+    assertThat(invocation.deleted()).isEmpty();
+    assertThat(aws.messagesIn(queueUrl)).isEqualTo(2);
+  }
 }
