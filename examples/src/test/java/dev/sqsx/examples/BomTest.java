@@ -28,6 +28,7 @@ class BomTest {
             "sqsx-extended-client",
             "sqsx-consumer-runtime",
             "sqsx-idempotency",
+            "sqsx-lambda",
             "sqsx-testing");
     assertThat(first(VERSION, bom)).isEqualTo(first(VERSION, parent));
   }

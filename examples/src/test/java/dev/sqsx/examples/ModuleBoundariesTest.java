@@ -39,10 +39,13 @@ class ModuleBoundariesTest {
   }
 
   @Test
-  void testing_hasAStableAutomaticModuleName() throws Exception {
+  void testingAndLambda_haveStableAutomaticModuleNames() throws Exception {
     ModuleDescriptor testing = descriptorOf(EmbeddedAws.class);
     assertThat(testing.name()).isEqualTo("dev.sqsx.testing");
     assertThat(testing.isAutomatic()).isTrue();
+    ModuleDescriptor lambda = descriptorOf(dev.sqsx.lambda.LambdaConsumer.class);
+    assertThat(lambda.name()).isEqualTo("dev.sqsx.lambda");
+    assertThat(lambda.isAutomatic()).isTrue();
   }
 
   @Test
