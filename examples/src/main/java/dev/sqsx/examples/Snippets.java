@@ -1,7 +1,9 @@
 package dev.sqsx.examples;
 
+import dev.sqsx.consumer.MessageHandler;
 import dev.sqsx.consumer.NonRetryableException;
 import dev.sqsx.consumer.PayloadFailureBridge;
+import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.extended.DynamoDbPayloadStore;
@@ -12,6 +14,8 @@ import dev.sqsx.extended.TieredPayloadStore;
 import dev.sqsx.idempotency.DynamoDbIdempotencyStore;
 import dev.sqsx.idempotency.IdempotencyKey;
 import dev.sqsx.idempotency.IdempotentHandler;
+import dev.sqsx.lambda.LambdaConsumer;
+import dev.sqsx.lambda.SqsxFunction;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -121,6 +125,21 @@ final class Snippets {
   private static void charge(String body, long fencingToken) {
     if (body.isEmpty() || fencingToken < 1) {
       throw new IllegalStateException("unreachable");
+    }
+  }
+
+  /** README: "In AWS Lambda" — the function's handler class. */
+  static final class OrderFunction extends SqsxFunction {
+    OrderFunction() {
+      super(LambdaConsumer.builder().handler(new OrderHandler()).build());
+    }
+  }
+
+  /** The handler the README's consumer and function share. */
+  static final class OrderHandler implements MessageHandler {
+    @Override
+    public void handle(ReceivedMessage message) {
+      process(message.body());
     }
   }
 }
