@@ -79,6 +79,9 @@ public final class Benchmarks {
               + (options.runs("payloads") ? payloads.markdown(results) + "\n" : "")
               + (options.runs("idempotency") ? idempotency.markdown(results) : "");
       Path written = write(options, report, results);
+      if (options.runs("consumer")) {
+        writeChart(options, written, results);
+      }
       out.println();
       out.println(report);
       out.printf("results written to %s (and .csv)%n", written);
@@ -106,6 +109,20 @@ public final class Benchmarks {
     return markdown;
   }
 
+  /**
+   * The consumer chart beside the Markdown: {@code <stamp>-<mode>.svg} and {@code
+   * latest-<mode>.svg}.
+   */
+  private static void writeChart(Options options, Path markdown, Results results)
+      throws IOException {
+    String svg = ThroughputChart.svg(results, options.works(), options.concurrencies());
+    String name = markdown.getFileName().toString().replace(".md", ".svg");
+    Files.writeString(markdown.resolveSibling(name), svg, StandardCharsets.UTF_8);
+    String mode = options.quick() ? "quick" : "full";
+    Files.writeString(
+        options.out().resolve("latest-" + mode + ".svg"), svg, StandardCharsets.UTF_8);
+  }
+
   private static String header(Options options, String[] args, double minutes) {
     Properties versions = new Properties();
     try (InputStream in = Benchmarks.class.getResourceAsStream("/sqsx-benchmarks.properties")) {
@@ -130,7 +147,7 @@ public final class Benchmarks {
             + "- versions: sqsx %s, AWS SDK %s, amazon-sqs-java-extended-client-lib %s,"
             + " spring-cloud-aws-sqs %s; ElasticMQ %s, S3Proxy %s, dynalite %s%n"
             + "- method: warm-up runs of every contender first (discarded), then %d measured"
-            + " repetition(s) per cell; medians reported; contenders take turns within each"
+            + " repetition(s) per cell; medians reported with their range; contenders take turns within each"
             + " repetition, against the same endpoints%n%n",
         options.quick() ? "quick" : "full",
         Instant.now(),

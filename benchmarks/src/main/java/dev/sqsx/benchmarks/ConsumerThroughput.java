@@ -122,7 +122,7 @@ final class ConsumerThroughput {
             "Fresh queue per run, pre-loaded with small messages; the time runs from start to the"
                 + " last message handled; requests are every HTTP request the contender's client"
                 + " sent (receives, deletes, visibility changes, attribute reads) until it stopped,"
-                + " per message. Median of the repetitions.\n\n")
+                + " per message. Median of the repetitions, their range in brackets.\n\n")
         .append(
             "| work | concurrency | messages | sqsx msg/s | sdk-loop msg/s | spring msg/s |"
                 + " sqsx ÷ sdk-loop | sqsx ÷ spring | sqsx req/msg | sdk-loop req/msg |"
@@ -141,11 +141,11 @@ final class ConsumerThroughput {
             .append(" | ")
             .append(messages(concurrency, work))
             .append(" | ")
-            .append(Results.format(sqsx))
+            .append(results.spread(NAME, "sqsx", params, "messages_per_second"))
             .append(" | ")
-            .append(Results.format(loop))
+            .append(results.spread(NAME, "sdk-loop", params, "messages_per_second"))
             .append(" | ")
-            .append(Results.format(spring))
+            .append(results.spread(NAME, "spring-cloud-aws", params, "messages_per_second"))
             .append(" | ")
             .append(Results.ratio(sqsx, loop))
             .append(" | ")

@@ -40,10 +40,14 @@ final class LargePayloads {
     this.cpu = cpu;
   }
 
-  /** Messages per run: about 48 MiB (quick 8 MiB) of payload, 2..40 messages. */
+  /**
+   * Messages per run: about 120 MiB (quick 8 MiB) of payload, 12..40 messages (quick 2..40), so
+   * even the 10 MB cell has enough messages for its median to mean something.
+   */
   int messages(int size) {
-    long budget = options.quick() ? 8L * MB : 48L * MB;
-    return (int) Math.max(2, Math.min(40, budget / size));
+    long budget = options.quick() ? 8L * MB : 120L * MB;
+    int least = options.quick() ? 2 : 12;
+    return (int) Math.max(least, Math.min(40, budget / size));
   }
 
   static String params(int size) {
@@ -178,7 +182,7 @@ final class LargePayloads {
             "Each run sends N messages of one size through the client (synchronous, S3), receives"
                 + " them 10 at a time (each body checked) and deletes them in batches. MB/s is"
                 + " payload bytes over the whole round trip; peak heap is sampled every 5 ms above"
-                + " the heap in use after a GC before the run. Median of the repetitions.\n\n")
+                + " the heap in use after a GC before the run. Median of the repetitions, MB/s with their range in brackets.\n\n")
         .append(
             "| size | messages | sqsx MB/s | aws MB/s | sqsx ÷ aws | sqsx ms/msg | aws ms/msg |"
                 + " sqsx SQS+S3 req/msg | aws SQS+S3 req/msg | sqsx peak heap MiB |"
@@ -193,9 +197,9 @@ final class LargePayloads {
           .append(" | ")
           .append(messages(size))
           .append(" | ")
-          .append(Results.format(sqsx))
+          .append(results.spread(NAME, "sqsx", params, "mb_per_second"))
           .append(" | ")
-          .append(Results.format(aws))
+          .append(results.spread(NAME, "aws-extended-client", params, "mb_per_second"))
           .append(" | ")
           .append(Results.ratio(sqsx, aws))
           .append(" | ")

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param quick the small configuration
  * @param messages most messages per consumer run (20,000; quick 2,000)
- * @param repetitions measured runs per cell, after one warm-up run per contender (3; quick 1)
+ * @param repetitions measured runs per cell, after one warm-up run per contender (5; quick 1)
  * @param concurrencies handler concurrencies of the consumer scenario
  * @param works simulated handler work per message
  * @param payloadSizes payload sizes of the large-payload scenario, in bytes
@@ -38,7 +38,7 @@ record Options(
           "  --quick          small run (under 2 minutes): 2,000 messages, concurrency 4 and 16,",
           "                   1 repetition, payloads 300 KB / 1 MB / 5 MB",
           "  --messages N     most messages per consumer run (default 20,000)",
-          "  --repetitions N  measured repetitions per cell, median reported (default 3)",
+          "  --repetitions N  measured repetitions per cell, median and range reported (default 5)",
           "  --out DIR        where the Markdown and CSV results go (default benchmarks/results)",
           "  --only S         one scenario: consumer, payloads or idempotency",
           "  --concurrency L  the consumer scenario's concurrencies, e.g. 16,64 (default 1,4,16,64)",
@@ -75,7 +75,7 @@ record Options(
     return new Options(
         quick,
         messages != null ? messages : quick ? 2_000 : 20_000,
-        repetitions != null ? repetitions : quick ? 1 : 3,
+        repetitions != null ? repetitions : quick ? 1 : 5,
         concurrencies != null ? concurrencies : quick ? List.of(4, 16) : List.of(1, 4, 16, 64),
         works != null ? works : List.of(Duration.ZERO, Duration.ofMillis(5)),
         quick ? List.of(300 * KB, MB, 5 * MB) : List.of(300 * KB, MB, 5 * MB, 10 * MB),

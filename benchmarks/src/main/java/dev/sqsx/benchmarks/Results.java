@@ -38,6 +38,26 @@ final class Results {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  /** The smallest and largest value of a metric over the repetitions ({NaN, NaN} when none). */
+  synchronized double[] range(String scenario, String contender, String params, String metric) {
+    Map<String, List<Double>> byMetric = values.get(new Key(scenario, contender, params));
+    if (byMetric == null || !byMetric.containsKey(metric)) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    List<Double> runs = byMetric.get(metric);
+    return new double[] {Collections.min(runs), Collections.max(runs)};
+  }
+
+  /** "median (min–max)", or the median alone after a single repetition. */
+  String spread(String scenario, String contender, String params, String metric) {
+    double median = median(scenario, contender, params, metric);
+    double[] range = range(scenario, contender, params, metric);
+    if (Double.isNaN(median) || range[0] == range[1]) {
+      return format(median);
+    }
+    return format(median) + " (" + format(range[0]) + "–" + format(range[1]) + ")";
+  }
+
   /** One line per scenario, contender, parameters and metric: the median and every repetition. */
   synchronized void writeCsv(Path file) throws IOException {
     StringBuilder csv =

@@ -15,7 +15,7 @@ class OptionsTest {
 
     assertThat(options.quick()).isFalse();
     assertThat(options.messages()).isEqualTo(20_000);
-    assertThat(options.repetitions()).isEqualTo(3);
+    assertThat(options.repetitions()).isEqualTo(5);
     assertThat(options.concurrencies()).containsExactly(1, 4, 16, 64);
     assertThat(options.works()).containsExactly(Duration.ZERO, Duration.ofMillis(5));
     assertThat(options.runs("consumer")).isTrue();
