@@ -10,6 +10,7 @@ module dev.sqsx.extended {
   requires static software.amazon.awssdk.services.dynamodb;
   requires transitive software.amazon.awssdk.core;
   requires software.amazon.awssdk.awscore;
+  requires software.amazon.awssdk.http;
   requires software.amazon.awssdk.retries.api;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.jr.ob;

@@ -65,9 +65,8 @@ final class AsyncSqsPort implements SqsPort {
   }
 
   @Override
-  public CompletableFuture<PayloadPointer> store(String payload, String stableKey) {
-    return Futures.guarded(
-        () -> stableKey == null ? store.storeAsync(payload) : store.storeAsync(payload, stableKey));
+  public CompletableFuture<PayloadPointer> store(byte[] utf8, String stableKey) {
+    return Futures.guarded(() -> store.storeUtf8Async(utf8, stableKey));
   }
 
   @Override

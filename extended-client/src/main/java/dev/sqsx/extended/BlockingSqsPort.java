@@ -77,8 +77,8 @@ final class BlockingSqsPort implements SqsPort {
   }
 
   @Override
-  public CompletableFuture<PayloadPointer> store(String payload, String stableKey) {
-    return now(() -> stableKey == null ? store.store(payload) : store.store(payload, stableKey));
+  public CompletableFuture<PayloadPointer> store(byte[] utf8, String stableKey) {
+    return now(() -> store.storeUtf8(utf8, stableKey));
   }
 
   @Override

@@ -158,6 +158,17 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     return async(payloads -> payloads.store(payload, stableKey));
   }
 
+  /** Stores the UTF-8 bytes as they are, without encoding the payload again. */
+  @Override
+  public PayloadPointer storeUtf8(byte[] utf8, String stableKey) {
+    return blocking(payloads -> payloads.store(utf8, stableKey));
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> storeUtf8Async(byte[] utf8, String stableKey) {
+    return async(payloads -> payloads.store(utf8, stableKey));
+  }
+
   @Override
   public String read(PayloadPointer pointer) {
     checkAllowed(pointer);

@@ -47,9 +47,14 @@ final class DynamoDbPayloads {
    * to; TTL removes it). A failed store under a new key removes its chunks.
    */
   CompletableFuture<PayloadPointer> store(String payload, String stableKey) {
+    return store(payload.getBytes(StandardCharsets.UTF_8), stableKey);
+  }
+
+  /** {@link #store(String, String)} for a payload given as its UTF-8 bytes (not modified). */
+  CompletableFuture<PayloadPointer> store(byte[] utf8, String stableKey) {
     Prepared prepared;
     try {
-      prepared = prepare(payload, stableKey);
+      prepared = prepare(utf8, stableKey);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -105,8 +110,7 @@ final class DynamoDbPayloads {
     }
   }
 
-  private Prepared prepare(String payload, String stableKey) {
-    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+  private Prepared prepare(byte[] bytes, String stableKey) {
     if (bytes.length > config.maxPayloadSize()) {
       throw new PayloadTooLargeException(
           "payload is "

@@ -67,6 +67,26 @@ public interface PayloadStore {
     return storeAsync(payload);
   }
 
+  /**
+   * Stores a payload given as its UTF-8 encoding: under a new key when {@code stableKey} is null,
+   * else as {@link #store(String, String)}. The extended clients encode a large body once and hand
+   * its bytes here, so a store that writes bytes need not encode it again (the S3 and DynamoDB
+   * stores do so). The bytes belong to the caller and must not be modified. The default decodes
+   * them and calls {@link #store(String)} or {@link #store(String, String)}.
+   *
+   * @throws ExtendedClientException when the payload cannot be stored
+   */
+  default PayloadPointer storeUtf8(byte[] utf8, String stableKey) {
+    String payload = new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    return stableKey == null ? store(payload) : store(payload, stableKey);
+  }
+
+  /** Asynchronous {@link #storeUtf8}. */
+  default CompletableFuture<PayloadPointer> storeUtf8Async(byte[] utf8, String stableKey) {
+    String payload = new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    return stableKey == null ? storeAsync(payload) : storeAsync(payload, stableKey);
+  }
+
   /** Asynchronous {@link #read}. */
   CompletableFuture<String> readAsync(PayloadPointer pointer);
 

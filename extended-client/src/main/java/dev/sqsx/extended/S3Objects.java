@@ -102,7 +102,11 @@ final class S3Objects {
 
   /** The payload's UTF-8 bytes, if within {@code maxPayloadSize}. */
   byte[] utf8WithinLimit(PayloadPointer pointer, String payload) {
-    byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    return withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The bytes, if within {@code maxPayloadSize}. */
+  byte[] withinLimit(PayloadPointer pointer, byte[] bytes) {
     if (bytes.length > config.maxPayloadSize()) {
       throw tooLarge(pointer, bytes.length, "cannot store a payload of ");
     }

@@ -4,6 +4,7 @@ import dev.sqsx.extended.S3Objects.Config;
 import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.BoundedBytes;
 import dev.sqsx.extended.internal.Futures;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
@@ -103,12 +104,27 @@ public final class S3PayloadStore implements PayloadStore {
   }
 
   private PayloadPointer store(String payload, PayloadPointer pointer) {
+    return storeBytes(objects.utf8WithinLimit(pointer, payload), pointer);
+  }
+
+  /** Stores the UTF-8 bytes as they are: no encoding, no copy. */
+  @Override
+  public PayloadPointer storeUtf8(byte[] utf8, String stableKey) {
+    PayloadPointer pointer =
+        stableKey == null ? objects.newPointer() : objects.stablePointer(stableKey);
+    return storeBytes(objects.withinLimit(pointer, utf8), pointer);
+  }
+
+  private PayloadPointer storeBytes(byte[] bytes, PayloadPointer pointer) {
     if (s3 == null) {
-      return Futures.join(storeAsync(payload, pointer), "S3 call");
+      return Futures.join(storeBytesAsync(bytes, pointer), "S3 call");
     }
-    byte[] bytes = objects.utf8WithinLimit(pointer, payload);
     try {
-      s3.putObject(objects.putRequest(pointer, bytes), RequestBody.fromBytes(bytes));
+      // The SDK's RequestBody.fromBytes copies the array; a provider over it does not.
+      s3.putObject(
+          objects.putRequest(pointer, bytes),
+          RequestBody.fromContentProvider(
+              () -> new ByteArrayInputStream(bytes), bytes.length, "application/octet-stream"));
       return pointer;
     } catch (RuntimeException e) {
       throw S3Objects.storeFailed(pointer, e);
@@ -167,9 +183,31 @@ public final class S3PayloadStore implements PayloadStore {
       return CompletableFuture.supplyAsync(() -> store(payload, pointer), asyncExecutor);
     }
     try {
-      byte[] bytes = objects.utf8WithinLimit(pointer, payload);
+      return storeBytesAsync(objects.utf8WithinLimit(pointer, payload), pointer);
+    } catch (PayloadTooLargeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Asynchronous {@link #storeUtf8}: the bytes as they are, no encoding, no copy. */
+  @Override
+  public CompletableFuture<PayloadPointer> storeUtf8Async(byte[] utf8, String stableKey) {
+    try {
+      PayloadPointer pointer =
+          stableKey == null ? objects.newPointer() : objects.stablePointer(stableKey);
+      return storeBytesAsync(objects.withinLimit(pointer, utf8), pointer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<PayloadPointer> storeBytesAsync(byte[] bytes, PayloadPointer pointer) {
+    if (s3Async == null) {
+      return CompletableFuture.supplyAsync(() -> storeBytes(bytes, pointer), asyncExecutor);
+    }
+    try {
       return s3Async
-          .putObject(objects.putRequest(pointer, bytes), AsyncRequestBody.fromBytes(bytes))
+          .putObject(objects.putRequest(pointer, bytes), AsyncRequestBody.fromBytesUnsafe(bytes))
           .handle(
               (response, error) -> {
                 if (error != null) {

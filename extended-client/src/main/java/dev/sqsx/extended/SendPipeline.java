@@ -4,6 +4,7 @@ import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.QueueTraits;
 import dev.sqsx.extended.internal.SendAttempts;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -61,21 +62,26 @@ final class SendPipeline {
                             dedup,
                             request.messageBody(),
                             System.currentTimeMillis());
-                    return store(queueUrl, request.messageBody(), stableKey)
-                        .thenCompose(pointer -> sendAttempt(request, pointer, dedup, stableKey, 1));
+                    // encoded once: the store writes these bytes, the marker carries their length
+                    byte[] utf8 = request.messageBody().getBytes(StandardCharsets.UTF_8);
+                    return store(queueUrl, utf8, stableKey)
+                        .thenCompose(
+                            pointer -> sendAttempt(request, utf8, pointer, dedup, stableKey, 1));
                   });
         });
   }
 
   private CompletableFuture<SendMessageResponse> sendAttempt(
       SendMessageRequest request,
+      byte[] utf8,
       PayloadPointer pointer,
       boolean dedup,
       String stableKey,
       int attempt) {
     String queueUrl = request.queueUrl();
     return Futures.afterwards(
-        Futures.guarded(() -> port.sendMessage(rules.pointerRequest(request, pointer, dedup))),
+        Futures.guarded(
+            () -> port.sendMessage(rules.pointerRequest(request, pointer, utf8.length, dedup))),
         (response, error) -> {
           if (error == null) {
             return CompletableFuture.completedFuture(response);
@@ -88,7 +94,8 @@ final class SendPipeline {
             }
             // refused (throttled): nothing was enqueued, the same payload goes again
             return pause(queueUrl, attempt, error)
-                .thenCompose(done -> sendAttempt(request, pointer, dedup, stableKey, attempt + 1));
+                .thenCompose(
+                    done -> sendAttempt(request, utf8, pointer, dedup, stableKey, attempt + 1));
           }
           Failures.logPayloadKept(LOG, queueUrl, pointer, error);
           if (!again) {
@@ -96,8 +103,8 @@ final class SendPipeline {
           }
           // it may be enqueued, pointing at this payload: the next attempt gets its own
           return pause(queueUrl, attempt, error)
-              .thenCompose(done -> store(queueUrl, request.messageBody(), stableKey))
-              .thenCompose(next -> sendAttempt(request, next, dedup, stableKey, attempt + 1));
+              .thenCompose(done -> store(queueUrl, utf8, stableKey))
+              .thenCompose(next -> sendAttempt(request, utf8, next, dedup, stableKey, attempt + 1));
         });
   }
 
@@ -175,7 +182,7 @@ final class SendPipeline {
           Offloading.stableKey(
               queueUrl, entry.messageDeduplicationId(), dedup, entry.messageBody(), now);
       CompletableFuture<?> stored1 =
-          store(queueUrl, entry.messageBody(), stableKey)
+          store(queueUrl, entry.messageBody().getBytes(StandardCharsets.UTF_8), stableKey)
               .thenAccept(pointer -> stored.put(entry.id(), pointer));
       stores.add(stored1);
       if (stored1.isCompletedExceptionally()) {
@@ -210,9 +217,8 @@ final class SendPipeline {
     return port.pause(queueUrl, SendAttempts.delayMillis(attempt + 1), lastError);
   }
 
-  private CompletableFuture<PayloadPointer> store(
-      String queueUrl, String payload, String stableKey) {
-    return port.store(payload, stableKey)
+  private CompletableFuture<PayloadPointer> store(String queueUrl, byte[] utf8, String stableKey) {
+    return port.store(utf8, stableKey)
         .handle(
             (pointer, error) -> {
               if (error != null) {

@@ -37,8 +37,11 @@ interface SqsPort {
   CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(
       GetQueueAttributesRequest request);
 
-  /** Stores a payload: under a new key, or under {@code stableKey} when it is not null. */
-  CompletableFuture<PayloadPointer> store(String payload, String stableKey);
+  /**
+   * Stores a payload given as its UTF-8 bytes: under a new key, or under {@code stableKey} when it
+   * is not null.
+   */
+  CompletableFuture<PayloadPointer> store(byte[] utf8, String stableKey);
 
   CompletableFuture<String> read(PayloadPointer pointer);
 

@@ -89,8 +89,25 @@ public final class TieredPayloadStore implements PayloadStore {
     }
   }
 
+  @Override
+  public PayloadPointer storeUtf8(byte[] utf8, String stableKey) {
+    return writer(utf8.length).storeUtf8(utf8, stableKey);
+  }
+
+  @Override
+  public CompletableFuture<PayloadPointer> storeUtf8Async(byte[] utf8, String stableKey) {
+    try {
+      return writer(utf8.length).storeUtf8Async(utf8, stableKey);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private PayloadStore writer(String payload) {
-    long size = Markers.utf8Length(payload);
+    return writer(Markers.utf8Length(payload));
+  }
+
+  private PayloadStore writer(long size) {
     for (Tier tier : tiers) {
       if (size <= tier.maxPayloadBytes()) {
         return tier.store();

@@ -119,14 +119,25 @@ public final class Offloading {
   /** The pointer message that replaces a large one. */
   public SendMessageRequest pointerRequest(
       SendMessageRequest request, PayloadPointer pointer, boolean contentBasedDeduplication) {
+    return pointerRequest(
+        request, pointer, Markers.utf8Length(request.messageBody()), contentBasedDeduplication);
+  }
+
+  /**
+   * The pointer message that replaces a large one whose body is {@code utf8Length} bytes (known to
+   * the caller, which encoded it to store it).
+   */
+  public SendMessageRequest pointerRequest(
+      SendMessageRequest request,
+      PayloadPointer pointer,
+      long utf8Length,
+      boolean contentBasedDeduplication) {
     SendMessageRequest.Builder pointerMessage =
         request.toBuilder()
             .messageBody(PointerCodec.write(pointer))
             .messageAttributes(
                 Markers.add(
-                    request.messageAttributes(),
-                    Markers.utf8Length(request.messageBody()),
-                    settings.legacyAttributeName()));
+                    request.messageAttributes(), utf8Length, settings.legacyAttributeName()));
     if (contentBasedDeduplication && request.messageDeduplicationId() == null) {
       pointerMessage.messageDeduplicationId(Digests.sha256Hex(request.messageBody()));
     }
