@@ -2,7 +2,6 @@ package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.KeyPrefixes;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -98,11 +97,6 @@ final class S3Objects {
       put.acl(config.cannedAcl());
     }
     return put.build();
-  }
-
-  /** The payload's UTF-8 bytes, if within {@code maxPayloadSize}. */
-  byte[] utf8WithinLimit(PayloadPointer pointer, String payload) {
-    return withinLimit(pointer, payload.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The bytes, if within {@code maxPayloadSize}. */

@@ -7,6 +7,7 @@ import dev.sqsx.extended.internal.Futures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -94,17 +95,13 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public PayloadPointer store(String payload) {
-    return store(payload, objects.newPointer());
+    return storeUtf8(payload.getBytes(StandardCharsets.UTF_8), null);
   }
 
   /** Stores under {@code <keyPrefix><stableKey>}: the same payload again overwrites it. */
   @Override
   public PayloadPointer store(String payload, String stableKey) {
-    return store(payload, objects.stablePointer(stableKey));
-  }
-
-  private PayloadPointer store(String payload, PayloadPointer pointer) {
-    return storeBytes(objects.utf8WithinLimit(pointer, payload), pointer);
+    return storeUtf8(payload.getBytes(StandardCharsets.UTF_8), stableKey);
   }
 
   /** Stores the UTF-8 bytes as they are: no encoding, no copy. */
@@ -166,25 +163,14 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload) {
-    return storeAsync(payload, objects.newPointer());
+    return storeAsync(payload, null);
   }
 
   @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload, String stableKey) {
     try {
-      return storeAsync(payload, objects.stablePointer(stableKey));
+      return storeUtf8Async(payload.getBytes(StandardCharsets.UTF_8), stableKey);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private CompletableFuture<PayloadPointer> storeAsync(String payload, PayloadPointer pointer) {
-    if (s3Async == null) {
-      return CompletableFuture.supplyAsync(() -> store(payload, pointer), asyncExecutor);
-    }
-    try {
-      return storeBytesAsync(objects.utf8WithinLimit(pointer, payload), pointer);
-    } catch (PayloadTooLargeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
