@@ -1,5 +1,8 @@
 package dev.sqsx.consumer;
 
+import java.util.Set;
+import java.util.function.Predicate;
+
 /**
  * Thrown by a handler to say "retrying cannot help" (a malformed order, a validation failure): the
  * message goes to the dead-letter queue at once, with the reason attached.
@@ -7,6 +10,18 @@ package dev.sqsx.consumer;
 public class NonRetryableException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
+
+  /**
+   * Failures sqsx never retries by default, besides this exception: a payload pointer that is
+   * malformed, names a container not allowed (or a payload over the size limit), or fails its
+   * integrity check. Subclasses match too. Names, not classes: extended-client is an optional
+   * dependency of consumer-runtime.
+   */
+  private static final Set<String> DEFAULT_NON_RETRYABLE =
+      Set.of(
+          "dev.sqsx.extended.MalformedPointerException",
+          "dev.sqsx.extended.PayloadNotAllowedException",
+          "dev.sqsx.extended.PayloadIntegrityException");
 
   /** An exception with its reason. */
   public NonRetryableException(String message) {
@@ -16,5 +31,36 @@ public class NonRetryableException extends RuntimeException {
   /** An exception with its reason and cause. */
   public NonRetryableException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * sqsx's default {@code nonRetryable} predicate: whether the error is, or extends, a malformed,
+   * not allowed (or too large) or corrupted payload pointer's exception.
+   */
+  public static boolean isNonRetryableByDefault(Throwable error) {
+    for (Class<?> type = error.getClass(); type != null; type = type.getSuperclass()) {
+      if (DEFAULT_NON_RETRYABLE.contains(type.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The predicate sqsx's runners ({@code SqsConsumer}, sqsx-lambda) apply: true when the error or
+   * one of its causes is a {@code NonRetryableException} or satisfies {@code configured}.
+   */
+  public static Predicate<Throwable> orAnyCause(Predicate<Throwable> configured) {
+    return error -> {
+      for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+        if (cause instanceof NonRetryableException || configured.test(cause)) {
+          return true;
+        }
+        if (cause.getCause() == cause) {
+          break;
+        }
+      }
+      return false;
+    };
   }
 }

@@ -3,7 +3,6 @@ package dev.sqsx.consumer;
 import dev.sqsx.consumer.internal.MonotonicClock;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -13,28 +12,6 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 // those who pass one.
 @SuppressWarnings("exports")
 public final class SqsConsumerBuilder {
-
-  /**
-   * Failures that are never retried by default, besides {@link NonRetryableException}: a payload
-   * pointer that is malformed, names a container not allowed (or a payload over the size limit), or
-   * fails its integrity check. Subclasses match too. Names, not classes: extended-client is an
-   * optional dependency.
-   */
-  private static final Set<String> DEFAULT_NON_RETRYABLE =
-      Set.of(
-          "dev.sqsx.extended.MalformedPointerException",
-          "dev.sqsx.extended.PayloadNotAllowedException",
-          "dev.sqsx.extended.PayloadIntegrityException");
-
-  /** Whether the error is, or extends, one of {@link #DEFAULT_NON_RETRYABLE}. */
-  static boolean nonRetryableByDefault(Throwable error) {
-    for (Class<?> type = error.getClass(); type != null; type = type.getSuperclass()) {
-      if (DEFAULT_NON_RETRYABLE.contains(type.getName())) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private SqsAsyncClient sqs;
   private String queueUrl;
@@ -48,7 +25,7 @@ public final class SqsConsumerBuilder {
   private Duration acknowledgementInterval;
   private BatchMessageHandler batchHandler;
   private RetryPolicy retryPolicy = RetryPolicy.exponential();
-  private Predicate<Throwable> nonRetryable = SqsConsumerBuilder::nonRetryableByDefault;
+  private Predicate<Throwable> nonRetryable = NonRetryableException::isNonRetryableByDefault;
   private String deadLetterQueueUrl;
   private io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker;
   private io.github.resilience4j.ratelimiter.RateLimiter rateLimiter;
@@ -338,7 +315,7 @@ public final class SqsConsumerBuilder {
             shutdownTimeout,
             acknowledgementInterval,
             retryPolicy,
-            effective(nonRetryable),
+            NonRetryableException.orAnyCause(nonRetryable),
             deadLetterQueueUrl,
             circuitBreaker,
             rateLimiter,
@@ -348,21 +325,6 @@ public final class SqsConsumerBuilder {
             virtualThreads,
             meterRegistry,
             clock));
-  }
-
-  /** NonRetryableException, and what the user's predicate (or the default) says. */
-  private static Predicate<Throwable> effective(Predicate<Throwable> configured) {
-    return error -> {
-      for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-        if (cause instanceof NonRetryableException || configured.test(cause)) {
-          return true;
-        }
-        if (cause.getCause() == cause) {
-          break;
-        }
-      }
-      return false;
-    };
   }
 
   private static void range(String name, int value, int min, int max, String why) {

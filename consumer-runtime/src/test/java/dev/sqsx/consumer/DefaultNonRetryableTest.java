@@ -14,17 +14,20 @@ class DefaultNonRetryableTest {
 
   @Test
   void payloadFailuresRetryingCannotFix_andTheirSubclasses_areNotRetried() {
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(MalformedPointerException.class)))
+    assertThat(
+            NonRetryableException.isNonRetryableByDefault(error(MalformedPointerException.class)))
         .isTrue();
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadNotAllowedException.class)))
+    assertThat(
+            NonRetryableException.isNonRetryableByDefault(error(PayloadNotAllowedException.class)))
         .isTrue();
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadIntegrityException.class)))
+    assertThat(
+            NonRetryableException.isNonRetryableByDefault(error(PayloadIntegrityException.class)))
         .isTrue();
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadTooLargeException.class)))
+    assertThat(NonRetryableException.isNonRetryableByDefault(error(PayloadTooLargeException.class)))
         .as("a subclass of PayloadNotAllowedException")
         .isTrue();
     assertThat(
-            SqsConsumerBuilder.nonRetryableByDefault(
+            NonRetryableException.isNonRetryableByDefault(
                 new PayloadIntegrityException("tampered", null, null, null, null) {
                   private static final long serialVersionUID = 1L;
                 }))
@@ -34,11 +37,11 @@ class DefaultNonRetryableTest {
 
   @Test
   void failuresThatMayPass_areRetried() {
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(PayloadNotFoundException.class)))
+    assertThat(NonRetryableException.isNonRetryableByDefault(error(PayloadNotFoundException.class)))
         .isFalse();
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(error(ExtendedClientException.class)))
+    assertThat(NonRetryableException.isNonRetryableByDefault(error(ExtendedClientException.class)))
         .isFalse();
-    assertThat(SqsConsumerBuilder.nonRetryableByDefault(new IllegalStateException("db down")))
+    assertThat(NonRetryableException.isNonRetryableByDefault(new IllegalStateException("db down")))
         .isFalse();
   }
 

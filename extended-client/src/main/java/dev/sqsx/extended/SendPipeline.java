@@ -123,23 +123,51 @@ final class SendPipeline {
           }
           return needsContentDeduplicationId(queueUrl, null)
               .thenCompose(
-                  dedup ->
-                      storeBatch(request, plan, dedup)
-                          .thenCompose(stored -> batchAttempt(request, plan, dedup, stored, 1)));
+                  dedup -> {
+                    Batch batch = Batch.of(request, plan, dedup);
+                    return storeBatch(batch).thenCompose(stored -> batchAttempt(batch, stored, 1));
+                  });
         });
+  }
+
+  /**
+   * A batch with offloaded entries: the planned entries' bodies encoded once (stored as they are,
+   * their lengths in the markers), whatever the attempts.
+   */
+  private record Batch(
+      SendMessageBatchRequest request,
+      List<Integer> plan,
+      boolean dedup,
+      Map<String, byte[]> utf8,
+      Map<String, Integer> utf8Lengths) {
+
+    static Batch of(SendMessageBatchRequest request, List<Integer> plan, boolean dedup) {
+      Map<String, byte[]> utf8 = new java.util.HashMap<>();
+      Map<String, Integer> lengths = new java.util.HashMap<>();
+      for (int index : plan) {
+        SendMessageBatchRequestEntry entry = request.entries().get(index);
+        byte[] bytes = entry.messageBody().getBytes(StandardCharsets.UTF_8);
+        utf8.put(entry.id(), bytes);
+        lengths.put(entry.id(), bytes.length);
+      }
+      return new Batch(request, plan, dedup, utf8, lengths);
+    }
   }
 
   /** One attempt of a batch with offloaded entries; the same rules as {@link #sendAttempt}. */
   private CompletableFuture<SendMessageBatchResponse> batchAttempt(
-      SendMessageBatchRequest request,
-      List<Integer> plan,
-      boolean dedup,
-      Map<String, PayloadPointer> stored,
-      int attempt) {
-    String queueUrl = request.queueUrl();
+      Batch batch, Map<String, PayloadPointer> stored, int attempt) {
+    String queueUrl = batch.request().queueUrl();
     return Futures.afterwards(
         Futures.guarded(
-            () -> port.sendMessageBatch(rules.pointerBatch(request, plan, stored, dedup))),
+            () ->
+                port.sendMessageBatch(
+                    rules.pointerBatch(
+                        batch.request(),
+                        batch.plan(),
+                        stored,
+                        batch.utf8Lengths(),
+                        batch.dedup()))),
         (response, error) -> {
           if (error == null) {
             return deleteFailedEntries(queueUrl, response, stored);
@@ -152,7 +180,7 @@ final class SendPipeline {
                       done -> CompletableFuture.failedFuture(error));
             }
             return pause(queueUrl, attempt, error)
-                .thenCompose(done -> batchAttempt(request, plan, dedup, stored, attempt + 1));
+                .thenCompose(done -> batchAttempt(batch, stored, attempt + 1));
           }
           stored
               .values()
@@ -161,8 +189,8 @@ final class SendPipeline {
             return CompletableFuture.<SendMessageBatchResponse>failedFuture(error);
           }
           return pause(queueUrl, attempt, error)
-              .thenCompose(done -> storeBatch(request, plan, dedup))
-              .thenCompose(next -> batchAttempt(request, plan, dedup, next, attempt + 1));
+              .thenCompose(done -> storeBatch(batch))
+              .thenCompose(next -> batchAttempt(batch, next, attempt + 1));
         });
   }
 
@@ -170,19 +198,19 @@ final class SendPipeline {
    * Stores the planned entries' payloads (in parallel on the asynchronous client); when one fails,
    * no further store starts and the ones stored are deleted (nothing was sent).
    */
-  private CompletableFuture<Map<String, PayloadPointer>> storeBatch(
-      SendMessageBatchRequest request, List<Integer> plan, boolean dedup) {
+  private CompletableFuture<Map<String, PayloadPointer>> storeBatch(Batch batch) {
+    SendMessageBatchRequest request = batch.request();
     String queueUrl = request.queueUrl();
     long now = System.currentTimeMillis();
     Map<String, PayloadPointer> stored = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> stores = new ArrayList<>();
-    for (int index : plan) {
+    for (int index : batch.plan()) {
       SendMessageBatchRequestEntry entry = request.entries().get(index);
       String stableKey =
           Offloading.stableKey(
-              queueUrl, entry.messageDeduplicationId(), dedup, entry.messageBody(), now);
+              queueUrl, entry.messageDeduplicationId(), batch.dedup(), entry.messageBody(), now);
       CompletableFuture<?> stored1 =
-          store(queueUrl, entry.messageBody().getBytes(StandardCharsets.UTF_8), stableKey)
+          store(queueUrl, batch.utf8().get(entry.id()), stableKey)
               .thenAccept(pointer -> stored.put(entry.id(), pointer));
       stores.add(stored1);
       if (stored1.isCompletedExceptionally()) {

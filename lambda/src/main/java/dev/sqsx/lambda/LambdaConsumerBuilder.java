@@ -4,9 +4,6 @@ import dev.sqsx.consumer.AsyncMessageHandler;
 import dev.sqsx.consumer.BatchMessageHandler;
 import dev.sqsx.consumer.MessageHandler;
 import dev.sqsx.consumer.NonRetryableException;
-import dev.sqsx.extended.MalformedPointerException;
-import dev.sqsx.extended.PayloadIntegrityException;
-import dev.sqsx.extended.PayloadNotAllowedException;
 import dev.sqsx.extended.PayloadStore;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +24,7 @@ public final class LambdaConsumerBuilder {
   private boolean deletePayloads;
   private SqsClient sqs;
   private String deadLetterQueueUrl;
-  private Predicate<Throwable> nonRetryable = LambdaConsumerBuilder::nonRetryableByDefault;
+  private Predicate<Throwable> nonRetryable = NonRetryableException::isNonRetryableByDefault;
   private int concurrency = 10;
   private Duration timeoutMargin = Duration.ofSeconds(1);
   private Duration visibilityTimeout;
@@ -178,19 +175,6 @@ public final class LambdaConsumerBuilder {
     if (maxReceiveCount != null && (maxReceiveCount < 1 || maxReceiveCount > 1_000)) {
       throw new IllegalArgumentException("maxReceiveCount must be 1..1000, was " + maxReceiveCount);
     }
-    Predicate<Throwable> configured = nonRetryable;
-    Predicate<Throwable> effective =
-        error -> {
-          for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof NonRetryableException || configured.test(cause)) {
-              return true;
-            }
-            if (cause.getCause() == cause) {
-              break;
-            }
-          }
-          return false;
-        };
     return new LambdaConsumer(
         new LambdaConfig(
             handler,
@@ -199,17 +183,10 @@ public final class LambdaConsumerBuilder {
             deletePayloads,
             sqs,
             deadLetterQueueUrl,
-            effective,
+            NonRetryableException.orAnyCause(nonRetryable),
             concurrency,
             timeoutMargin,
             visibilityTimeout,
             maxReceiveCount));
-  }
-
-  /** A malformed, not allowed (or too large) or corrupted payload pointer: retrying cannot help. */
-  static boolean nonRetryableByDefault(Throwable error) {
-    return error instanceof MalformedPointerException
-        || error instanceof PayloadNotAllowedException
-        || error instanceof PayloadIntegrityException;
   }
 }

@@ -1,6 +1,5 @@
 package dev.sqsx.consumer.internal;
 
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +40,10 @@ public final class DeadLetters {
    */
   public CompletableFuture<Boolean> send(Lease lease, Throwable error) {
     Message message = lease.message();
-    String handle = message.receiptHandle();
-    if (OffloadedMessages.mayBeOffloaded(handle)) {
-      Optional<OffloadedMessages.Wire> wire =
-          OffloadedMessages.wire(handle, message.body(), message.messageAttributes());
-      if (wire.isPresent()) {
-        handle = wire.get().receiptHandle();
-      }
-    }
-    String originalHandle = handle;
+    String originalHandle =
+        OffloadedMessages.mayBeOffloaded(message.receiptHandle())
+            ? OffloadedMessages.sqsReceiptHandle(message.receiptHandle())
+            : message.receiptHandle();
     return sqs.sendMessage(DeadLetterMessage.forFailed(lease.received(), error, dlqUrl, fifo))
         .thenApply(sent -> true)
         .exceptionally(

@@ -26,6 +26,11 @@ final class OffloadedMessages {
         .map(message -> new Wire(message.body(), message.attributes(), message.receiptHandle()));
   }
 
+  /** The receipt handle SQS gave, without the pointer the extended client embedded in it. */
+  static String sqsReceiptHandle(String receiptHandle) {
+    return ExtendedMessages.sqsReceiptHandle(receiptHandle);
+  }
+
   /** A message as SQS holds it. */
   record Wire(String body, Map<String, MessageAttributeValue> attributes, String receiptHandle) {}
 }

@@ -116,13 +116,6 @@ public final class Offloading {
     return queueUrl != null && queueUrl.endsWith(".fifo");
   }
 
-  /** The pointer message that replaces a large one. */
-  public SendMessageRequest pointerRequest(
-      SendMessageRequest request, PayloadPointer pointer, boolean contentBasedDeduplication) {
-    return pointerRequest(
-        request, pointer, Markers.utf8Length(request.messageBody()), contentBasedDeduplication);
-  }
-
   /**
    * The pointer message that replaces a large one whose body is {@code utf8Length} bytes (known to
    * the caller, which encoded it to store it).
@@ -150,15 +143,13 @@ public final class Offloading {
   public SendMessageBatchRequestEntry pointerEntry(
       SendMessageBatchRequestEntry entry,
       PayloadPointer pointer,
+      long utf8Length,
       boolean contentBasedDeduplication) {
     SendMessageBatchRequestEntry.Builder pointerEntry =
         entry.toBuilder()
             .messageBody(PointerCodec.write(pointer))
             .messageAttributes(
-                Markers.add(
-                    entry.messageAttributes(),
-                    Markers.utf8Length(entry.messageBody()),
-                    settings.legacyAttributeName()));
+                Markers.add(entry.messageAttributes(), utf8Length, settings.legacyAttributeName()));
     if (contentBasedDeduplication && entry.messageDeduplicationId() == null) {
       pointerEntry.messageDeduplicationId(Digests.sha256Hex(entry.messageBody()));
     }
@@ -166,18 +157,26 @@ public final class Offloading {
   }
 
   /**
-   * The batch with the planned entries replaced by pointers to their stored payloads (by entry id),
-   * sent with the SDK's retries off (the extended clients retry offloaded sends themselves).
+   * The batch with the planned entries replaced by pointers to their stored payloads and the UTF-8
+   * lengths of their bodies (both by entry id), sent with the SDK's retries off (the extended
+   * clients retry offloaded sends themselves).
    */
   public SendMessageBatchRequest pointerBatch(
       SendMessageBatchRequest request,
       List<Integer> plan,
       Map<String, PayloadPointer> stored,
+      Map<String, Integer> utf8Lengths,
       boolean contentBasedDeduplication) {
     List<SendMessageBatchRequestEntry> rewritten = new ArrayList<>(request.entries());
     for (int index : plan) {
       SendMessageBatchRequestEntry entry = rewritten.get(index);
-      rewritten.set(index, pointerEntry(entry, stored.get(entry.id()), contentBasedDeduplication));
+      rewritten.set(
+          index,
+          pointerEntry(
+              entry,
+              stored.get(entry.id()),
+              utf8Lengths.get(entry.id()),
+              contentBasedDeduplication));
     }
     return request.toBuilder()
         .entries(rewritten)

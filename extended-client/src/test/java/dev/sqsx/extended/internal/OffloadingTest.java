@@ -155,7 +155,12 @@ class OffloadingTest {
             .build();
 
     SendMessageRequest pointer =
-        rules(1, false, 1).pointerRequest(original, PayloadPointer.s3("b", "k"), true);
+        rules(1, false, 1)
+            .pointerRequest(
+                original,
+                PayloadPointer.s3("b", "k"),
+                Markers.utf8Length(original.messageBody()),
+                true);
 
     assertThat(pointer.messageBody()).isEqualTo(PointerCodec.write(PayloadPointer.s3("b", "k")));
     assertThat(pointer.messageAttributes().get("ExtendedPayloadSize").stringValue()).isEqualTo("6");
@@ -176,7 +181,11 @@ class OffloadingTest {
 
     assertThat(
             rules(1, false, 1)
-                .pointerRequest(original, PayloadPointer.s3("b", "k"), true)
+                .pointerRequest(
+                    original,
+                    PayloadPointer.s3("b", "k"),
+                    Markers.utf8Length(original.messageBody()),
+                    true)
                 .messageDeduplicationId())
         .isEqualTo("mine");
   }
