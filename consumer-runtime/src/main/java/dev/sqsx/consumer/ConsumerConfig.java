@@ -22,6 +22,7 @@ record ConsumerConfig(
     BatchMessageHandler batchHandler,
     int concurrency,
     int prefetch,
+    long prefetchBytes,
     Duration waitTime,
     Duration visibilityTimeout,
     Duration maxProcessingTime,
@@ -38,6 +39,15 @@ record ConsumerConfig(
     boolean virtualThreads,
     io.micrometer.core.instrument.MeterRegistry meterRegistry,
     Clock clock) {
+
+  /**
+   * The prefetch when none is set: one receive of 10 in flight per handler, up to 10 receives (what
+   * a hand-written loop with {@code concurrency} threads holds), at least 10; for a batch handler,
+   * whose slots hold 10 each already, 10.
+   */
+  static int defaultPrefetch(int concurrency, boolean batchHandler) {
+    return batchHandler ? 10 : Math.max(10, 10 * Math.min(concurrency, 10) - concurrency);
+  }
 
   /** Handlers (or, for a batch handler, messages) held at once: running plus prefetched. */
   int held() {

@@ -242,7 +242,8 @@ public final class SqsConsumer implements AutoCloseable {
             counters,
             scheduler,
             config.clock(),
-            loops);
+            loops,
+            config.prefetchBytes());
     heartbeat.start(scheduler);
     queue.refreshEvery(scheduler, failures);
     poller.start();

@@ -13,11 +13,14 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 @SuppressWarnings("exports")
 public final class SqsConsumerBuilder {
 
+  private static final long DEFAULT_PREFETCH_BYTES = 64L << 20;
+
   private SqsAsyncClient sqs;
   private String queueUrl;
   private AsyncMessageHandler handler;
   private int concurrency = 10;
-  private int prefetch = 10;
+  private Integer prefetch;
+  private long prefetchBytes = DEFAULT_PREFETCH_BYTES;
   private Duration waitTime = Duration.ofSeconds(20);
   private Duration visibilityTimeout;
   private Duration maxProcessingTime = Duration.ofMinutes(30);
@@ -163,10 +166,25 @@ public final class SqsConsumerBuilder {
 
   /**
    * Messages received ahead of a free handler slot (held under the heartbeat while they wait):
-   * 0..1,000, default 10.
+   * 0..1,000. By default as many as keep one receive of 10 in flight per handler, up to 10 receives
+   * — what a hand-written loop with {@code concurrency} threads holds — so short handlers are not
+   * left waiting for a receive's round trip: {@code max(10, 10 × min(concurrency, 10) −
+   * concurrency)} (for a batch handler, 10). Bounded in memory by {@link #prefetchBytes}.
    */
   public SqsConsumerBuilder prefetch(int prefetch) {
     this.prefetch = prefetch;
+    return this;
+  }
+
+  /**
+   * The most body a consumer holds in messages waiting for a handler (prefetched, not running),
+   * counted in characters of the (resolved) bodies: while the waiting messages hold this much, no
+   * receive is sent. Default 64 MiB; at least 1 KiB. So prefetching large resolved payloads (an
+   * extended client as the SQS client) stays bounded: at most this plus one receive's messages
+   * wait, whatever {@link #prefetch} allows.
+   */
+  public SqsConsumerBuilder prefetchBytes(long prefetchBytes) {
+    this.prefetchBytes = prefetchBytes;
     return this;
   }
 
@@ -260,7 +278,18 @@ public final class SqsConsumerBuilder {
           "exactly one of handler, asyncHandler and batchHandler must be set");
     }
     range("concurrency", concurrency, 1, 10_000, "handlers at once");
-    range("prefetch", prefetch, 0, 1_000, "messages held ahead of a free slot");
+    int effectivePrefetch =
+        prefetch != null
+            ? prefetch
+            : batchHandler != null
+                ? 10
+                : Math.max(10, 10 * Math.min(concurrency, 10) - concurrency);
+    range("prefetch", effectivePrefetch, 0, 1_000, "messages held ahead of a free slot");
+    if (prefetchBytes < 1024) {
+      throw new IllegalArgumentException(
+          "prefetchBytes must be at least 1024 (the body held by waiting messages), was "
+              + prefetchBytes);
+    }
     seconds("waitTime", waitTime, 0, 20, "the SQS long-poll limit");
     if (visibilityTimeout != null) {
       seconds("visibilityTimeout", visibilityTimeout, 1, 43_200, "the SQS visibility limit");
@@ -308,7 +337,8 @@ public final class SqsConsumerBuilder {
             handler,
             batchHandler,
             concurrency,
-            prefetch,
+            effectivePrefetch,
+            prefetchBytes,
             waitTime,
             visibilityTimeout,
             maxProcessingTime,

@@ -39,6 +39,9 @@ class ConsumerBuilderTest {
         b -> b.prefetch(-1),
         "prefetch must be 0..1000 (messages held ahead of a free slot), was -1");
     rejects(
+        b -> b.prefetchBytes(1023),
+        "prefetchBytes must be at least 1024 (the body held by waiting messages), was 1023");
+    rejects(
         b -> b.waitTime(Duration.ofSeconds(21)),
         "waitTime must be whole seconds 0..20 (the SQS long-poll limit), was PT21S");
     rejects(
@@ -59,6 +62,22 @@ class ConsumerBuilderTest {
     rejects(
         b -> b.queueAttributesRefresh(Duration.ofMillis(10)),
         "queueAttributesRefresh must be zero (never) or PT1S..PT24H, was PT0.01S");
+  }
+
+  @Test
+  void prefetch_byDefault_keepsOneReceiveInFlightPerHandler_upToTen() {
+    int[][] expected = {{1, 10}, {2, 18}, {4, 36}, {10, 90}, {16, 84}, {64, 36}, {100, 10}};
+    for (int[] row : expected) {
+      int concurrency = row[0];
+      int prefetch = ConsumerConfig.defaultPrefetch(concurrency, false);
+      assertThat(prefetch).as("prefetch at concurrency %d", concurrency).isEqualTo(row[1]);
+      assertThat(concurrency + prefetch)
+          .as("held at concurrency %d: at most 100, or concurrency + 10", concurrency)
+          .isLessThanOrEqualTo(Math.max(100, concurrency + 10));
+    }
+    assertThat(ConsumerConfig.defaultPrefetch(4, true))
+        .as("a batch handler's slots hold 10 each already")
+        .isEqualTo(10);
   }
 
   @Test

@@ -1,18 +1,19 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.ReceivedMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,6 @@ public final class Dispatcher {
   private final int concurrency;
   private final Permits permits;
   private final VisibilityHeartbeat heartbeat;
-  private final DeleteBatcher deletes;
-  private final FailurePolicy failures;
   private final HandlerGate gate;
   private final Counters counters;
   private final Clock clock;
@@ -48,12 +47,13 @@ public final class Dispatcher {
   private final Duration maxProcessingTime;
 
   private final Object lock = new Object();
-  private final WaitingLine line;
+  private final MeasuredLine line;
   private final GatePause pause;
   private final boolean fifo;
 
   private final FifoBlocks blocks = new FifoBlocks();
   private final Releases releases;
+  private final Settlement settlement;
 
   private int running;
   private boolean accepting = true;
@@ -81,12 +81,10 @@ public final class Dispatcher {
     this.handler = handler;
     this.executor = executor;
     this.concurrency = concurrency;
-    this.line = fifo ? WaitingLine.byGroup() : WaitingLine.inOrder();
+    this.line = new MeasuredLine(fifo ? WaitingLine.byGroup() : WaitingLine.inOrder());
     this.fifo = fifo;
     this.permits = permits;
     this.heartbeat = heartbeat;
-    this.deletes = deletes;
-    this.failures = failures;
     this.gate = gate;
     this.counters = counters;
     this.clock = clock;
@@ -95,6 +93,23 @@ public final class Dispatcher {
     this.maxProcessingTime = maxProcessingTime;
     this.pause = new GatePause(scheduler, this::drain);
     this.releases = new Releases(queueUrl, heartbeat, visibility, counters, permits);
+    this.settlement =
+        new Settlement(
+            queueUrl,
+            heartbeat,
+            deletes,
+            failures,
+            gate,
+            counters,
+            clock,
+            permits,
+            releases,
+            maxProcessingTime,
+            (lease, succeeded) -> {
+              synchronized (lock) {
+                return line.finished(lease, succeeded);
+              }
+            });
   }
 
   /**
@@ -175,45 +190,67 @@ public final class Dispatcher {
   }
 
   private void drain() {
+    List<Lease> next;
+    while ((next = claim(false)) != null) {
+      start(next);
+    }
+  }
+
+  /**
+   * Takes the next message (a batch, for a batch handler) to run and counts its slot; null when
+   * nothing starts now. With {@code slotHeld} the caller — a handler thread that has just settled
+   * its message — already holds a slot and passes it on; when nothing can start, that slot is
+   * freed.
+   */
+  private List<Lease> claim(boolean slotHeld) {
+    boolean holding = slotHeld;
     while (true) {
       List<Lease> next = new ArrayList<>();
       List<Lease> expired = new ArrayList<>();
       List<Lease> releasedWithThem = new ArrayList<>();
-      boolean startNow;
+      CompletableFuture<Void> nowIdle = null;
       synchronized (lock) {
-        if (!accepting || running >= concurrency || pause.closed()) {
-          return;
-        }
-        int size = handler.batch() == null ? 1 : BATCH;
-        long now = clock.millis();
-        Lease lease;
-        while (next.size() < size && (lease = line.next()) != null) {
-          if (lease.held(now)) {
-            next.add(lease);
-          } else {
-            // Its visibility ended while it waited (lost, or past the maximum processing time):
-            // SQS hands it out again, so running it here could run it twice. A FIFO group's later
-            // messages wait for it, as after a failure.
-            expired.add(lease);
-            releasedWithThem.addAll(line.finished(lease, false));
+        if (accepting && !pause.closed() && (holding || running < concurrency)) {
+          int size = handler.batch() == null ? 1 : BATCH;
+          long now = clock.millis();
+          Lease lease;
+          while (next.size() < size && (lease = line.next()) != null) {
+            if (lease.held(now)) {
+              next.add(lease);
+            } else {
+              // Its visibility ended while it waited (lost, or past the maximum processing time):
+              // SQS hands it out again, so running it here could run it twice. A FIFO group's
+              // later messages wait for it, as after a failure.
+              expired.add(lease);
+              releasedWithThem.addAll(line.finished(lease, false));
+            }
           }
         }
-        startNow = !next.isEmpty();
-        if (startNow) {
+        if (!next.isEmpty() && !holding) {
           running++;
+          holding = true;
+        } else if (next.isEmpty() && holding && expired.isEmpty()) {
+          running--;
+          holding = false;
+          if (idle != null && running == 0) {
+            nowIdle = idle;
+          }
         }
       }
       expired.forEach(this::expiredWhileWaiting);
       if (!releasedWithThem.isEmpty()) {
         Async.detach(releases.release(releasedWithThem), "releasing the rest of a FIFO group");
       }
-      if (!startNow) {
-        if (expired.isEmpty()) {
-          return;
-        }
-        continue;
+      if (nowIdle != null) {
+        nowIdle.complete(null);
       }
-      start(next);
+      if (!next.isEmpty()) {
+        next.forEach(Lease::markStarted);
+        return next;
+      }
+      if (expired.isEmpty()) {
+        return null;
+      }
     }
   }
 
@@ -230,16 +267,28 @@ public final class Dispatcher {
   }
 
   private void start(List<Lease> leases) {
-    leases.forEach(Lease::markStarted);
     try {
-      executor.execute(() -> run(leases));
+      executor.execute(() -> runFrom(leases));
     } catch (RejectedExecutionException e) {
-      leases.forEach(lease -> finish(lease, e));
+      leases.forEach(lease -> settlement.finish(lease, e));
       slotFreed();
     }
   }
 
-  private void run(List<Lease> leases) {
+  /**
+   * On a handler thread: runs this slot's message, then — as long as each handler has completed by
+   * the time it returns (any synchronous handler) — the next waiting ones, on the same thread: a
+   * message handed from the line to a handler costs no thread hop and no executor task.
+   */
+  private void runFrom(List<Lease> first) {
+    List<Lease> leases = first;
+    while (leases != null) {
+      leases = run(leases);
+    }
+  }
+
+  /** Runs the handler; returns the next leases for this slot when it may go on at once. */
+  private List<Lease> run(List<Lease> leases) {
     Duration postpone;
     try {
       postpone = gate.admit();
@@ -253,78 +302,41 @@ public final class Dispatcher {
       } finally {
         slotFreed();
       }
-      return;
+      return null;
     }
     long started = System.nanoTime();
+    CompletableFuture<BatchOutcome> outcome = handler.invoke(leases).toCompletableFuture();
+    if (outcome.isDone()) {
+      BatchOutcome value = null;
+      Throwable error = null;
+      try {
+        value = outcome.join();
+      } catch (CompletionException | CancellationException e) {
+        error = e;
+      }
+      boolean settled = false;
+      try {
+        settlement.settle(leases, started, value, error);
+        settled = true;
+      } finally {
+        if (!settled) {
+          slotFreed();
+        }
+      }
+      return claim(true);
+    }
     Async.whenComplete(
-        handler
-            .invoke(leases)
-            .toCompletableFuture()
-            // still running after the maximum processing time: a failure
-            .orTimeout(Math.max(1, maxProcessingTime.toMillis()), TimeUnit.MILLISECONDS),
-        (outcome, error) -> {
+        // still running after the maximum processing time: a failure
+        outcome.orTimeout(Math.max(1, maxProcessingTime.toMillis()), TimeUnit.MILLISECONDS),
+        (value, error) -> {
           try {
-            Throwable cause =
-                error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause()
-                    : error;
-            if (cause instanceof TimeoutException) {
-              cause =
-                  new TimeoutException(
-                      "the handler did not complete within the maximum processing time of "
-                          + maxProcessingTime);
-            }
-            try {
-              gate.completed(System.nanoTime() - started, cause);
-            } catch (RuntimeException e) {
-              LOG.warn("handler gate of {} failed: {}", queueUrl, e.toString());
-            }
-            for (Lease lease : leases) {
-              Throwable failure =
-                  cause != null ? cause : outcome.failureOf(lease.messageId()).orElse(null);
-              finish(lease, failure);
-            }
+            settlement.settle(leases, started, value, error);
           } finally {
             slotFreed();
           }
         },
         "finishing a message");
-  }
-
-  /** Settles one message; whatever fails on the way, its permit is given back. */
-  private void finish(Lease lease, Throwable error) {
-    List<Lease> released = List.of();
-    try {
-      counters.handled(error == null, System.nanoTime() - lease.startedAtNanos());
-      synchronized (lock) {
-        released = line.finished(lease, error == null);
-      }
-      if (error == null) {
-        succeeded(lease);
-      } else {
-        heartbeat.untrack(lease);
-        counters.finished(1);
-        LOG.warn(
-            "handler failed for message {} from {} (attempt {}): {}",
-            lease.messageId(),
-            queueUrl,
-            lease.received().attempt(),
-            error.toString());
-        failures.onFailure(lease, error);
-      }
-    } catch (RuntimeException e) {
-      // e.g. a user's nonRetryable predicate that throws: the message is left to its visibility
-      LOG.warn(
-          "could not settle message {} from {} (it becomes visible when its visibility ends): {}",
-          lease.messageId(),
-          queueUrl,
-          e.toString());
-    } finally {
-      if (!released.isEmpty()) {
-        Async.detach(releases.release(released), "releasing the rest of a failed FIFO group");
-      }
-      permits.release(1);
-    }
+    return null;
   }
 
   /**
@@ -355,21 +367,6 @@ public final class Dispatcher {
     drain();
   }
 
-  private void succeeded(Lease lease) {
-    if (lease.held(clock.millis())) {
-      deletes.add(lease);
-      return;
-    }
-    heartbeat.untrack(lease);
-    counters.finished(1);
-    LOG.warn(
-        "message {} from {} was handled, but its lease was {}: not deleting it; it will be"
-            + " redelivered",
-        lease.messageId(),
-        queueUrl,
-        lease.lost() ? "lost" : "past its visibility deadline");
-  }
-
   /**
    * Stops handing out messages, releases the waiting ones, and completes when no handler runs any
    * more.
@@ -387,6 +384,11 @@ public final class Dispatcher {
       }
     }
     return releases.release(unstarted).thenCompose(released -> done);
+  }
+
+  /** Body characters of the messages waiting for a handler now. */
+  public long waitingChars() {
+    return line.chars();
   }
 
   /** Handler runs in progress now. */

@@ -20,9 +20,10 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * The long-poll loops. Each loop: take up to 10 free permits (waiting while none is free) → receive
  * that many → give back the permits it did not use → hand the messages on → again. Loop 0 always
  * polls; the others poll only while the queue is busy (the last receive came back full), so an idle
- * or trickling queue costs one long poll at a time. A failed receive backs off exponentially
- * (capped) and is logged; it never ends the loop. While the gate says so (an open circuit breaker),
- * no loop polls.
+ * or trickling queue costs one long poll at a time. While the messages waiting for a handler hold
+ * more body than the limit (prefetched large payloads), no loop receives. A failed receive backs
+ * off exponentially (capped) and is logged; it never ends the loop. While the gate says so (an open
+ * circuit breaker), no loop polls.
  *
  * <p>Stopping does not cancel a pending long poll: SQS answers it anyway (cancelling only drops the
  * answer, and the messages in it would stay invisible for their whole visibility timeout). Each
@@ -35,6 +36,7 @@ public final class Poller {
   private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
   private static final long MAX_BACKOFF_MILLIS = 10_000;
   private static final long PAUSE_CHECK_MILLIS = 250;
+  private static final long FULL_CHECK_MILLIS = 10;
 
   private final SqsAsyncClient sqs;
   private final String queueUrl;
@@ -46,6 +48,7 @@ public final class Poller {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final int loops;
+  private final long waitingLimit;
   private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
   private final Set<Long> receivesInFlight = ConcurrentHashMap.newKeySet();
   private final AtomicLong receiveIds = new AtomicLong();
@@ -68,7 +71,8 @@ public final class Poller {
       Counters counters,
       ScheduledExecutorService scheduler,
       Clock clock,
-      int loops) {
+      int loops,
+      long waitingLimit) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     ReceiveMessageRequest.Builder request =
@@ -88,6 +92,7 @@ public final class Poller {
     this.scheduler = scheduler;
     this.clock = clock;
     this.loops = loops;
+    this.waitingLimit = waitingLimit;
   }
 
   /** Starts the loops. */
@@ -129,6 +134,12 @@ public final class Poller {
       paused = false;
       LOG.info("circuit breaker no longer open: polling {} again", queueUrl);
     }
+    if (dispatcher.waitingChars() >= waitingLimit) {
+      // The messages waiting for a handler hold enough body (large resolved payloads): no receive
+      // until the handlers have taken some.
+      Async.schedule(scheduler, () -> loop(index, failures), FULL_CHECK_MILLIS, "a poll loop");
+      return;
+    }
     if (index > 0 && !isBusy()) {
       Async.detach(
           sleepUntilBusy()
@@ -146,8 +157,9 @@ public final class Poller {
                     ended();
                     return;
                   }
-                  if (gate.pollingPaused()) {
-                    // The breaker opened while this loop waited for permits: no receive now.
+                  if (gate.pollingPaused() || dispatcher.waitingChars() >= waitingLimit) {
+                    // The breaker opened, or the waiting messages grew past the limit, while this
+                    // loop waited for permits: no receive now.
                     permits.release(granted);
                     Async.execute(scheduler, () -> loop(index, failures), "a poll loop");
                     return;
