@@ -14,14 +14,15 @@ public class NonRetryableException extends RuntimeException {
   /**
    * Failures sqsx never retries by default, besides this exception: a payload pointer that is
    * malformed, names a container not allowed (or a payload over the size limit), or fails its
-   * integrity check. Subclasses match too. Names, not classes: extended-client is an optional
-   * dependency of consumer-runtime.
+   * integrity check, and an SNS envelope that cannot be unwrapped. Subclasses match too. Names, not
+   * classes: extended-client is an optional dependency of consumer-runtime.
    */
   private static final Set<String> DEFAULT_NON_RETRYABLE =
       Set.of(
           "dev.sqsx.extended.MalformedPointerException",
           "dev.sqsx.extended.PayloadNotAllowedException",
-          "dev.sqsx.extended.PayloadIntegrityException");
+          "dev.sqsx.extended.PayloadIntegrityException",
+          "dev.sqsx.extended.SnsEnvelopeException");
 
   /** An exception with its reason. */
   public NonRetryableException(String message) {
@@ -35,7 +36,8 @@ public class NonRetryableException extends RuntimeException {
 
   /**
    * sqsx's default {@code nonRetryable} predicate: whether the error is, or extends, a malformed,
-   * not allowed (or too large) or corrupted payload pointer's exception.
+   * not allowed (or too large) or corrupted payload pointer's exception, or an unreadable SNS
+   * envelope's.
    */
   public static boolean isNonRetryableByDefault(Throwable error) {
     for (Class<?> type = error.getClass(); type != null; type = type.getSuperclass()) {

@@ -103,6 +103,20 @@ public final class ReceivedMessage {
     return maxReceiveCount != null && attempt >= maxReceiveCount;
   }
 
+  /**
+   * The SNS topic this message was published to, when it reached the queue as an SNS notification
+   * that the extended client unwrapped ({@code snsEnvelopes(true)}); empty otherwise (raw message
+   * delivery carries no topic).
+   */
+  public Optional<String> snsTopicArn() {
+    return Optional.ofNullable(message.attributesAsStrings().get("sqsx.SnsTopicArn"));
+  }
+
+  /** The SNS message id of a notification the extended client unwrapped; empty otherwise. */
+  public Optional<String> snsMessageId() {
+    return Optional.ofNullable(message.attributesAsStrings().get("sqsx.SnsMessageId"));
+  }
+
   /** The FIFO message group, for messages of a FIFO queue. */
   public Optional<String> messageGroupId() {
     return Optional.ofNullable(

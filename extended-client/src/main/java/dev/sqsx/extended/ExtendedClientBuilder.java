@@ -23,6 +23,7 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
   private boolean legacyAttributeName;
   private boolean cleanupPayload = true;
   private boolean ignorePayloadNotFound;
+  private boolean snsEnvelopes;
   private int batchSizeLimit = SQS_MAX_MESSAGE_SIZE;
   private PayloadResolutionListener resolutionListener = PayloadResolutionListener.logging();
 
@@ -85,6 +86,21 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
   }
 
   /**
+   * Unwrap SNS envelopes (default false): a received message whose body is an SNS notification (a
+   * queue subscribed to a topic without raw message delivery) is handed out as its publisher sent
+   * it — the published body and message attributes, a pointer inside resolved — with the topic ARN
+   * and SNS message id as the system-attribute strings {@link SnsNotification#TOPIC_ARN} and {@link
+   * SnsNotification#MESSAGE_ID}. A payload that came through SNS is never deleted by this client
+   * (other subscriptions read it too; the bucket's lifecycle rule or the table's TTL removes it).
+   * An envelope that cannot be unwrapped (not a {@code Notification}, an unknown attribute type) is
+   * reported like an unresolvable payload ({@link SnsEnvelopeException}) and left in the queue.
+   */
+  public B snsEnvelopes(boolean snsEnvelopes) {
+    this.snsEnvelopes = snsEnvelopes;
+    return self();
+  }
+
+  /**
    * The most bytes a whole {@code sendMessageBatch} may carry; the largest entries are offloaded
    * until the batch fits. 1..1,048,576 (the SQS limit), default 1,048,576.
    */
@@ -126,6 +142,7 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
         legacyAttributeName,
         cleanupPayload,
         ignorePayloadNotFound,
+        snsEnvelopes,
         batchSizeLimit,
         resolutionListener);
   }

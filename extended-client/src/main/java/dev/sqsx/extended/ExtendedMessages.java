@@ -23,7 +23,30 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public final class ExtendedMessages {
 
+  /** The marker attribute of a pointer message: the payload's UTF-8 length, as a Number. */
+  public static final String MARKER = Markers.NAME;
+
+  /** The marker's legacy name ({@code SQSLargePayloadSize}), still read everywhere. */
+  public static final String LEGACY_MARKER = Markers.LEGACY_NAME;
+
   private ExtendedMessages() {}
+
+  /**
+   * The body a pointer message carries for {@code pointer}: AWS's {@code PayloadS3Pointer} JSON for
+   * S3, sqsx's {@code PayloadDynamoDbPointer} for DynamoDB — what the extended clients send, for
+   * other senders of pointers (sqsx-sns).
+   */
+  public static String pointerBody(PayloadPointer pointer) {
+    return PointerCodec.write(pointer);
+  }
+
+  /**
+   * Whether deleting the message with this receipt handle leaves its payload alone because other
+   * subscriptions share it (it came through SNS).
+   */
+  public static boolean sharedPayload(String receiptHandle) {
+    return Offloading.parseHandle(receiptHandle).shared();
+  }
 
   /** A message as SQS holds it: pointer body, attributes with the marker, SQS's receipt handle. */
   public record PointerMessage(

@@ -76,7 +76,7 @@ final class Failures {
     Map<String, PayloadPointer> pointers = new HashMap<>();
     for (int i = 0; i < handles.size(); i++) {
       String id = request.entries().get(i).id();
-      handles.get(i).pointer().ifPresent(pointer -> pointers.put(id, pointer));
+      handles.get(i).deletable().ifPresent(pointer -> pointers.put(id, pointer));
     }
     return pointers;
   }

@@ -53,12 +53,13 @@ public record PayloadResolutionFailure(
   }
 
   /**
-   * Whether redelivering the message could succeed later: false for a malformed or foreign pointer
-   * and for a payload that failed its integrity check.
+   * Whether redelivering the message could succeed later: false for a malformed or foreign pointer,
+   * for a payload that failed its integrity check and for an SNS envelope that cannot be unwrapped.
    */
   public boolean retryable() {
     return !(error instanceof PayloadNotAllowedException)
         && !(error instanceof MalformedPointerException)
+        && !(error instanceof SnsEnvelopeException)
         && !(error instanceof PayloadIntegrityException);
   }
 }

@@ -7,6 +7,7 @@ import dev.sqsx.extended.internal.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ final class ReceivePipeline {
 
   private CompletableFuture<ReceiveMessageResponse> resolveAll(
       String queueUrl, ReceiveMessageResponse response) {
-    if (!settings.payloadSupportEnabled() || !response.hasMessages()) {
+    if ((!settings.payloadSupportEnabled() && !settings.snsEnvelopes())
+        || !response.hasMessages()) {
       return CompletableFuture.completedFuture(response);
     }
     List<CompletableFuture<Message>> resolved = new ArrayList<>();
@@ -71,37 +73,48 @@ final class ReceivePipeline {
   }
 
   /** The resolved message, or null (after reporting) when its payload cannot be resolved. */
-  private CompletableFuture<Message> resolve(String queueUrl, Message message) {
+  private CompletableFuture<Message> resolve(String queueUrl, Message received) {
+    Message message = received;
+    boolean throughSns = false;
     PayloadPointer pointer;
     try {
+      if (settings.snsEnvelopes()) {
+        Optional<Message> unwrapped = SnsNotification.unwrap(received, queueUrl);
+        if (unwrapped.isPresent()) {
+          message = unwrapped.get();
+          throughSns = true;
+        }
+      }
       var found = rules.pointerOf(message);
       if (found.isEmpty()) {
         return CompletableFuture.completedFuture(message);
       }
       pointer = found.get();
     } catch (ExtendedClientException e) {
-      return reportFailure(queueUrl, message, e);
+      return reportFailure(queueUrl, received, e);
     } catch (RuntimeException e) {
       // Whatever a hostile body does to the parser, it is this message's failure alone.
       return reportFailure(
           queueUrl,
-          message,
+          received,
           new MalformedPointerException(
-              "cannot read the pointer of this message", queueUrl, message.messageId(), null, e));
+              "cannot read the pointer of this message", queueUrl, received.messageId(), null, e));
     }
+    Message pointerMessage = message;
+    boolean shared = throughSns;
     return Futures.afterwards(
         port.read(pointer),
         (payload, cause) -> {
           if (cause == null) {
             return CompletableFuture.completedFuture(
-                Offloading.resolved(message, pointer, payload));
+                Offloading.resolved(pointerMessage, pointer, payload, shared));
           }
           ExtendedClientException failure =
               cause instanceof ExtendedClientException
                   ? (ExtendedClientException) cause
                   : new ExtendedClientException(
-                      "cannot resolve payload", queueUrl, message.messageId(), pointer, cause);
-          return reportFailure(queueUrl, message, failure);
+                      "cannot resolve payload", queueUrl, received.messageId(), pointer, cause);
+          return reportFailure(queueUrl, received, failure);
         });
   }
 
@@ -150,10 +163,10 @@ final class ReceivePipeline {
           return port.deleteMessage(request.toBuilder().receiptHandle(handle.original()).build())
               .thenCompose(
                   response -> {
-                    if (!settings.cleanupPayload() || handle.pointer().isEmpty()) {
+                    if (!settings.cleanupPayload() || handle.deletable().isEmpty()) {
                       return CompletableFuture.completedFuture(response);
                     }
-                    PayloadPointer pointer = handle.pointer().get();
+                    PayloadPointer pointer = handle.deletable().get();
                     return port.delete(pointer)
                         .handle(
                             (done, error) -> {

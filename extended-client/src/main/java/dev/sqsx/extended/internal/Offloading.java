@@ -285,11 +285,23 @@ public final class Offloading {
 
   /** The message as the sender sent it: payload body, no marker, pointer in the receipt handle. */
   public static Message resolved(Message message, PayloadPointer pointer, String payload) {
+    return resolved(message, pointer, payload, false);
+  }
+
+  /**
+   * The resolved message; with {@code shared} (the payload came through SNS, other subscriptions
+   * read it too) its receipt handle marks the payload as never to be deleted with the message.
+   */
+  public static Message resolved(
+      Message message, PayloadPointer pointer, String payload, boolean shared) {
     return message.toBuilder()
         .body(payload)
         .md5OfBody(Digests.md5Hex(payload))
         .messageAttributes(Markers.strip(message.messageAttributes()))
-        .receiptHandle(ReceiptHandles.embed(pointer, message.receiptHandle()))
+        .receiptHandle(
+            shared
+                ? ReceiptHandles.embedShared(pointer, message.receiptHandle())
+                : ReceiptHandles.embed(pointer, message.receiptHandle()))
         .build();
   }
 

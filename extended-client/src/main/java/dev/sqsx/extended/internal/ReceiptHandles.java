@@ -16,10 +16,30 @@ public final class ReceiptHandles {
   static final String DYNAMODB_TABLE_MARKER = "-..dynamoDbTable..-";
   static final String DYNAMODB_KEY_MARKER = "-..dynamoDbKey..-";
 
+  /**
+   * sqsx's mark, before the pointer markers, of a payload that other subscriptions share (it came
+   * through SNS): deleting the message never deletes it.
+   */
+  static final String SHARED_MARKER = "-..sqsxShared..-";
+
   private ReceiptHandles() {}
 
-  /** A receipt handle as SQS gave it, and the pointer embedded in it by the extended client. */
-  public record Parsed(String original, Optional<PayloadPointer> pointer) {}
+  /**
+   * A receipt handle as SQS gave it, the pointer embedded in it by the extended client, and whether
+   * that payload is shared with other subscriptions (never deleted with the message).
+   */
+  public record Parsed(String original, Optional<PayloadPointer> pointer, boolean shared) {
+
+    /** A handle whose payload, if any, belongs to this message alone. */
+    public Parsed(String original, Optional<PayloadPointer> pointer) {
+      this(original, pointer, false);
+    }
+
+    /** The pointer of a payload that goes with the message when it is deleted. */
+    public Optional<PayloadPointer> deletable() {
+      return shared ? Optional.empty() : pointer;
+    }
+  }
 
   /** The handle the caller sees for an offloaded message. */
   public static String embed(PayloadPointer pointer, String receiptHandle) {
@@ -34,6 +54,11 @@ public final class ReceiptHandles {
         + receiptHandle;
   }
 
+  /** The handle the caller sees for a message whose payload other subscriptions share. */
+  public static String embedShared(PayloadPointer pointer, String receiptHandle) {
+    return SHARED_MARKER + embed(pointer, receiptHandle);
+  }
+
   /**
    * Splits a handle into the original SQS handle and the embedded pointer, if any. A null handle is
    * returned as is (SQS will reject it with its own error).
@@ -41,6 +66,13 @@ public final class ReceiptHandles {
    * @throws MalformedPointerException when the handle starts with a marker but is not well formed
    */
   public static Parsed parse(String handle) {
+    if (handle != null && handle.startsWith(SHARED_MARKER)) {
+      Parsed inner = parse(handle.substring(SHARED_MARKER.length()));
+      if (inner.pointer().isEmpty()) {
+        throw malformed();
+      }
+      return new Parsed(inner.original(), inner.pointer(), true);
+    }
     if (handle != null) {
       for (PayloadPointer.Kind kind : PayloadPointer.Kind.values()) {
         if (handle.startsWith(containerMarker(kind))) {

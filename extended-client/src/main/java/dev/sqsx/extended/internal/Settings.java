@@ -15,5 +15,6 @@ public record Settings(
     boolean legacyAttributeName,
     boolean cleanupPayload,
     boolean ignorePayloadNotFound,
+    boolean snsEnvelopes,
     int batchSizeLimit,
     PayloadResolutionListener listener) {}

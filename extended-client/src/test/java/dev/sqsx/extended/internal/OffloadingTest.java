@@ -30,6 +30,7 @@ class OffloadingTest {
             false,
             true,
             false,
+            false,
             batchLimit,
             PayloadResolutionListener.logging()));
   }

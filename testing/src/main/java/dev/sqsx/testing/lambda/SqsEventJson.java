@@ -1,5 +1,6 @@
 package dev.sqsx.testing.lambda;
 
+import dev.sqsx.testing.internal.Json;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -86,29 +87,10 @@ final class SqsEventJson {
   }
 
   private static StringBuilder field(StringBuilder json, String name, String value) {
-    quote(json, name).append(':');
-    return value == null ? json.append("null") : quote(json, value);
+    return Json.field(json, name, value);
   }
 
   private static StringBuilder quote(StringBuilder json, String value) {
-    json.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        case '\n' -> json.append("\\n");
-        case '\r' -> json.append("\\r");
-        case '\t' -> json.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-        }
-      }
-    }
-    return json.append('"');
+    return Json.quote(json, value);
   }
 }
