@@ -29,6 +29,7 @@ class BomTest {
             "sqsx-consumer-runtime",
             "sqsx-idempotency",
             "sqsx-lambda",
+            "sqsx-sns",
             "sqsx-testing");
     assertThat(first(VERSION, bom)).isEqualTo(first(VERSION, parent));
   }

@@ -1,0 +1,183 @@
+package dev.sqsx.sns;
+
+import dev.sqsx.extended.PayloadPointer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
+import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+
+/**
+ * The asynchronous {@link SnsExtendedClient}: the same rules and wire format over {@link
+ * SnsAsyncClient} and the store's asynchronous calls. Every failure is a failed future, never an
+ * exception from the call itself.
+ */
+public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
+
+  private final SnsOffloading rules;
+
+  SnsExtendedAsyncClient(SnsAsyncClient delegate, SnsOffloading rules) {
+    super(delegate);
+    this.rules = rules;
+  }
+
+  /** Does nothing: the wrapped client and the store's clients belong to the caller. */
+  @Override
+  public void close() {}
+
+  /** A builder: {@code snsAsyncClient} and {@code payloadStore} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link SnsExtendedAsyncClient}. */
+  public static final class Builder extends SnsExtendedClientBuilder<Builder> {
+
+    private SnsAsyncClient snsClient;
+
+    Builder() {}
+
+    /** The client that publishes (required; not closed by the extended client). */
+    public Builder snsAsyncClient(SnsAsyncClient snsClient) {
+      this.snsClient = snsClient;
+      return this;
+    }
+
+    /** A client with these options. */
+    public SnsExtendedAsyncClient build() {
+      return new SnsExtendedAsyncClient(required(snsClient, "snsAsyncClient"), rules());
+    }
+  }
+
+  @Override
+  public CompletableFuture<PublishResponse> publish(PublishRequest request) {
+    SnsOffloading.Offload offload;
+    try {
+      offload = rules.plan(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (offload == null) {
+      return delegate.publish(request);
+    }
+    return store(offload)
+        .thenCompose(
+            pointer ->
+                publishOrClean(
+                    pointer,
+                    () ->
+                        delegate.publish(
+                            rules.pointerRequest(request, pointer, offload.utf8().length))));
+  }
+
+  @Override
+  public CompletableFuture<PublishBatchResponse> publishBatch(PublishBatchRequest request) {
+    List<SnsOffloading.Offload> offloads;
+    try {
+      offloads = rules.plan(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (offloads.isEmpty()) {
+      return delegate.publishBatch(request);
+    }
+    List<CompletableFuture<PayloadPointer>> stored = new ArrayList<>();
+    for (SnsOffloading.Offload offload : offloads) {
+      stored.add(store(offload));
+    }
+    return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+        .handle(
+            (done, error) -> {
+              Map<String, PayloadPointer> pointers = new HashMap<>();
+              Map<String, Integer> sizes = new HashMap<>();
+              for (int i = 0; i < offloads.size(); i++) {
+                if (!stored.get(i).isCompletedExceptionally()) {
+                  pointers.put(offloads.get(i).entryId(), stored.get(i).join());
+                  sizes.put(offloads.get(i).entryId(), offloads.get(i).utf8().length);
+                }
+              }
+              if (error != null) {
+                Throwable failure = unwrap(error);
+                pointers.values().forEach(rules::deleteUnpublishedAsync);
+                throw new CompletionException(failure);
+              }
+              return new Stored(pointers, sizes);
+            })
+        .thenCompose(
+            stored2 ->
+                delegate
+                    .publishBatch(rules.pointerBatch(request, stored2.pointers(), stored2.sizes()))
+                    .handle(
+                        (response, error) -> {
+                          if (error != null) {
+                            Throwable failure = unwrap(error);
+                            stored2
+                                .pointers()
+                                .values()
+                                .forEach(
+                                    pointer -> rules.afterFailedPublishAsync(pointer, failure));
+                            throw new CompletionException(failure);
+                          }
+                          for (BatchResultErrorEntry failed : response.failed()) {
+                            PayloadPointer pointer = stored2.pointers().get(failed.id());
+                            if (pointer != null) {
+                              rules.deleteUnpublishedAsync(pointer);
+                            }
+                          }
+                          return response;
+                        }));
+  }
+
+  private record Stored(Map<String, PayloadPointer> pointers, Map<String, Integer> sizes) {}
+
+  private CompletableFuture<PayloadPointer> store(SnsOffloading.Offload offload) {
+    CompletableFuture<PayloadPointer> stored;
+    try {
+      stored = rules.store().storeUtf8Async(offload.utf8(), null);
+    } catch (RuntimeException e) {
+      stored = CompletableFuture.failedFuture(e);
+    }
+    return stored.handle(
+        (pointer, error) -> {
+          if (error != null) {
+            throw SnsOffloading.storeFailed(unwrap(error));
+          }
+          return pointer;
+        });
+  }
+
+  private <T> CompletableFuture<T> publishOrClean(
+      PayloadPointer pointer, Supplier<CompletableFuture<T>> publish) {
+    CompletableFuture<T> published;
+    try {
+      published = publish.get();
+    } catch (RuntimeException e) {
+      published = CompletableFuture.failedFuture(e);
+    }
+    return published.handle(
+        (response, error) -> {
+          if (error != null) {
+            Throwable failure = unwrap(error);
+            rules.afterFailedPublishAsync(pointer, failure);
+            throw new CompletionException(failure);
+          }
+          return response;
+        });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

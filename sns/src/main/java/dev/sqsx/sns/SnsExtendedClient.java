@@ -1,0 +1,121 @@
+package dev.sqsx.sns;
+
+import dev.sqsx.extended.PayloadPointer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+
+/**
+ * An {@link SnsClient} that offloads large messages: a {@code Publish} (or a {@code PublishBatch}
+ * entry) whose message and attributes exceed the threshold — default 262,144 bytes, SNS's limit —
+ * is stored in the payload store and published as a pointer with the {@code ExtendedPayloadSize}
+ * attribute, byte for byte what AWS's {@code sns-extended-client} publishes, so every subscriber
+ * that reads AWS's pointers (sqsx's extended clients and consumer, AWS's SQS extended client,
+ * Powertools) resolves it. A batch offloads its entries over the threshold, then its largest others
+ * until it fits SNS's 262,144 bytes.
+ *
+ * <p>A publisher never deletes a payload it published: it cannot know when every subscription has
+ * read it. Let the bucket's lifecycle rule (or the table's TTL) remove payloads, after longer than
+ * any subscribed queue keeps its messages (see the module README). A payload whose publish SNS
+ * refused is deleted at once; one whose publish got no answer is kept (it may have been published).
+ *
+ * <p>Thread-safe. Every other operation goes to the wrapped client unchanged; {@code close()}
+ * closes neither the wrapped client nor the store's: their owner does.
+ */
+public final class SnsExtendedClient extends ForwardingSnsClient {
+
+  private final SnsOffloading rules;
+
+  SnsExtendedClient(SnsClient delegate, SnsOffloading rules) {
+    super(delegate);
+    this.rules = rules;
+  }
+
+  /** Does nothing: the wrapped client and the store's clients belong to the caller. */
+  @Override
+  public void close() {}
+
+  /** A builder: {@code snsClient} and {@code payloadStore} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link SnsExtendedClient}. */
+  public static final class Builder extends SnsExtendedClientBuilder<Builder> {
+
+    private SnsClient snsClient;
+
+    Builder() {}
+
+    /** The client that publishes (required; not closed by the extended client). */
+    public Builder snsClient(SnsClient snsClient) {
+      this.snsClient = snsClient;
+      return this;
+    }
+
+    /** A client with these options. */
+    public SnsExtendedClient build() {
+      return new SnsExtendedClient(required(snsClient, "snsClient"), rules());
+    }
+  }
+
+  @Override
+  public PublishResponse publish(PublishRequest request) {
+    SnsOffloading.Offload offload = rules.plan(request);
+    if (offload == null) {
+      return delegate.publish(request);
+    }
+    PayloadPointer pointer;
+    try {
+      pointer = rules.store().storeUtf8(offload.utf8(), null);
+    } catch (RuntimeException e) {
+      throw SnsOffloading.storeFailed(e);
+    }
+    try {
+      return delegate.publish(rules.pointerRequest(request, pointer, offload.utf8().length));
+    } catch (RuntimeException e) {
+      rules.afterFailedPublish(pointer, e);
+      throw e;
+    }
+  }
+
+  @Override
+  public PublishBatchResponse publishBatch(PublishBatchRequest request) {
+    List<SnsOffloading.Offload> offloads = rules.plan(request);
+    if (offloads.isEmpty()) {
+      return delegate.publishBatch(request);
+    }
+    Map<String, PayloadPointer> pointers = new HashMap<>();
+    Map<String, Integer> sizes = new HashMap<>();
+    try {
+      for (SnsOffloading.Offload offload : offloads) {
+        pointers.put(offload.entryId(), rules.store().storeUtf8(offload.utf8(), null));
+        sizes.put(offload.entryId(), offload.utf8().length);
+      }
+    } catch (RuntimeException e) {
+      RuntimeException failure = SnsOffloading.storeFailed(e);
+      pointers.values().forEach(pointer -> rules.deleteUnpublished(pointer, failure));
+      throw failure;
+    }
+    PublishBatchResponse response;
+    try {
+      response = delegate.publishBatch(rules.pointerBatch(request, pointers, sizes));
+    } catch (RuntimeException e) {
+      pointers.values().forEach(pointer -> rules.afterFailedPublish(pointer, e));
+      throw e;
+    }
+    for (BatchResultErrorEntry failed : response.failed()) {
+      PayloadPointer pointer = pointers.get(failed.id());
+      if (pointer != null) {
+        rules.deleteUnpublished(pointer, null);
+      }
+    }
+    return response;
+  }
+}

@@ -1,0 +1,297 @@
+package dev.sqsx.sns;
+
+import dev.sqsx.extended.ExtendedClientException;
+import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.PayloadPointer;
+import dev.sqsx.extended.PayloadStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+
+/**
+ * The publishing rules both SNS clients share: which messages go to the payload store, what is
+ * refused, and the pointer message published instead — AWS's SNS extended client's wire format (the
+ * pointer JSON as the message, {@code ExtendedPayloadSize} = the payload's UTF-8 length as a Number
+ * attribute). Immutable.
+ */
+final class SnsOffloading {
+
+  /** SNS's limit for one message (and for a batch), attributes included. */
+  static final int SNS_MAX_MESSAGE_SIZE = 262_144;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnsOffloading.class);
+
+  /** User attributes an offloaded message may carry: SQS's 10, less the marker. */
+  private static final int MAX_USER_ATTRIBUTES = 9;
+
+  private final PayloadStore store;
+  private final int threshold;
+  private final boolean alwaysOffload;
+  private final String marker;
+
+  SnsOffloading(PayloadStore store, int threshold, boolean alwaysOffload, boolean legacyName) {
+    this.store = store;
+    this.threshold = threshold;
+    this.alwaysOffload = alwaysOffload;
+    this.marker = legacyName ? ExtendedMessages.LEGACY_MARKER : ExtendedMessages.MARKER;
+  }
+
+  PayloadStore store() {
+    return store;
+  }
+
+  /** One message to offload: its UTF-8 bytes, and where it sits (a batch entry's id, or null). */
+  static final class Offload {
+    private final String entryId;
+    private final byte[] utf8;
+
+    Offload(String entryId, byte[] utf8) {
+      this.entryId = entryId;
+      this.utf8 = utf8;
+    }
+
+    String entryId() {
+      return entryId;
+    }
+
+    /** The message's UTF-8 bytes; stored as they are, never copied or changed. */
+    byte[] utf8() {
+      return utf8;
+    }
+  }
+
+  /** The message to offload, or null when it goes as it is. */
+  Offload plan(PublishRequest request) {
+    if (request.message() == null || request.message().isEmpty()) {
+      return null;
+    }
+    byte[] utf8 = request.message().getBytes(StandardCharsets.UTF_8);
+    long attributes = attributesSize(request.messageAttributes());
+    if (!alwaysOffload && utf8.length + attributes <= threshold) {
+      return null;
+    }
+    check(request.messageStructure(), request.messageAttributes(), attributes, null);
+    return new Offload(null, utf8);
+  }
+
+  /**
+   * The entries to offload: each over the threshold (or all, with {@code alwaysOffload}), then the
+   * largest others until the batch fits SNS's 262,144 bytes.
+   */
+  List<Offload> plan(PublishBatchRequest request) {
+    List<Offload> offloads = new ArrayList<>();
+    List<Offload> others = new ArrayList<>();
+    long total = 0;
+    for (PublishBatchRequestEntry entry : request.publishBatchRequestEntries()) {
+      if (entry.message() == null || entry.message().isEmpty()) {
+        continue;
+      }
+      byte[] utf8 = entry.message().getBytes(StandardCharsets.UTF_8);
+      long attributes = attributesSize(entry.messageAttributes());
+      if (alwaysOffload || utf8.length + attributes > threshold) {
+        check(entry.messageStructure(), entry.messageAttributes(), attributes, entry.id());
+        offloads.add(new Offload(entry.id(), utf8));
+        total += attributes;
+      } else {
+        others.add(new Offload(entry.id(), utf8));
+        total += utf8.length + attributes;
+      }
+    }
+    // Pointers are small; count each at a generous 1 KiB with its marker.
+    total += offloads.size() * 1024L;
+    others.sort(Comparator.comparingInt((Offload offload) -> offload.utf8().length).reversed());
+    for (Offload other : others) {
+      if (total <= SNS_MAX_MESSAGE_SIZE) {
+        break;
+      }
+      PublishBatchRequestEntry entry = entry(request, other.entryId());
+      check(entry.messageStructure(), entry.messageAttributes(), 0, entry.id());
+      offloads.add(other);
+      total -= other.utf8().length - 1024L;
+    }
+    return offloads;
+  }
+
+  /** The request with the pointer as its message and the marker added. */
+  PublishRequest pointerRequest(PublishRequest request, PayloadPointer pointer, int utf8Length) {
+    return request.toBuilder()
+        .message(ExtendedMessages.pointerBody(pointer))
+        .messageAttributes(withMarker(request.messageAttributes(), utf8Length))
+        .build();
+  }
+
+  /** The batch with each offloaded entry's message replaced by its pointer. */
+  PublishBatchRequest pointerBatch(
+      PublishBatchRequest request,
+      Map<String, PayloadPointer> pointers,
+      Map<String, Integer> sizes) {
+    List<PublishBatchRequestEntry> entries = new ArrayList<>();
+    for (PublishBatchRequestEntry entry : request.publishBatchRequestEntries()) {
+      PayloadPointer pointer = pointers.get(entry.id());
+      entries.add(
+          pointer == null
+              ? entry
+              : entry.toBuilder()
+                  .message(ExtendedMessages.pointerBody(pointer))
+                  .messageAttributes(withMarker(entry.messageAttributes(), sizes.get(entry.id())))
+                  .build());
+    }
+    return request.toBuilder().publishBatchRequestEntries(entries).build();
+  }
+
+  /**
+   * After a publish that failed: the payload is deleted only when SNS answered no (nothing was
+   * published); with no answer the publish may have happened, so the payload stays (the bucket's
+   * lifecycle rule removes it) and a WARN names it.
+   */
+  void afterFailedPublish(PayloadPointer pointer, Throwable failure) {
+    if (failure instanceof AwsServiceException) {
+      deleteUnpublished(pointer, failure);
+    } else {
+      LOG.warn(
+          "publish of an offloaded message got no answer ({}); its payload {} is kept in case it"
+              + " was published",
+          failure.toString(),
+          pointer);
+    }
+  }
+
+  /**
+   * Deletes the payload of a message that was not published; a delete that fails is added to {@code
+   * failure} (or, without one, logged with the pointer).
+   */
+  void deleteUnpublished(PayloadPointer pointer, Throwable failure) {
+    try {
+      store.delete(pointer);
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        LOG.warn(
+            "could not delete payload {} of an unpublished message: {}", pointer, e.toString());
+      }
+    }
+  }
+
+  /** {@link #afterFailedPublish} without blocking: a delete that fails is logged. */
+  void afterFailedPublishAsync(PayloadPointer pointer, Throwable failure) {
+    if (failure instanceof AwsServiceException) {
+      deleteUnpublishedAsync(pointer);
+    } else {
+      afterFailedPublish(pointer, failure);
+    }
+  }
+
+  /** {@link #deleteUnpublished} without blocking: a delete that fails is logged. */
+  void deleteUnpublishedAsync(PayloadPointer pointer) {
+    CompletableFuture<Void> deleted;
+    try {
+      deleted = store.deleteAsync(pointer);
+    } catch (RuntimeException e) {
+      deleted = CompletableFuture.failedFuture(e);
+    }
+    var unused =
+        deleted.whenComplete(
+            (done, error) -> {
+              if (error != null) {
+                LOG.warn(
+                    "could not delete payload {} of an unpublished message: {}",
+                    pointer,
+                    error.toString());
+              }
+            });
+  }
+
+  /** The failure of a payload store call, as the publisher's exception. */
+  static ExtendedClientException storeFailed(Throwable cause) {
+    return new ExtendedClientException(
+        "cannot offload SNS message payload, nothing was published", null, null, null, cause);
+  }
+
+  private Map<String, MessageAttributeValue> withMarker(
+      Map<String, MessageAttributeValue> attributes, int utf8Length) {
+    Map<String, MessageAttributeValue> withMarker = new HashMap<>(attributes);
+    withMarker.put(
+        marker,
+        MessageAttributeValue.builder()
+            .dataType("Number")
+            .stringValue(Integer.toString(utf8Length))
+            .build());
+    return withMarker;
+  }
+
+  private void check(
+      String structure,
+      Map<String, MessageAttributeValue> attributes,
+      long attributesSize,
+      String entryId) {
+    String where = entryId == null ? "" : " (batch entry " + entryId + ")";
+    if ("json".equals(structure)) {
+      throw new ExtendedClientException(
+          "an SNS message with MessageStructure json (one message per protocol) cannot be"
+              + " offloaded"
+              + where
+              + ": publish it below the threshold, or without json structure");
+    }
+    if (attributes.containsKey(ExtendedMessages.MARKER)
+        || attributes.containsKey(ExtendedMessages.LEGACY_MARKER)) {
+      throw new ExtendedClientException(
+          "message attribute " + marker + " is reserved for the payload size" + where);
+    }
+    if (attributes.size() > MAX_USER_ATTRIBUTES) {
+      throw new ExtendedClientException(
+          "an offloaded message may carry at most "
+              + MAX_USER_ATTRIBUTES
+              + " message attributes (SQS allows 10, one is the payload size marker), this one has "
+              + attributes.size()
+              + where);
+    }
+    if (attributesSize > threshold) {
+      throw new ExtendedClientException(
+          "the message attributes alone are "
+              + attributesSize
+              + " bytes, over the threshold of "
+              + threshold
+              + where
+              + ": put large data in the message body");
+    }
+  }
+
+  private static PublishBatchRequestEntry entry(PublishBatchRequest request, String id) {
+    for (PublishBatchRequestEntry entry : request.publishBatchRequestEntries()) {
+      if (id.equals(entry.id())) {
+        return entry;
+      }
+    }
+    throw new IllegalStateException("no batch entry " + id);
+  }
+
+  /** Name, data type and value bytes of every attribute: what SNS and SQS count. */
+  static long attributesSize(Map<String, MessageAttributeValue> attributes) {
+    long size = 0;
+    for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
+      MessageAttributeValue value = attribute.getValue();
+      size += utf8Length(attribute.getKey()) + utf8Length(value.dataType());
+      size +=
+          value.binaryValue() != null
+              ? value.binaryValue().asByteArrayUnsafe().length
+              : utf8Length(value.stringValue());
+    }
+    return size;
+  }
+
+  private static long utf8Length(String value) {
+    return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
+  }
+}

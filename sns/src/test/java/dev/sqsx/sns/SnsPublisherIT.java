@@ -1,0 +1,225 @@
+package dev.sqsx.sns;
+
+import static dev.sqsx.sns.SnsFanOutIT.payload;
+import static dev.sqsx.sns.SnsFanOutIT.receive;
+import static dev.sqsx.sns.SnsFanOutIT.snsClient;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqsx.extended.ExtendedClientException;
+import dev.sqsx.extended.S3PayloadStore;
+import dev.sqsx.extended.SqsExtendedClient;
+import dev.sqsx.testing.AwsEndpoints;
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.sns.LocalSns;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** What the SNS publisher offloads, what it refuses, and what it cleans up. */
+@LocalAws
+class SnsPublisherIT {
+
+  @Test
+  void smallMessages_passUnchanged_andABatchOffloadsWhatMust(
+      SqsClient sqs, S3Client s3, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    String raw = aws.createQueue();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns)) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      sns.subscribe(topic, aws.queueArn(raw), true);
+      SnsExtendedClient publisher = publisher(plain, s3, bucket);
+
+      publisher.publish(r -> r.topicArn(topic).message("small"));
+      PublishBatchResponse over =
+          publisher.publishBatch(
+              r ->
+                  r.topicArn(topic)
+                      .publishBatchRequestEntries(
+                          entry("a", payload(10_000)),
+                          entry("b", payload(200_000)),
+                          entry("c", payload(300_000))));
+      PublishBatchResponse together =
+          publisher.publishBatch(
+              r ->
+                  r.topicArn(topic)
+                      .publishBatchRequestEntries(
+                          entry("d", payload(150_000)), entry("e", payload(160_000))));
+
+      assertThat(over.successful()).hasSize(3);
+      assertThat(together.successful()).hasSize(2);
+      List<LocalSns.Publication> published = sns.publications();
+      assertThat(published.get(0).message()).isEqualTo("small");
+      assertThat(published.get(0).messageAttributes()).isEmpty();
+      assertThat(offloaded(published.subList(1, 4)))
+          .as("only the entry over the threshold")
+          .containsExactly(false, false, true);
+      assertThat(offloaded(published.subList(4, 6)))
+          .as("each under the threshold, together over SNS's batch limit: the larger one goes")
+          .containsExactly(false, true);
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount()).isEqualTo(2);
+
+      SqsExtendedClient reader =
+          SqsExtendedClient.builder()
+              .sqsClient(sqs)
+              .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+              .cleanupPayload(false)
+              .build();
+      List<Message> received = receive(reader, raw, 6);
+      assertThat(received)
+          .extracting(message -> message.body().length())
+          .containsExactlyInAnyOrder(5, 10_000, 200_000, 300_000, 150_000, 160_000);
+    }
+  }
+
+  @Test
+  void whatCannotBeOffloaded_isRefusedBeforeAnythingIsStored(
+      SqsClient sqs, S3Client s3, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns)) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      SnsExtendedClient publisher = publisher(plain, s3, bucket);
+      String large = payload(300_000);
+
+      assertThatThrownBy(
+              () ->
+                  publisher.publish(r -> r.topicArn(topic).message(large).messageStructure("json")))
+          .isInstanceOf(ExtendedClientException.class)
+          .hasMessageContaining("MessageStructure json");
+      Map<String, MessageAttributeValue> ten = new HashMap<>();
+      for (int i = 0; i < 10; i++) {
+        ten.put(
+            "a" + i, MessageAttributeValue.builder().dataType("String").stringValue("v").build());
+      }
+      assertThatThrownBy(
+              () -> publisher.publish(r -> r.topicArn(topic).message(large).messageAttributes(ten)))
+          .isInstanceOf(ExtendedClientException.class)
+          .hasMessageContaining("at most 9 message attributes")
+          .hasMessageContaining("this one has 10");
+      assertThatThrownBy(
+              () ->
+                  publisher.publish(
+                      r ->
+                          r.topicArn(topic)
+                              .message(large)
+                              .messageAttributes(
+                                  Map.of(
+                                      "ExtendedPayloadSize",
+                                      MessageAttributeValue.builder()
+                                          .dataType("Number")
+                                          .stringValue("1")
+                                          .build()))))
+          .isInstanceOf(ExtendedClientException.class)
+          .hasMessageContaining("reserved");
+
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount()).isZero();
+      assertThat(sns.publications()).isEmpty();
+    }
+  }
+
+  @Test
+  void aPublishSnsRefuses_deletesItsPayload(
+      SqsClient sqs, S3Client s3, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns)) {
+      SnsExtendedClient publisher = publisher(plain, s3, bucket);
+      String missing = "arn:aws:sns:" + endpoints.region().id() + ":000000000000:no-such-topic";
+
+      assertThatThrownBy(
+              () -> publisher.publish(r -> r.topicArn(missing).message(payload(300_000))))
+          .isInstanceOf(NotFoundException.class);
+
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
+          .as("SNS answered no: nothing points at the payload")
+          .isZero();
+    }
+  }
+
+  @Test
+  void theAsyncPublisher_offloadsSinglesAndBatches(
+      SqsClient sqs, S3Client s3, S3AsyncClient s3Async, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    String raw = aws.createQueue();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsAsyncClient plain =
+            SnsAsyncClient.builder()
+                .region(endpoints.region())
+                .credentialsProvider(endpoints.credentialsProvider())
+                .endpointOverride(sns.endpoint())
+                .build()) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      sns.subscribe(topic, aws.queueArn(raw), true);
+      SnsExtendedAsyncClient publisher =
+          SnsExtendedAsyncClient.builder()
+              .snsAsyncClient(plain)
+              .payloadStore(
+                  S3PayloadStore.builder()
+                      .s3Client(s3)
+                      .s3AsyncClient(s3Async)
+                      .bucket(bucket)
+                      .build())
+              .build();
+
+      publisher.publish(r -> r.topicArn(topic).message(payload(400_000))).join();
+      publisher
+          .publishBatch(
+              r ->
+                  r.topicArn(topic)
+                      .publishBatchRequestEntries(
+                          entry("x", payload(270_000)), entry("y", "small")))
+          .join();
+      String missing = "arn:aws:sns:" + endpoints.region().id() + ":000000000000:no-such-topic";
+      assertThatThrownBy(
+              () -> publisher.publish(r -> r.topicArn(missing).message(payload(300_000))).join())
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(NotFoundException.class);
+
+      assertThat(offloaded(sns.publications())).containsExactly(true, true, false);
+      SqsExtendedClient reader =
+          SqsExtendedClient.builder()
+              .sqsClient(sqs)
+              .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+              .cleanupPayload(false)
+              .build();
+      assertThat(receive(reader, raw, 3))
+          .extracting(message -> message.body().length())
+          .containsExactlyInAnyOrder(400_000, 270_000, 5);
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
+          .as("two published payloads; the refused one's was deleted")
+          .isEqualTo(2);
+    }
+  }
+
+  static SnsExtendedClient publisher(SnsClient plain, S3Client s3, String bucket) {
+    return SnsExtendedClient.builder()
+        .snsClient(plain)
+        .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+        .build();
+  }
+
+  private static PublishBatchRequestEntry entry(String id, String message) {
+    return PublishBatchRequestEntry.builder().id(id).message(message).build();
+  }
+
+  private static List<Boolean> offloaded(List<LocalSns.Publication> publications) {
+    return publications.stream()
+        .map(publication -> publication.messageAttributes().containsKey("ExtendedPayloadSize"))
+        .toList();
+  }
+}
