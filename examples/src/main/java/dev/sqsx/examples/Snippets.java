@@ -16,11 +16,13 @@ import dev.sqsx.idempotency.IdempotencyKey;
 import dev.sqsx.idempotency.IdempotentHandler;
 import dev.sqsx.lambda.LambdaConsumer;
 import dev.sqsx.lambda.SqsxFunction;
+import dev.sqsx.sns.SnsExtendedClient;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -126,6 +128,24 @@ final class Snippets {
     if (body.isEmpty() || fencingToken < 1) {
       throw new IllegalStateException("unreachable");
     }
+  }
+
+  /** README: "Fan-out through SNS" — a large message through a topic, unwrapped by a subscriber. */
+  static SqsExtendedAsyncClient snsFanOut(
+      SnsClient sns, S3Client s3, SqsAsyncClient sqsAsync, String topic, String largeJson) {
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket("payloads").build();
+    SnsExtendedClient publisher =
+        SnsExtendedClient.builder()
+            .snsClient(sns)
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket("payloads").build())
+            .build();
+    publisher.publish(r -> r.topicArn(topic).message(largeJson));
+
+    return SqsExtendedAsyncClient.builder()
+        .sqsClient(sqsAsync)
+        .payloadStore(store)
+        .snsEnvelopes(true)
+        .build();
   }
 
   /** README: "In AWS Lambda" — the function's handler class. */

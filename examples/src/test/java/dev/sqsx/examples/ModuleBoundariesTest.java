@@ -85,7 +85,8 @@ class ModuleBoundariesTest {
             .map(ModuleDescriptor.Exports::source)
             .collect(Collectors.toSet());
     assertThat(exported).containsExactly(name);
-    assertThat(module.packages()).allMatch(pkg -> pkg.equals(name) || pkg.equals(name + ".internal"));
+    assertThat(module.packages())
+        .allMatch(pkg -> pkg.equals(name) || pkg.equals(name + ".internal"));
   }
 
   private static ModuleDescriptor descriptorOf(Class<?> type) throws URISyntaxException {
