@@ -18,6 +18,7 @@ record LambdaConfig(
     BatchMessageHandler batchHandler,
     PayloadStore payloadStore,
     boolean deletePayloads,
+    boolean snsEnvelopes,
     SqsClient sqs,
     String deadLetterQueueUrl,
     Predicate<Throwable> nonRetryable,

@@ -7,6 +7,7 @@ import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.DeadLetterRequest;
 import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.SnsNotification;
 import dev.sqsx.lambda.internal.QueueFacts;
 import dev.sqsx.lambda.internal.Records;
 import dev.sqsx.lambda.internal.Workers;
@@ -177,7 +178,7 @@ public final class LambdaConsumer {
     }
     ReceivedMessage message;
     try {
-      message = received(record, resolve(record.raw()), deadline);
+      message = received(record, resolve(record), deadline);
     } catch (RuntimeException e) {
       return failed(raw, e);
     }
@@ -194,8 +195,15 @@ public final class LambdaConsumer {
         message, record.queue().queueUrl(), record.queue().maxReceiveCount(), deadline);
   }
 
-  /** The message with its payload, for an offloaded one (the store's allow-list applies). */
-  private Message resolve(Message raw) {
+  /**
+   * The message with its payload, for an offloaded one (the store's allow-list applies); with
+   * {@code snsEnvelopes}, an SNS notification unwrapped first.
+   */
+  private Message resolve(Item record) {
+    Message raw = record.raw();
+    if (config.snsEnvelopes()) {
+      raw = SnsNotification.unwrap(raw, record.queue().queueUrl()).orElse(raw);
+    }
     if (!ExtendedMessages.isOffloaded(raw)) {
       return raw;
     }
@@ -239,7 +247,7 @@ public final class LambdaConsumer {
     List<ReceivedMessage> resolved = new ArrayList<>();
     for (Item record : batch) {
       try {
-        resolved.add(received(record, resolve(record.raw()), deadline));
+        resolved.add(received(record, resolve(record), deadline));
       } catch (RuntimeException e) {
         if (!failed(received(record, record.raw(), deadline), e)) {
           failed.add(record.id());
@@ -316,8 +324,10 @@ public final class LambdaConsumer {
 
   /** With {@code deletePayloads}, deletes a handled message's payload (failures are logged). */
   private void deletePayload(ReceivedMessage message) {
-    if (!config.deletePayloads() || config.payloadStore() == null) {
-      return;
+    if (!config.deletePayloads()
+        || config.payloadStore() == null
+        || message.snsTopicArn().isPresent()) {
+      return; // a payload that came through SNS is shared with the other subscriptions
     }
     ExtendedMessages.embeddedPointer(message.sdkMessage().receiptHandle())
         .ifPresent(

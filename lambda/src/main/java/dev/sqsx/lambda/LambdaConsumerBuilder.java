@@ -22,6 +22,7 @@ public final class LambdaConsumerBuilder {
   private BatchMessageHandler batchHandler;
   private PayloadStore payloadStore;
   private boolean deletePayloads;
+  private boolean snsEnvelopes;
   private SqsClient sqs;
   private String deadLetterQueueUrl;
   private Predicate<Throwable> nonRetryable = NonRetryableException::isNonRetryableByDefault;
@@ -80,6 +81,19 @@ public final class LambdaConsumerBuilder {
    */
   public LambdaConsumerBuilder deletePayloads(boolean deletePayloads) {
     this.deletePayloads = deletePayloads;
+    return this;
+  }
+
+  /**
+   * Unwrap SNS envelopes (default false), for a queue subscribed to an SNS topic without raw
+   * message delivery: the handler gets the message as its publisher sent it (body and attributes, a
+   * pointer inside resolved with the {@code payloadStore}), with {@code snsTopicArn()} and {@code
+   * snsMessageId()}. Such a payload is never deleted, even with {@code deletePayloads}: other
+   * subscriptions read it too. An envelope that cannot be unwrapped is a non-retryable failure
+   * ({@code SnsEnvelopeException}).
+   */
+  public LambdaConsumerBuilder snsEnvelopes(boolean snsEnvelopes) {
+    this.snsEnvelopes = snsEnvelopes;
     return this;
   }
 
@@ -181,6 +195,7 @@ public final class LambdaConsumerBuilder {
             batchHandler,
             payloadStore,
             deletePayloads,
+            snsEnvelopes,
             sqs,
             deadLetterQueueUrl,
             NonRetryableException.orAnyCause(nonRetryable),

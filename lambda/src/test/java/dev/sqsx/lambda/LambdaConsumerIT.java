@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sqsx.consumer.NonRetryableException;
 import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.extended.DynamoDbPayloadStore;
+import dev.sqsx.extended.ExtendedMessages;
 import dev.sqsx.extended.S3PayloadStore;
 import dev.sqsx.extended.SqsExtendedClient;
 import dev.sqsx.extended.TieredPayloadStore;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -236,6 +238,59 @@ class LambdaConsumerIT {
     mapping(sqs, queueUrl, consumer).runUntil(() -> handled.get() == 1, Duration.ofSeconds(20));
 
     assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+  }
+
+  @Test
+  void snsEnvelopes_areUnwrapped_theirSharedPayloadKept_andAConfirmationDeadLettered(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    String payload = "p".repeat(300_000);
+    String pointer = ExtendedMessages.pointerBody(store.store(payload));
+    String topic = "arn:aws:sns:us-east-1:000000000000:orders";
+    String notification =
+        "{\"Type\":\"Notification\",\"MessageId\":\"sns-1\",\"TopicArn\":\""
+            + topic
+            + "\",\"Message\":\""
+            + pointer.replace("\"", "\\\"")
+            + "\",\"Timestamp\":\"2026-11-29T12:00:00.000Z\",\"MessageAttributes\":{"
+            + "\"ExtendedPayloadSize\":{\"Type\":\"Number\",\"Value\":\"300000\"}}}";
+    String confirmation =
+        "{\"Type\":\"SubscriptionConfirmation\",\"MessageId\":\"sns-2\",\"TopicArn\":\""
+            + topic
+            + "\",\"Message\":\"You have chosen to subscribe\"}";
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(notification));
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(confirmation));
+    List<ReceivedMessage> handled = new CopyOnWriteArrayList<>();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .snsEnvelopes(true)
+            .deletePayloads(true)
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .handler(handled::add)
+            .build();
+
+    mapping(sqs, queue.queueUrl(), consumer)
+        .runUntil(() -> aws.messagesIn(queue.queueUrl()) == 0, Duration.ofSeconds(20));
+
+    assertThat(handled).hasSize(1);
+    assertThat(handled.get(0).body()).isEqualTo(payload);
+    assertThat(handled.get(0).snsTopicArn()).contains(topic);
+    assertThat(handled.get(0).snsMessageId()).contains("sns-1");
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .as("a payload that came through SNS is kept even with deletePayloads")
+        .hasSize(1);
+    Message dead =
+        sqs.receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(dead.body()).isEqualTo(confirmation);
+    assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
+        .isEqualTo("dev.sqsx.extended.SnsEnvelopeException");
   }
 
   @Test

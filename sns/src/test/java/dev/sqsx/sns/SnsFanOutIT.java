@@ -136,6 +136,17 @@ class SnsFanOutIT {
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
           .as("deleting a message that came through SNS leaves the shared payload")
           .isEqualTo(1);
+
+      // Raw delivery looks like any pointer message: its readers are configured not to delete.
+      SqsExtendedClient rawReader =
+          SqsExtendedClient.builder()
+              .sqsClient(sqs)
+              .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+              .cleanupPayload(false)
+              .build();
+      rawReader.deleteMessage(r -> r.queueUrl(raw).receiptHandle(fromRaw.receiptHandle()));
+      assertThat(aws.messagesIn(raw)).isZero();
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount()).isEqualTo(1);
     }
   }
 
