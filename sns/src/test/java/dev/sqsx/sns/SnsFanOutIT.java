@@ -249,4 +249,27 @@ class SnsFanOutIT {
           .isEqualTo(1);
     }
   }
+
+  @Test
+  void withoutAPayloadStore_envelopesAreStillUnwrapped(
+      SqsClient sqs, AwsEndpoints endpoints, AwsResources aws) {
+    String enveloped = aws.createQueue();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns)) {
+      String topic = sns.createTopic(aws.uniqueName("events"));
+      sns.subscribe(topic, aws.queueArn(enveloped), false);
+      plain.publish(r -> r.topicArn(topic).message("{\"event\":\"created\"}").subject("hello"));
+
+      SqsExtendedClient reader =
+          SqsExtendedClient.builder()
+              .sqsClient(sqs)
+              .payloadSupportEnabled(false)
+              .snsEnvelopes(true)
+              .build();
+      Message received = receive(reader, enveloped, 1).get(0);
+
+      assertThat(received.body()).isEqualTo("{\"event\":\"created\"}");
+      assertThat(SnsNotification.topicArnOf(received)).contains(topic);
+    }
+  }
 }
