@@ -56,6 +56,7 @@ public final class Dispatcher {
   private final Settlement settlement;
 
   private int running;
+  private int starting;
   private boolean accepting = true;
   private CompletableFuture<Void> idle;
 
@@ -189,10 +190,45 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * Wakes one more handler thread when messages wait, a slot is free and no thread is on its way
+   * already. Threads join one at a time while work waits (each running thread signals again as it
+   * takes a message), so a receive of 10 short messages wakes one or two threads, not ten, while
+   * slow handlers still spread over every free slot within a few thread wake-ups.
+   */
   private void drain() {
-    List<Lease> next;
-    while ((next = claim(false)) != null) {
-      start(next);
+    synchronized (lock) {
+      if (!accepting
+          || pause.closed()
+          || starting > 0
+          || running >= concurrency
+          || line.waiting() == 0) {
+        return;
+      }
+      running++;
+      starting++;
+    }
+    try {
+      executor.execute(this::runner);
+    } catch (RejectedExecutionException e) {
+      synchronized (lock) {
+        starting--;
+      }
+      List<Lease> leases;
+      while ((leases = claim(true)) != null) {
+        leases.forEach(lease -> settlement.finish(lease, e));
+      }
+    }
+  }
+
+  /** A woken handler thread: takes what waits (or frees its slot) and runs it. */
+  private void runner() {
+    synchronized (lock) {
+      starting--;
+    }
+    List<Lease> leases = claim(true);
+    if (leases != null) {
+      runFrom(leases);
     }
   }
 
@@ -266,15 +302,6 @@ public final class Dispatcher {
         lease.lost() ? "lease lost" : "maximum processing time");
   }
 
-  private void start(List<Lease> leases) {
-    try {
-      executor.execute(() -> runFrom(leases));
-    } catch (RejectedExecutionException e) {
-      leases.forEach(lease -> settlement.finish(lease, e));
-      slotFreed();
-    }
-  }
-
   /**
    * On a handler thread: runs this slot's message, then — as long as each handler has completed by
    * the time it returns (any synchronous handler) — the next waiting ones, on the same thread: a
@@ -283,6 +310,7 @@ public final class Dispatcher {
   private void runFrom(List<Lease> first) {
     List<Lease> leases = first;
     while (leases != null) {
+      drain(); // more waiting: one more thread joins while this one works
       leases = run(leases);
     }
   }

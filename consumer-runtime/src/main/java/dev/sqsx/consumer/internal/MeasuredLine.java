@@ -11,10 +11,16 @@ final class MeasuredLine implements WaitingLine {
 
   private final WaitingLine line;
   private long chars;
+  private int waiting;
   private volatile long published;
 
   MeasuredLine(WaitingLine line) {
     this.line = line;
+  }
+
+  /** Messages waiting now (for FIFO, some may wait for their group). */
+  int waiting() {
+    return waiting;
   }
 
   /** Body characters of the messages waiting now. */
@@ -25,6 +31,7 @@ final class MeasuredLine implements WaitingLine {
   @Override
   public void add(Lease lease) {
     line.add(lease);
+    waiting++;
     chars += size(lease);
     published = chars;
   }
@@ -33,6 +40,7 @@ final class MeasuredLine implements WaitingLine {
   public Lease next() {
     Lease next = line.next();
     if (next != null) {
+      waiting--;
       chars -= size(next);
       published = chars;
     }
@@ -52,6 +60,7 @@ final class MeasuredLine implements WaitingLine {
   @Override
   public void putBack(Lease lease) {
     line.putBack(lease);
+    waiting++;
     chars += size(lease);
     published = chars;
   }
@@ -61,6 +70,7 @@ final class MeasuredLine implements WaitingLine {
     for (Lease lease : leases) {
       less += size(lease);
     }
+    waiting -= leases.size();
     chars -= less;
     published = chars;
     return leases;
