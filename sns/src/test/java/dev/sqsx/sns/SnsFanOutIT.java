@@ -188,7 +188,7 @@ class SnsFanOutIT {
   }
 
   @Test
-  void sqsxConsumers_onTwoSubscriptions_bothGetThePayload_andNeitherDeletesIt(
+  void sqsxConsumers_onAnEnvelopeAndARawSubscription_bothGetThePayload_andNeitherDeletesIt(
       SqsClient sqs,
       SqsAsyncClient sqsAsync,
       S3Client s3,
@@ -196,37 +196,40 @@ class SnsFanOutIT {
       AwsEndpoints endpoints,
       AwsResources aws) {
     String bucket = aws.createBucket();
-    String first = aws.createQueue();
-    String second = aws.createQueue();
+    String enveloped = aws.createQueue();
+    String raw = aws.createQueue();
     String body = payload(700_000);
     try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
         SnsClient plain = snsClient(endpoints, sns)) {
       String topic = sns.createTopic(aws.uniqueName("orders"));
-      sns.subscribe(topic, aws.queueArn(first), false);
-      sns.subscribe(topic, aws.queueArn(second), false);
-      SnsExtendedClient.builder()
-          .snsClient(plain)
-          .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
-          .build()
+      sns.subscribe(topic, aws.queueArn(enveloped), false);
+      sns.subscribe(topic, aws.queueArn(raw), true);
+      new AmazonSNSExtendedClient(
+              plain, new SNSExtendedClientConfiguration().withPayloadSupportEnabled(s3, bucket))
           .publish(r -> r.topicArn(topic).message(body));
-      SqsExtendedAsyncClient extended =
+      S3PayloadStore store =
+          S3PayloadStore.builder().s3Client(s3).s3AsyncClient(s3Async).bucket(bucket).build();
+      SqsExtendedAsyncClient envelopeReader =
           SqsExtendedAsyncClient.builder()
               .sqsClient(sqsAsync)
-              .payloadStore(
-                  S3PayloadStore.builder()
-                      .s3Client(s3)
-                      .s3AsyncClient(s3Async)
-                      .bucket(bucket)
-                      .build())
+              .payloadStore(store)
               .snsEnvelopes(true)
+              .build();
+      SqsExtendedAsyncClient rawReader =
+          SqsExtendedAsyncClient.builder()
+              .sqsClient(sqsAsync)
+              .payloadStore(store)
+              .cleanupPayload(false)
               .build();
       List<ReceivedMessage> handled = new CopyOnWriteArrayList<>();
 
-      for (String queue : List.of(first, second)) {
+      // One after the other: the second subscriber reads after the first deleted its message.
+      for (Map.Entry<String, SqsExtendedAsyncClient> subscription :
+          List.of(Map.entry(enveloped, envelopeReader), Map.entry(raw, rawReader))) {
         try (SqsConsumer consumer =
             SqsConsumer.builder()
-                .sqsClient(extended)
-                .queueUrl(queue)
+                .sqsClient(subscription.getValue())
+                .queueUrl(subscription.getKey())
                 .waitTime(Duration.ofSeconds(1))
                 .handler(handled::add)
                 .build()) {
@@ -235,17 +238,15 @@ class SnsFanOutIT {
         }
       }
 
-      assertThat(handled).hasSize(2);
-      for (ReceivedMessage message : handled) {
-        assertThat(message.body()).isEqualTo(body);
-        assertThat(message.snsTopicArn()).contains(topic);
-        assertThat(message.snsMessageId()).contains(sns.publications().get(0).messageId());
-      }
-      assertThat(aws.messagesIn(first) + aws.messagesIn(second)).isZero();
+      assertThat(handled).extracting(ReceivedMessage::body).containsExactly(body, body);
+      assertThat(handled.get(0).snsTopicArn()).contains(topic);
+      assertThat(handled.get(0).snsMessageId()).contains(sns.publications().get(0).messageId());
+      assertThat(handled.get(1).snsTopicArn()).as("raw delivery carries no topic").isEmpty();
+      assertThat(aws.messagesIn(enveloped) + aws.messagesIn(raw)).isZero();
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
           .as(
-              "the second subscriber read the payload after the first deleted its message; the"
-                  + " payload stays for the bucket's lifecycle rule")
+              "both subscribers handled and deleted their message; the payload stays for the"
+                  + " bucket's lifecycle rule")
           .isEqualTo(1);
     }
   }
