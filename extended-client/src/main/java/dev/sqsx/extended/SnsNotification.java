@@ -109,8 +109,8 @@ public record SnsNotification(
   }
 
   private static Optional<SnsNotification> parse(String body, String queueUrl, String sqsId) {
-    if (body == null || !body.stripLeading().startsWith("{")) {
-      return Optional.empty();
+    if (body == null || !startsAnObject(body) || !body.contains("\"TopicArn\"")) {
+      return Optional.empty(); // not an envelope: no copy and no JSON parse for ordinary bodies
     }
     Map<String, Object> fields;
     try {
@@ -149,6 +149,16 @@ public record SnsNotification(
             fields.get("Timestamp") instanceof String timestamp ? timestamp : null,
             message,
             attributes(fields.get("MessageAttributes"), messageId, queueUrl, sqsId)));
+  }
+
+  private static boolean startsAnObject(String body) {
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (!Character.isWhitespace(c)) {
+        return c == '{';
+      }
+    }
+    return false;
   }
 
   private static Map<String, MessageAttributeValue> attributes(
