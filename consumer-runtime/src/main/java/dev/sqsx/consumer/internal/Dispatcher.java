@@ -197,6 +197,9 @@ public final class Dispatcher {
    * slow handlers still spread over every free slot within a few thread wake-ups.
    */
   private void drain() {
+    if (!line.anyWaiting()) {
+      return; // every add publishes before its own drain() runs, so nothing is missed
+    }
     synchronized (lock) {
       if (!accepting
           || pause.closed()

@@ -12,6 +12,7 @@ final class MeasuredLine implements WaitingLine {
   private final WaitingLine line;
   private long chars;
   private int waiting;
+  private volatile boolean anyWaiting;
   private volatile long published;
 
   MeasuredLine(WaitingLine line) {
@@ -21,6 +22,11 @@ final class MeasuredLine implements WaitingLine {
   /** Messages waiting now (for FIFO, some may wait for their group). */
   int waiting() {
     return waiting;
+  }
+
+  /** Whether any message waits; readable without the dispatcher's lock. */
+  boolean anyWaiting() {
+    return anyWaiting;
   }
 
   /** Body characters of the messages waiting now. */
@@ -34,6 +40,7 @@ final class MeasuredLine implements WaitingLine {
     waiting++;
     chars += size(lease);
     published = chars;
+    anyWaiting = waiting > 0;
   }
 
   @Override
@@ -43,6 +50,7 @@ final class MeasuredLine implements WaitingLine {
       waiting--;
       chars -= size(next);
       published = chars;
+      anyWaiting = waiting > 0;
     }
     return next;
   }
@@ -63,6 +71,7 @@ final class MeasuredLine implements WaitingLine {
     waiting++;
     chars += size(lease);
     published = chars;
+    anyWaiting = waiting > 0;
   }
 
   private List<Lease> removed(List<Lease> leases) {
@@ -73,6 +82,7 @@ final class MeasuredLine implements WaitingLine {
     waiting -= leases.size();
     chars -= less;
     published = chars;
+    anyWaiting = waiting > 0;
     return leases;
   }
 

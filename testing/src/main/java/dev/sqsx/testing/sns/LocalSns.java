@@ -4,12 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sqsx.testing.internal.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -56,7 +53,6 @@ public final class LocalSns implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalSns.class);
   private static final String ACCOUNT = "000000000000";
-  private static final String XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/";
 
   /** One message as a publisher sent it. */
   public record Publication(
@@ -147,13 +143,14 @@ public final class LocalSns implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Map<String, String> params = form(exchange);
+      Map<String, String> params = SnsQuery.form(exchange);
       String action = params.getOrDefault("Action", "");
       try {
         String result =
             switch (action) {
               case "CreateTopic" ->
-                  result(action, "<TopicArn>" + createTopic(params.get("Name")) + "</TopicArn>");
+                  SnsQuery.result(
+                      action, "<TopicArn>" + createTopic(params.get("Name")) + "</TopicArn>");
               case "Subscribe" -> subscribe(params);
               case "Publish" -> publish(params);
               case "PublishBatch" -> publishBatch(params);
@@ -161,12 +158,12 @@ public final class LocalSns implements AutoCloseable {
                   throw new SnsError(
                       400, "InvalidAction", "action " + action + " is not served by LocalSns");
             };
-        respond(exchange, 200, result);
+        SnsQuery.respond(exchange, 200, result);
       } catch (SnsError e) {
-        respond(exchange, e.status, error(e.code, e.getMessage()));
+        SnsQuery.respond(exchange, e.status, SnsQuery.error(e.code, e.getMessage()));
       } catch (RuntimeException e) {
         LOG.warn("LocalSns failed on {}: {}", action, e.toString());
-        respond(exchange, 500, error("InternalError", e.toString()));
+        SnsQuery.respond(exchange, 500, SnsQuery.error("InternalError", e.toString()));
       }
     }
   }
@@ -186,7 +183,7 @@ public final class LocalSns implements AutoCloseable {
       }
     }
     String arn = subscribe(topicArn, params.get("Endpoint"), raw);
-    return result("Subscribe", "<SubscriptionArn>" + arn + "</SubscriptionArn>");
+    return SnsQuery.result("Subscribe", "<SubscriptionArn>" + arn + "</SubscriptionArn>");
   }
 
   private String publish(Map<String, String> params) {
@@ -200,7 +197,7 @@ public final class LocalSns implements AutoCloseable {
       throw new SnsError(400, "InvalidParameter", "Invalid parameter: Message too long");
     }
     deliver(publication, subscriptions);
-    return result("Publish", "<MessageId>" + publication.messageId() + "</MessageId>");
+    return SnsQuery.result("Publish", "<MessageId>" + publication.messageId() + "</MessageId>");
   }
 
   private String publishBatch(Map<String, String> params) {
@@ -236,13 +233,13 @@ public final class LocalSns implements AutoCloseable {
       deliver(batch.get(i), subscriptions);
       successful
           .append("<member><Id>")
-          .append(xml(ids.get(i)))
+          .append(SnsQuery.xml(ids.get(i)))
           .append("</Id><MessageId>")
           .append(batch.get(i).messageId())
           .append("</MessageId></member>");
     }
     successful.append("</Successful><Failed/>");
-    return result("PublishBatch", successful.toString());
+    return SnsQuery.result("PublishBatch", successful.toString());
   }
 
   private Publication publication(String topicArn, Map<String, String> params, String prefix) {
@@ -353,80 +350,6 @@ public final class LocalSns implements AutoCloseable {
                   : value.stringValue().getBytes(StandardCharsets.UTF_8).length;
     }
     return size;
-  }
-
-  private static Map<String, String> form(HttpExchange exchange) throws IOException {
-    String body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    String query = exchange.getRequestURI().getRawQuery();
-    if (query != null && !query.isEmpty()) {
-      body = body.isEmpty() ? query : body + "&" + query;
-    }
-    Map<String, String> params = new LinkedHashMap<>();
-    int start = 0;
-    while (start <= body.length()) {
-      int end = body.indexOf('&', start);
-      if (end < 0) {
-        end = body.length();
-      }
-      String pair = body.substring(start, end);
-      start = end + 1;
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int equals = pair.indexOf('=');
-      String name = equals < 0 ? pair : pair.substring(0, equals);
-      String value = equals < 0 ? "" : pair.substring(equals + 1);
-      params.put(
-          URLDecoder.decode(name, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return params;
-  }
-
-  private static String result(String action, String content) {
-    return "<"
-        + action
-        + "Response xmlns=\""
-        + XMLNS
-        + "\"><"
-        + action
-        + "Result>"
-        + content
-        + "</"
-        + action
-        + "Result><ResponseMetadata><RequestId>"
-        + UUID.randomUUID()
-        + "</RequestId></ResponseMetadata></"
-        + action
-        + "Response>";
-  }
-
-  private static String error(String code, String message) {
-    return "<ErrorResponse xmlns=\""
-        + XMLNS
-        + "\"><Error><Type>Sender</Type><Code>"
-        + code
-        + "</Code><Message>"
-        + xml(message)
-        + "</Message></Error><RequestId>"
-        + UUID.randomUUID()
-        + "</RequestId></ErrorResponse>";
-  }
-
-  private static String xml(String value) {
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  private static void respond(HttpExchange exchange, int status, String xml) throws IOException {
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/xml");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
   }
 
   private static Thread daemon(Runnable runnable) {
