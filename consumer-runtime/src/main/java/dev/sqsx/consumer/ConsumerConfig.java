@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * consumer and {@code batchHandler} otherwise; {@code visibilityTimeout}, {@code
  * acknowledgementInterval}, {@code deadLetterQueueUrl}, {@code circuitBreaker}, {@code
  * rateLimiter}, {@code payloadFailures}, {@code executor} and {@code meterRegistry} are null when
- * not set. The resilience4j and Micrometer types are optional dependencies: only a consumer given
- * one loads it.
+ * not set; {@code observer} is {@link MessageObserver#NONE} when not set. The resilience4j and
+ * Micrometer types are optional dependencies: only a consumer given one loads it.
  */
 record ConsumerConfig(
     SqsAsyncClient sqs,
@@ -38,6 +38,7 @@ record ConsumerConfig(
     Executor executor,
     boolean virtualThreads,
     io.micrometer.core.instrument.MeterRegistry meterRegistry,
+    MessageObserver observer,
     Clock clock) {
 
   /**

@@ -227,6 +227,7 @@ public final class SqsConsumer implements AutoCloseable {
             visibilitySeconds,
             () -> queue.current().maxReceiveCount().orElse(null),
             config.maxProcessingTime(),
+            config.observer(),
             scheduler);
     int held = (batch ? config.concurrency() * 10 : config.concurrency()) + config.prefetch();
     int loops = Math.max(1, Math.min(10, (held + 9) / 10));
@@ -289,6 +290,7 @@ public final class SqsConsumer implements AutoCloseable {
             now + visibilitySeconds * 1000L);
     counters.payloadFailed();
     dispatcher.blockGroup(message, poller.receivesInFlight());
+    lease.unhandled(config.observer(), error);
     failurePolicy.onFailure(lease, error);
   }
 

@@ -37,6 +37,7 @@ public final class SqsConsumerBuilder {
   private java.util.concurrent.Executor executor;
   private boolean virtualThreads;
   private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  private MessageObserver observer = MessageObserver.NONE;
   private Clock clock = MonotonicClock.start();
 
   SqsConsumerBuilder() {}
@@ -254,6 +255,15 @@ public final class SqsConsumerBuilder {
   }
 
   /**
+   * Watches each message from its handler's start to its settlement — tracing plugs in here (e.g.
+   * {@code SqsxTracing} from {@code sqsx-tracing}). Default: none.
+   */
+  public SqsConsumerBuilder observer(MessageObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer cannot be null");
+    return this;
+  }
+
+  /**
    * The clock leases, heartbeats, delete deadlines and backoffs are computed with (for tests).
    * Default: a monotonic clock (wall time at start, then {@code System.nanoTime()}), so a
    * wall-clock step cannot abandon a lease or skip an extension.
@@ -354,6 +364,7 @@ public final class SqsConsumerBuilder {
             executor,
             virtualThreads,
             meterRegistry,
+            observer,
             clock));
   }
 

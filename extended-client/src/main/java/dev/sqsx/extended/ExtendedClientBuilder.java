@@ -26,6 +26,7 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
   private boolean snsEnvelopes;
   private int batchSizeLimit = SQS_MAX_MESSAGE_SIZE;
   private PayloadResolutionListener resolutionListener = PayloadResolutionListener.logging();
+  private AttributeInjector attributeInjector;
 
   ExtendedClientBuilder() {}
 
@@ -115,6 +116,17 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
     return self();
   }
 
+  /**
+   * Adds attributes to each message sent (each batch entry on its own) — trace context, typically:
+   * {@code SqsxTracing} from {@code sqsx-tracing}. Applied before the offloading decision; see
+   * {@link AttributeInjector} for the rules (names present kept, the 10-attribute limit with the
+   * size marker counted). Works with payload support disabled too. Default: none.
+   */
+  public B attributeInjector(AttributeInjector attributeInjector) {
+    this.attributeInjector = attributeInjector;
+    return self();
+  }
+
   @SuppressWarnings("unchecked")
   private B self() {
     return (B) this;
@@ -144,7 +156,8 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
         ignorePayloadNotFound,
         snsEnvelopes,
         batchSizeLimit,
-        resolutionListener);
+        resolutionListener,
+        attributeInjector);
   }
 
   private static void checkSize(String name, int value) {

@@ -1,6 +1,8 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.Injection;
+import dev.sqsx.extended.internal.Markers;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.QueueTraits;
 import dev.sqsx.extended.internal.SendAttempts;
@@ -15,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -38,15 +41,18 @@ final class SendPipeline {
   private final SqsPort port;
   private final Offloading rules;
   private final QueueTraits queues = new QueueTraits();
+  private final Injection injection;
 
-  SendPipeline(SqsPort port, Offloading rules) {
+  SendPipeline(SqsPort port, Offloading rules, AttributeInjector injector) {
     this.port = port;
     this.rules = rules;
+    this.injection = injector == null ? null : new Injection(injector);
   }
 
-  CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
+  CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest original) {
     return Futures.guarded(
         () -> {
+          SendMessageRequest request = injected(original);
           if (!rules.mustOffload(request.messageBody(), request.messageAttributes())) {
             return port.sendMessage(request);
           }
@@ -108,9 +114,79 @@ final class SendPipeline {
         });
   }
 
-  CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
+  /**
+   * The request with the injector's attributes (on the caller's thread: its context is current),
+   * unless an offloaded message would leave no room for the size marker.
+   */
+  private SendMessageRequest injected(SendMessageRequest request) {
+    if (injection == null) {
+      return request;
+    }
+    Map<String, MessageAttributeValue> attributes =
+        injection.apply(
+            request.queueUrl(),
+            request.messageAttributes(),
+            merged ->
+                merged.size() < Markers.MAX_ATTRIBUTES
+                    || !rules.mustOffload(request.messageBody(), merged));
+    return attributes == request.messageAttributes()
+        ? request
+        : request.toBuilder().messageAttributes(attributes).build();
+  }
+
+  /**
+   * The batch with the injector's attributes on each entry; an entry the batch's plan offloads gets
+   * none when they would leave no room for its size marker.
+   */
+  private SendMessageBatchRequest injected(SendMessageBatchRequest request) {
+    if (injection == null) {
+      return request;
+    }
+    List<SendMessageBatchRequestEntry> originals = request.entries();
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(originals.size());
+    boolean[] added = new boolean[originals.size()];
+    boolean changed = false;
+    for (SendMessageBatchRequestEntry entry : originals) {
+      Map<String, MessageAttributeValue> attributes =
+          injection.apply(
+              request.queueUrl(),
+              entry.messageAttributes(),
+              merged ->
+                  merged.size() < Markers.MAX_ATTRIBUTES
+                      || !rules.mustOffload(entry.messageBody(), merged));
+      added[entries.size()] = attributes != entry.messageAttributes();
+      changed |= added[entries.size()];
+      entries.add(
+          attributes == entry.messageAttributes()
+              ? entry
+              : entry.toBuilder().messageAttributes(attributes).build());
+    }
+    if (!changed) {
+      return request;
+    }
+    // An entry offloaded only to make the batch fit may now have no room for its marker: it goes
+    // without additions, and the plan is made again (it can only shrink the batch).
+    boolean reverted = true;
+    while (reverted) {
+      reverted = false;
+      for (int index : rules.batchOffloadPlan(entries)) {
+        SendMessageBatchRequestEntry original = originals.get(index);
+        if (added[index]
+            && entries.get(index).messageAttributes().size() >= Markers.MAX_ATTRIBUTES) {
+          added[index] = false;
+          entries.set(index, original);
+          injection.skipped(request.queueUrl(), original.messageAttributes());
+          reverted = true;
+        }
+      }
+    }
+    return request.toBuilder().entries(entries).build();
+  }
+
+  CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest original) {
     return Futures.guarded(
         () -> {
+          SendMessageBatchRequest request = injected(original);
           List<SendMessageBatchRequestEntry> entries = request.entries();
           List<Integer> plan = rules.batchOffloadPlan(entries);
           if (plan.isEmpty()) {

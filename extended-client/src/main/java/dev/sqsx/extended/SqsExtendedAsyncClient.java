@@ -53,7 +53,7 @@ public final class SqsExtendedAsyncClient extends ForwardingSqsAsyncClient {
     super(sqs);
     SqsPort port = new AsyncSqsPort(sqs, settings.store());
     Offloading rules = new Offloading(settings);
-    this.sends = new SendPipeline(port, rules);
+    this.sends = new SendPipeline(port, rules, settings.injector());
     this.receives = new ReceivePipeline(port, rules);
   }
 

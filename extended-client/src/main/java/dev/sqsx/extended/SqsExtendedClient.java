@@ -61,7 +61,7 @@ public final class SqsExtendedClient extends ForwardingSqsClient {
     super(sqs);
     SqsPort port = new BlockingSqsPort(sqs, settings.store());
     Offloading rules = new Offloading(settings);
-    this.sends = new SendPipeline(port, rules);
+    this.sends = new SendPipeline(port, rules, settings.injector());
     this.receives = new ReceivePipeline(port, rules);
   }
 

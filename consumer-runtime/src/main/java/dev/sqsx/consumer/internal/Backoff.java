@@ -1,5 +1,6 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.MessageObserver.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,23 @@ public final class Backoff {
     return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
   }
 
+  private void delayed(VisibilityChanger.Outcome outcome, Map<Lease, Integer> seconds) {
+    Lease lease = outcome.lease();
+    if (outcome.accepted()) {
+      lease.settled(Outcome.RETRIED, "retry in " + seconds.get(lease) + " s");
+      return;
+    }
+    LOG.warn(
+        "could not delay message {} from {} ({}); it becomes visible when its visibility timeout"
+            + " ends",
+        lease.messageId(),
+        queueUrl,
+        outcome.reason());
+    lease.settled(
+        Outcome.RETRIED,
+        "could not delay it, visible again when its visibility timeout ends: " + outcome.reason());
+  }
+
   private void flush() {
     synchronized (lock) {
       scheduled = false;
@@ -85,19 +103,17 @@ public final class Backoff {
                 (outcomes, error) -> {
                   inFlight.remove(sent);
                   sent.complete(null);
+                  if (error != null) {
+                    leases.forEach(
+                        lease ->
+                            lease.settled(
+                                Outcome.RETRIED,
+                                "could not delay it, visible again when its visibility timeout"
+                                    + " ends: "
+                                    + error));
+                  }
                 })
-            .thenAccept(
-                outcomes ->
-                    outcomes.stream()
-                        .filter(outcome -> !outcome.accepted())
-                        .forEach(
-                            outcome ->
-                                LOG.warn(
-                                    "could not delay message {} from {} ({}); it becomes visible"
-                                        + " when its visibility timeout ends",
-                                    outcome.lease().messageId(),
-                                    queueUrl,
-                                    outcome.reason()))),
+            .thenAccept(outcomes -> outcomes.forEach(outcome -> delayed(outcome, seconds))),
         "backing off failed messages");
   }
 }

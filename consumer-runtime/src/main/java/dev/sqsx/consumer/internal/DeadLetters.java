@@ -1,5 +1,6 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.MessageObserver.Outcome;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,9 @@ public final class DeadLetters {
                     dlqUrl,
                     queueUrl,
                     deleteError.toString());
+                lease.settled(
+                    Outcome.DEAD_LETTERED,
+                    "sent to " + dlqUrl + ", the original not deleted: " + deleteError);
               } else {
                 counters.deadLettered();
                 LOG.warn(
@@ -84,6 +88,7 @@ public final class DeadLetters {
                     dlqUrl,
                     lease.received().attempt(),
                     error.toString());
+                lease.settled(Outcome.DEAD_LETTERED, dlqUrl);
               }
               return true;
             });

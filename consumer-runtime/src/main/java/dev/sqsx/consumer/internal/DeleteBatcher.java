@@ -1,5 +1,6 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.MessageObserver.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -185,9 +186,11 @@ public final class DeleteBatcher {
         .successful()
         .forEach(
             ok -> {
-              heartbeat.untrack(byId.get(ok.id()).lease());
+              Lease lease = byId.get(ok.id()).lease();
+              heartbeat.untrack(lease);
               counters.deleted(1);
               counters.finished(1);
+              lease.settled(Outcome.DELETED, null);
             });
     for (BatchResultErrorEntry failed : response.failed()) {
       Pending entry = byId.get(failed.id());
@@ -224,6 +227,7 @@ public final class DeleteBatcher {
         queueUrl,
         entry.attempt(),
         reason);
+    entry.lease().settled(Outcome.NOT_DELETED, "delete failed: " + reason);
   }
 
   private void checkDrained() {

@@ -1,6 +1,8 @@
 package dev.sqsx.consumer.internal;
 
 import dev.sqsx.consumer.BatchOutcome;
+import dev.sqsx.consumer.MessageObserver;
+import dev.sqsx.consumer.MessageObserver.Observation;
 import dev.sqsx.consumer.ReceivedMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +47,7 @@ public final class Dispatcher {
   private final int visibilityTimeoutSeconds;
   private final Supplier<Integer> maxReceiveCount;
   private final Duration maxProcessingTime;
+  private final MessageObserver observer;
 
   private final Object lock = new Object();
   private final MeasuredLine line;
@@ -77,6 +80,7 @@ public final class Dispatcher {
       int visibilityTimeoutSeconds,
       Supplier<Integer> maxReceiveCount,
       Duration maxProcessingTime,
+      MessageObserver observer,
       ScheduledExecutorService scheduler) {
     this.queueUrl = queueUrl;
     this.handler = handler;
@@ -92,6 +96,7 @@ public final class Dispatcher {
     this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
     this.maxReceiveCount = maxReceiveCount;
     this.maxProcessingTime = maxProcessingTime;
+    this.observer = observer;
     this.pause = new GatePause(scheduler, this::drain);
     this.releases = new Releases(queueUrl, heartbeat, visibility, counters, permits);
     this.settlement =
@@ -336,7 +341,18 @@ public final class Dispatcher {
       return null;
     }
     long started = System.nanoTime();
-    CompletableFuture<BatchOutcome> outcome = handler.invoke(leases).toCompletableFuture();
+    CompletableFuture<BatchOutcome> outcome;
+    Observation observation = observe(leases);
+    if (observation == Observation.NONE) {
+      outcome = handler.invoke(leases).toCompletableFuture();
+    } else {
+      MessageObserver.Scope scope = open(observation);
+      try {
+        outcome = handler.invoke(leases).toCompletableFuture();
+      } finally {
+        close(scope);
+      }
+    }
     if (outcome.isDone()) {
       BatchOutcome value = null;
       Throwable error = null;
@@ -368,6 +384,47 @@ public final class Dispatcher {
         },
         "finishing a message");
     return null;
+  }
+
+  /** The observer's observation of this run, set on each lease; NONE when the observer fails. */
+  private Observation observe(List<Lease> leases) {
+    if (observer == MessageObserver.NONE) {
+      return Observation.NONE;
+    }
+    Observation observation;
+    try {
+      if (handler.batch() == null) {
+        observation = observer.handlerStarting(leases.get(0).received());
+      } else {
+        List<ReceivedMessage> messages = new ArrayList<>(leases.size());
+        leases.forEach(lease -> messages.add(lease.received()));
+        observation = observer.batchStarting(messages);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("message observer of {} failed at a handler's start: {}", queueUrl, e.toString());
+      return Observation.NONE;
+    }
+    Observation started = observation == null ? Observation.NONE : observation;
+    leases.forEach(lease -> lease.observe(started));
+    return started;
+  }
+
+  private MessageObserver.Scope open(Observation observation) {
+    try {
+      MessageObserver.Scope scope = observation.open();
+      return scope == null ? MessageObserver.Scope.NONE : scope;
+    } catch (RuntimeException e) {
+      LOG.warn("message observer of {} failed to open its scope: {}", queueUrl, e.toString());
+      return MessageObserver.Scope.NONE;
+    }
+  }
+
+  private void close(MessageObserver.Scope scope) {
+    try {
+      scope.close();
+    } catch (RuntimeException e) {
+      LOG.warn("message observer of {} failed to close its scope: {}", queueUrl, e.toString());
+    }
   }
 
   /**

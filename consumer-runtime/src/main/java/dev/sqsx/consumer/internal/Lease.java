@@ -1,6 +1,12 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.MessageObserver.Observation;
+import dev.sqsx.consumer.MessageObserver.Outcome;
 import dev.sqsx.consumer.ReceivedMessage;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -10,6 +16,18 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 public final class Lease {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
+  private static final VarHandle OBSERVATION;
+
+  static {
+    try {
+      OBSERVATION =
+          MethodHandles.lookup().findVarHandle(Lease.class, "observation", Observation.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ReceivedMessage received;
   private final long receivedAtMillis;
   private volatile long deadlineMillis;
@@ -17,6 +35,12 @@ public final class Lease {
   private volatile boolean lost;
   private volatile boolean abandoned;
   private volatile boolean extending;
+
+  /** The run's observation until the message is settled, then {@link Observation#NONE}. */
+  @SuppressWarnings("UnusedVariable") // read and written through OBSERVATION
+  private volatile Observation observation = Observation.NONE;
+
+  private volatile Throwable failure;
 
   /** A lease that lasts until {@code deadlineMillis} unless extended. */
   public Lease(ReceivedMessage received, long receivedAtMillis, long deadlineMillis) {
@@ -85,6 +109,62 @@ public final class Lease {
 
   void extending(boolean extending) {
     this.extending = extending;
+  }
+
+  /** Starts observing this message's run (before its handler runs). */
+  void observe(Observation observation) {
+    this.observation = observation;
+  }
+
+  /** The run's observation; {@link Observation#NONE} before the run and after the settlement. */
+  Observation observation() {
+    return observation;
+  }
+
+  /**
+   * The message failed before any handler ran ({@code error}): observed from now, with that
+   * failure.
+   */
+  public void unhandled(dev.sqsx.consumer.MessageObserver observer, Throwable error) {
+    failed(error);
+    if (observer == dev.sqsx.consumer.MessageObserver.NONE) {
+      return;
+    }
+    try {
+      Observation started = observer.unhandled(received, error);
+      observe(started == null ? Observation.NONE : started);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "message observer failed on message {} from {}: {}",
+          received.messageId(),
+          received.queueUrl(),
+          e.toString());
+    }
+  }
+
+  /** The handler failed with {@code error} (the failure policy decides what follows). */
+  void failed(Throwable error) {
+    this.failure = error;
+  }
+
+  /**
+   * The consumer is done with this message: tells the run's observation, once (later calls do
+   * nothing). Never throws.
+   */
+  void settled(Outcome outcome, String detail) {
+    Observation current = (Observation) OBSERVATION.getAndSet(this, Observation.NONE);
+    if (current == Observation.NONE) {
+      return;
+    }
+    try {
+      current.settled(received, outcome, failure, detail);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "message observer failed on message {} from {}: {}",
+          received.messageId(),
+          received.queueUrl(),
+          e.toString());
+    }
   }
 
   /** Whether the consumer can still act on the message with this handle at {@code nowMillis}. */

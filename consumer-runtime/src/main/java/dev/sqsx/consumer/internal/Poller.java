@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
@@ -207,14 +208,18 @@ public final class Poller {
                 "a poll loop");
             return;
           }
-          int received = response.messages().size();
+          // Copied (toArray), not iterated: the OpenTelemetry agent's SQS instrumentation makes a
+          // "process" span around each step of the first iteration of a received list, which here
+          // would time sqsx's bookkeeping; sqsx's own spans (sqsx-tracing) cover the handlers.
+          List<Message> messages = List.copyOf(response.messages());
+          int received = messages.size();
           counters.receive(received);
           permits.release(granted - received);
           // A full batch suggests more is waiting: wake the other loops; a partial one does not.
           setBusy(received > 0 && received == granted);
           Async.detach(
               dispatcher
-                  .accept(response.messages(), clock.millis(), receiveId)
+                  .accept(messages, clock.millis(), receiveId)
                   .handle(
                       (handed, ignored) -> {
                         receivesInFlight.remove(receiveId);

@@ -1,6 +1,7 @@
 package dev.sqsx.consumer.internal;
 
 import dev.sqsx.consumer.BatchOutcome;
+import dev.sqsx.consumer.MessageObserver.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +92,7 @@ final class Settlement {
       if (error == null) {
         succeeded(lease);
       } else {
+        lease.failed(error);
         heartbeat.untrack(lease);
         counters.finished(1);
         LOG.warn(
@@ -108,6 +110,7 @@ final class Settlement {
           lease.messageId(),
           queueUrl,
           e.toString());
+      lease.settled(Outcome.RETRIED, "could not settle, left to its visibility timeout: " + e);
     } finally {
       if (!released.isEmpty()) {
         Async.detach(releases.release(released), "releasing the rest of a failed FIFO group");
@@ -123,11 +126,13 @@ final class Settlement {
     }
     heartbeat.untrack(lease);
     counters.finished(1);
+    String why = lease.lost() ? "lost" : "past its visibility deadline";
     LOG.warn(
         "message {} from {} was handled, but its lease was {}: not deleting it; it will be"
             + " redelivered",
         lease.messageId(),
         queueUrl,
-        lease.lost() ? "lost" : "past its visibility deadline");
+        why);
+    lease.settled(Outcome.NOT_DELETED, "lease " + why);
   }
 }

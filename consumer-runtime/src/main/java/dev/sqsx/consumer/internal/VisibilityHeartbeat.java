@@ -148,6 +148,15 @@ public final class VisibilityHeartbeat {
     if (outcome.accepted()) {
       lease.extendedUntil(sentAtMillis + outcome.timeoutSeconds() * 1000L);
       counters.extended(1);
+      try {
+        lease.observation().visibilityExtended(lease.received(), outcome.timeoutSeconds());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "message observer failed on message {} from {}: {}",
+            lease.messageId(),
+            queueUrl,
+            e.toString());
+      }
     } else if (outcome.handleRejected()) {
       lease.markLost();
       counters.leaseLost();

@@ -1,5 +1,6 @@
 package dev.sqsx.extended.internal;
 
+import dev.sqsx.extended.AttributeInjector;
 import dev.sqsx.extended.PayloadResolutionListener;
 import dev.sqsx.extended.PayloadStore;
 
@@ -17,4 +18,5 @@ public record Settings(
     boolean ignorePayloadNotFound,
     boolean snsEnvelopes,
     int batchSizeLimit,
-    PayloadResolutionListener listener) {}
+    PayloadResolutionListener listener,
+    AttributeInjector injector) {}

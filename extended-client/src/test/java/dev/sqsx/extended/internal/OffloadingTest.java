@@ -32,7 +32,8 @@ class OffloadingTest {
             false,
             false,
             batchLimit,
-            PayloadResolutionListener.logging()));
+            PayloadResolutionListener.logging(),
+            null));
   }
 
   @Test
