@@ -12,6 +12,7 @@ record DemoOptions(
     boolean aws,
     boolean idempotency,
     boolean verbose,
+    boolean traces,
     long seed,
     Duration timeout,
     boolean help) {
@@ -36,6 +37,9 @@ record DemoOptions(
           "                     sqsx-demo and removed at the end",
           "  --no-idempotency   run handlers without the idempotency wrapper, to see the",
           "                     duplicate effects it prevents (the invariant check then fails)",
+          "  --traces           trace every message with OpenTelemetry (sqsx-tracing) and",
+          "                     report what the spans say; OTEL_TRACES_EXPORTER=otlp and the",
+          "                     other OTEL_* settings send them to a collector as well",
           "  --seed N           seed of the random order sizes (default 42)",
           "  --timeout SECONDS  give up waiting after this long (default 600)",
           "  --verbose          show the library's log lines",
@@ -53,6 +57,7 @@ record DemoOptions(
     boolean aws = false;
     boolean idempotency = true;
     boolean verbose = false;
+    boolean traces = false;
     long seed = 42;
     Duration timeout = Duration.ofMinutes(10);
     boolean help = false;
@@ -66,6 +71,7 @@ record DemoOptions(
         case "--aws" -> aws = true;
         case "--no-idempotency" -> idempotency = false;
         case "--verbose" -> verbose = true;
+        case "--traces" -> traces = true;
         case "--seed" -> seed = Long.parseLong(value(args, ++i, arg));
         case "--timeout" ->
             timeout = Duration.ofSeconds(positive(arg, value(args, ++i, arg), 86_400));
@@ -77,7 +83,17 @@ record DemoOptions(
       throw new IllegalArgumentException("--aws and --endpoint exclude each other");
     }
     return new DemoOptions(
-        messages, concurrency, consumers, endpoint, aws, idempotency, verbose, seed, timeout, help);
+        messages,
+        concurrency,
+        consumers,
+        endpoint,
+        aws,
+        idempotency,
+        verbose,
+        traces,
+        seed,
+        timeout,
+        help);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -5,6 +5,7 @@ import dev.sqsx.consumer.NonRetryableException;
 import dev.sqsx.consumer.PayloadFailureBridge;
 import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.SqsConsumer;
+import dev.sqsx.consumer.SqsConsumerBuilder;
 import dev.sqsx.extended.DynamoDbPayloadStore;
 import dev.sqsx.extended.S3PayloadStore;
 import dev.sqsx.extended.SqsExtendedAsyncClient;
@@ -49,6 +50,7 @@ final class PipelineRun {
   private final Map<Integer, Integer> effects = new ConcurrentHashMap<>();
   private final Set<Integer> failedOnce = ConcurrentHashMap.newKeySet();
   private final LongAdder transientFailures = new LongAdder();
+  private DemoTracing tracing;
 
   PipelineRun(DemoOptions options, AwsEndpoints endpoints, String where, PrintStream out) {
     this.options = options;
@@ -90,6 +92,7 @@ final class PipelineRun {
       String idempotencyTable = resources.uniqueName("idempotency");
       DynamoDbPayloadStore.createTable(admin, payloadTable);
       DynamoDbIdempotencyStore.createTable(admin, idempotencyTable);
+      tracing = options.traces() ? new DemoTracing() : null;
       try {
         return pipeline(
             sqs,
@@ -104,6 +107,9 @@ final class PipelineRun {
             payloadTable,
             idempotencyTable);
       } finally {
+        if (tracing != null) {
+          tracing.close();
+        }
         admin.deleteTable(r -> r.tableName(payloadTable));
         admin.deleteTable(r -> r.tableName(idempotencyTable));
       }
@@ -123,7 +129,7 @@ final class PipelineRun {
       String payloadTable,
       String idempotencyTable) {
     PayloadFailureBridge payloadFailures = new PayloadFailureBridge();
-    SqsExtendedAsyncClient extended =
+    SqsExtendedAsyncClient.Builder extendedBuilder =
         SqsExtendedAsyncClient.builder()
             .sqsClient(sqsAsync)
             .payloadStore(
@@ -137,8 +143,11 @@ final class PipelineRun {
                     .otherwise(
                         S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
                     .build())
-            .resolutionListener(payloadFailures)
-            .build();
+            .resolutionListener(payloadFailures);
+    if (tracing != null) {
+      extendedBuilder.attributeInjector(tracing.tracing());
+    }
+    SqsExtendedAsyncClient extended = extendedBuilder.build();
     IdempotentHandler idempotent =
         IdempotentHandler.builder()
             .store(DynamoDbIdempotencyStore.create(idempotencyDb, idempotencyTable))
@@ -163,7 +172,7 @@ final class PipelineRun {
     long started = System.nanoTime();
     List<SqsConsumer> consumers = new ArrayList<>();
     for (int i = 0; i < options.consumers(); i++) {
-      SqsConsumer consumer =
+      SqsConsumerBuilder consumerBuilder =
           SqsConsumer.builder()
               .sqsClient(extended)
               .queueUrl(queue.queueUrl())
@@ -172,8 +181,11 @@ final class PipelineRun {
               .retryPolicy(
                   RetryPolicy.exponential(Duration.ofMillis(500), 2.0, Duration.ofSeconds(5)))
               .payloadFailures(payloadFailures)
-              .handler(handler)
-              .build();
+              .handler(handler);
+      if (tracing != null) {
+        consumerBuilder.observer(tracing.tracing());
+      }
+      SqsConsumer consumer = consumerBuilder.build();
       consumer.start();
       consumers.add(consumer);
     }
@@ -260,7 +272,7 @@ final class PipelineRun {
                 .build());
       }
       inFlight.add(
-          sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries))
+          sendBatch(sqs, queueUrl, entries)
               .thenAccept(
                   response -> {
                     if (!response.failed().isEmpty()) {
@@ -273,6 +285,26 @@ final class PipelineRun {
     }
     inFlight.forEach(CompletableFuture::join);
     return new Sent(deliveries.size(), duplicates, toS3, toDynamo);
+  }
+
+  /** One batch; with {@code --traces} inside a "send orders" span, the parent of their traces. */
+  @SuppressWarnings("try") // the scope makes the span current for the send
+  private CompletableFuture<software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse>
+      sendBatch(
+          SqsExtendedAsyncClient sqs, String queueUrl, List<SendMessageBatchRequestEntry> entries) {
+    if (tracing == null) {
+      return sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+    }
+    io.opentelemetry.api.trace.Span span =
+        tracing
+            .tracer()
+            .spanBuilder("send orders")
+            .setSpanKind(io.opentelemetry.api.trace.SpanKind.PRODUCER)
+            .startSpan();
+    try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+      return sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries))
+          .whenComplete((response, error) -> span.end());
+    }
   }
 
   private void report(
@@ -328,6 +360,9 @@ final class PipelineRun {
         idempotencyDbRequests.byOperation());
     for (int i = 0; i < consumers.size(); i++) {
       out.printf("consumer %-5d %s%n", i + 1, consumers.get(i).stats().summary());
+    }
+    if (tracing != null) {
+      tracing.report(out);
     }
     out.printf(
         "elapsed        sending %.1f s (%,.0f messages/s); consuming %.1f s (%,.0f messages/s)%n",

@@ -30,6 +30,7 @@ class BomTest {
             "sqsx-idempotency",
             "sqsx-lambda",
             "sqsx-sns",
+            "sqsx-tracing",
             "sqsx-testing");
     assertThat(first(VERSION, bom)).isEqualTo(first(VERSION, parent));
   }

@@ -37,6 +37,7 @@ class ModuleBoundariesTest {
     assertModule(SqsConsumer.class, "dev.sqsx.consumer");
     assertModule(IdempotentHandler.class, "dev.sqsx.idempotency");
     assertModule(dev.sqsx.sns.SnsExtendedClient.class, "dev.sqsx.sns");
+    assertModule(dev.sqsx.tracing.SqsxTracing.class, "dev.sqsx.tracing");
   }
 
   @Test

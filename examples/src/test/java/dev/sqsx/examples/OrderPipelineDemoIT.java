@@ -17,10 +17,10 @@ class OrderPipelineDemoIT {
   }
 
   @Test
-  void scaledDownDemo_printsTheReport_andTheInvariantsHold() {
+  void scaledDownDemo_printsTheReport_andTheInvariantsHold_tracingEveryMessage() {
     int[] exit = new int[1];
 
-    String output = run(exit, "--messages", "300", "--concurrency", "8");
+    String output = run(exit, "--messages", "300", "--concurrency", "8", "--traces");
 
     assertThat(exit[0]).as(output).isZero();
     assertThat(output)
@@ -29,7 +29,15 @@ class OrderPipelineDemoIT {
         .contains("handled        299 orders applied, each once")
         .contains("dead-lettered  1 message(s), with reasons:")
         .contains("1 x NonRetryableException: order N has a negative amount")
-        .contains("invariants     HOLD");
+        .contains("invariants     HOLD")
+        // every process span (one per handler run) is a child of the send that sent its message
+        .containsPattern(
+            "traces +[\\d,]+ spans: ([\\d,]+) process spans \\{dead_lettered=1, deleted=\\d+,"
+                + " retried=\\d+\\}, \\1 of them children of the send that sent their message; 0"
+                + " injections skipped")
+        // the trace of a retried message: its failed run, then the one that deleted it
+        .containsPattern("└ process \\S+ \\(consumer\\) .*: attempt \\d+, retried, \\S+Exception")
+        .containsPattern("└ process \\S+ \\(consumer\\) .*: attempt \\d+, deleted");
   }
 
   @Test
