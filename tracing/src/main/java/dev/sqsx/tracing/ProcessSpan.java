@@ -63,16 +63,15 @@ final class ProcessSpan implements MessageObserver.Observation {
           error,
           batch ? Attributes.of(SqsxTracing.MESSAGE_ID, message.messageId()) : Attributes.empty());
     }
+    AttributesBuilder event = Attributes.builder().put(SqsxTracing.OUTCOME, name);
     if (batch) {
-      AttributesBuilder event =
-          Attributes.builder()
-              .put(SqsxTracing.MESSAGE_ID, message.messageId())
-              .put(SqsxTracing.OUTCOME, name);
-      if (detail != null) {
-        event.put(SqsxTracing.DETAIL, detail);
-      }
-      span.addEvent("sqsx.settled", event.build());
-    } else {
+      event.put(SqsxTracing.MESSAGE_ID, message.messageId());
+    }
+    if (detail != null) {
+      event.put(SqsxTracing.DETAIL, detail);
+    }
+    span.addEvent("sqsx.settled", event.build());
+    if (!batch) {
       span.setAttribute(SqsxTracing.OUTCOME, name);
       if (detail != null) {
         span.setAttribute(SqsxTracing.DETAIL, detail);

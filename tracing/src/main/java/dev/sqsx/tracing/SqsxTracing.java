@@ -123,11 +123,33 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
                 "Messages sent without trace context: no room under SQS's 10 attributes")
             .setUnit("{message}")
             .build();
+    if (javaAgentPresent()) {
+      LOG.info(
+          "OpenTelemetry Java agent present: it traces the SDK calls, sqsx traces each message's"
+              + " processing (one process span per handler run, none from the agent)");
+    }
   }
 
   /** Tracing with {@code openTelemetry}'s tracer, meter and propagator. */
   public static SqsxTracing create(OpenTelemetry openTelemetry) {
     return builder(openTelemetry).build();
+  }
+
+  /**
+   * Whether the OpenTelemetry Java agent runs in this JVM (its bootstrap classes are loaded). Its
+   * AWS SDK instrumentation then adds a span per SDK call (receives, deletes, heartbeats, sends to
+   * a DLQ) — sqsx's spans do not double those — and would add a "process" span per message of each
+   * received list it sees iterated; sqsx copies received lists without iterating them, so for
+   * messages an {@code SqsConsumer} handles the process span is sqsx's alone, whether or not this
+   * tracing is configured. Nothing needs switching.
+   */
+  public static boolean javaAgentPresent() {
+    try {
+      Class.forName("io.opentelemetry.javaagent.bootstrap.AgentInitializer", false, null);
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /** A builder, to choose the propagator. */

@@ -110,6 +110,49 @@ class SdkInstrumentationIT {
   }
 
   @Test
+  void theDeadLetterSend_isAChildOfTheMessagesProcessSpan(
+      SqsClient sqs, AwsEndpoints endpoints, AwsResources aws) {
+    dev.sqsx.testing.QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(5));
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("poison"));
+    try (Otel otel = new Otel()) {
+      AwsSdkTelemetry telemetry = AwsSdkTelemetry.create(otel.sdk);
+      try (SqsAsyncClient instrumented =
+          endpoints
+              .configure(SqsAsyncClient.builder(), endpoints.sqsEndpoint())
+              .overrideConfiguration(
+                  c -> c.addExecutionInterceptor(telemetry.createExecutionInterceptor()))
+              .build()) {
+        try (SqsConsumer consumer =
+            SqsConsumer.builder()
+                .sqsClient(instrumented)
+                .queueUrl(queue.queueUrl())
+                .waitTime(Duration.ofSeconds(1))
+                .observer(SqsxTracing.create(otel.sdk))
+                .handler(
+                    message -> {
+                      throw new dev.sqsx.consumer.NonRetryableException("no such customer");
+                    })
+                .build()) {
+          consumer.start();
+          await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deadLettered() == 1);
+        }
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> otel.processSpans().size() == 1);
+      SpanData process = otel.processSpans().get(0);
+      String dlq = queue.dlqUrl().substring(queue.dlqUrl().lastIndexOf('/') + 1);
+      assertThat(otel.spans.getFinishedSpanItems())
+          .filteredOn(span -> span.getInstrumentationScopeInfo().getName().equals(SDK_SCOPE))
+          .filteredOn(span -> span.getKind() == SpanKind.PRODUCER)
+          .singleElement()
+          .satisfies(
+              send -> {
+                assertThat(send.getName()).contains(dlq);
+                assertThat(send.getParentSpanId()).isEqualTo(process.getSpanId());
+              });
+    }
+  }
+
+  @Test
   void withOpenTelemetrysSqsInstrumentation_eachMessageHasOneProcessSpan_sqsxs(
       SqsClient sqs, AwsEndpoints endpoints, AwsResources aws) {
     String queueUrl = aws.createQueue();

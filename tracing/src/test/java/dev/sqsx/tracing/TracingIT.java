@@ -258,6 +258,46 @@ class TracingIT {
       assertThat(dead.getStatus().getDescription())
           .startsWith("DEAD_LETTERED")
           .contains("order 7 has no customer");
+      assertThat(dead.getEvents())
+          .filteredOn(event -> event.getName().equals("sqsx.settled"))
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.getAttributes().get(SqsxTracing.OUTCOME))
+                    .isEqualTo("dead_lettered");
+                assertThat(event.getAttributes().get(SqsxTracing.DETAIL)).isEqualTo(queue.dlqUrl());
+              });
+    }
+  }
+
+  @Test
+  void aLongHandler_heartbeatsAreEventsOnItsSpan(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
+    try (Otel otel = new Otel()) {
+      try (SqsConsumer consumer =
+          SqsConsumer.builder()
+              .sqsClient(sqsAsync)
+              .queueUrl(queueUrl)
+              .waitTime(Duration.ofSeconds(1))
+              .visibilityTimeout(Duration.ofSeconds(2))
+              .observer(SqsxTracing.create(otel.sdk))
+              .handler(message -> Thread.sleep(3_500))
+              .build()) {
+        consumer.start();
+        await().atMost(WAIT).until(() -> otel.processSpans().size() == 1);
+      }
+      SpanData span = otel.processSpans().get(0);
+      assertThat(span.getParentSpanContext().isValid()).as("no producer context: a root").isFalse();
+      assertThat(span.getEvents())
+          .filteredOn(event -> event.getName().equals("sqsx.visibility_extended"))
+          .isNotEmpty()
+          .allSatisfy(
+              event ->
+                  assertThat(event.getAttributes().get(SqsxTracing.VISIBILITY_SECONDS))
+                      .isEqualTo(2L));
+      assertThat(Otel.attribute(span, SqsxTracing.OUTCOME)).isEqualTo("deleted");
     }
   }
 

@@ -1,11 +1,14 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.MessageObserver;
 import dev.sqsx.consumer.MessageObserver.Outcome;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Moves a message to the dead-letter queue on purpose, with the reason: sends it there first, and
@@ -45,7 +48,7 @@ public final class DeadLetters {
         OffloadedMessages.mayBeOffloaded(message.receiptHandle())
             ? OffloadedMessages.sqsReceiptHandle(message.receiptHandle())
             : message.receiptHandle();
-    return sqs.sendMessage(DeadLetterMessage.forFailed(lease.received(), error, dlqUrl, fifo))
+    return send(lease, DeadLetterMessage.forFailed(lease.received(), error, dlqUrl, fifo))
         .thenApply(sent -> true)
         .exceptionally(
             sendError -> {
@@ -62,6 +65,28 @@ public final class DeadLetters {
                 sent
                     ? deleteOriginal(lease, originalHandle, error)
                     : CompletableFuture.completedFuture(false));
+  }
+
+  /**
+   * Sends with the message's observation current (the run's span, when traced), so that an
+   * instrumented SDK's span of this send belongs to the message's trace.
+   */
+  private CompletableFuture<SendMessageResponse> send(Lease lease, SendMessageRequest request) {
+    MessageObserver.Scope scope = MessageObserver.Scope.NONE;
+    try {
+      scope = lease.observation().open();
+    } catch (RuntimeException e) {
+      LOG.warn("message observer failed on message {}: {}", lease.messageId(), e.toString());
+    }
+    try {
+      return sqs.sendMessage(request);
+    } finally {
+      try {
+        scope.close();
+      } catch (RuntimeException e) {
+        LOG.warn("message observer failed on message {}: {}", lease.messageId(), e.toString());
+      }
+    }
   }
 
   private CompletableFuture<Boolean> deleteOriginal(Lease lease, String handle, Throwable error) {
