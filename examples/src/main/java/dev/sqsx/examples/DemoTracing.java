@@ -107,10 +107,14 @@ final class DemoTracing implements AutoCloseable {
             .filter(span -> byId.containsKey(span.getParentSpanId()))
             .filter(span -> byId.get(span.getParentSpanId()).getName().startsWith("send"))
             .count();
+    String byOutcome =
+        outcomes.entrySet().stream()
+            .map(entry -> String.format("%s %,d", entry.getKey(), entry.getValue()))
+            .collect(Collectors.joining(", "));
     out.printf(
-        "traces         %,d spans: %,d process spans %s, %,d of them children of the send that"
+        "traces         %,d spans: %,d process spans (%s), %,d of them children of the send that"
             + " sent their message; %,d injections skipped%n",
-        spans.size(), process.size(), outcomes, childOfSend, tracing.injectionsSkipped());
+        spans.size(), process.size(), byOutcome, childOfSend, tracing.injectionsSkipped());
     process.stream()
         .filter(span -> "retried".equals(span.getAttributes().get(OUTCOME)))
         .findFirst()

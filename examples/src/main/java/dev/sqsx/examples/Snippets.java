@@ -7,6 +7,7 @@ import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.extended.DynamoDbPayloadStore;
+import dev.sqsx.extended.PayloadStore;
 import dev.sqsx.extended.S3PayloadStore;
 import dev.sqsx.extended.SqsExtendedAsyncClient;
 import dev.sqsx.extended.SqsExtendedClient;
@@ -17,6 +18,9 @@ import dev.sqsx.idempotency.IdempotentHandler;
 import dev.sqsx.lambda.LambdaConsumer;
 import dev.sqsx.lambda.SqsxFunction;
 import dev.sqsx.sns.SnsExtendedClient;
+import dev.sqsx.tracing.SqsxTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -145,6 +149,26 @@ final class Snippets {
         .sqsClient(sqsAsync)
         .payloadStore(store)
         .snsEnvelopes(true)
+        .build();
+  }
+
+  /** README: "Tracing" — OpenTelemetry from its OTEL_* settings, on both sides of a queue. */
+  static SqsConsumer tracedConsumer(
+      SqsAsyncClient sqsAsync, PayloadStore store, String url, MessageHandler handler) {
+    OpenTelemetry otel = AutoConfiguredOpenTelemetrySdk.initialize().getOpenTelemetrySdk();
+    SqsxTracing tracing = SqsxTracing.create(otel);
+
+    SqsExtendedAsyncClient sqs =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(store)
+            .attributeInjector(tracing)
+            .build();
+    return SqsConsumer.builder()
+        .sqsClient(sqs)
+        .queueUrl(url)
+        .handler(handler)
+        .observer(tracing)
         .build();
   }
 

@@ -32,9 +32,9 @@ class OrderPipelineDemoIT {
         .contains("invariants     HOLD")
         // every process span (one per handler run) is a child of the send that sent its message
         .containsPattern(
-            "traces +[\\d,]+ spans: ([\\d,]+) process spans \\{dead_lettered=1, deleted=\\d+,"
-                + " retried=\\d+\\}, \\1 of them children of the send that sent their message; 0"
-                + " injections skipped")
+            "traces +[\\d,]+ spans: ([\\d,]+) process spans \\(dead_lettered 1, deleted [\\d,]+,"
+                + " retried [\\d,]+\\), \\1 of them children of the send that sent their message;"
+                + " 0 injections skipped")
         // the trace of a retried message: its failed run, then the one that deleted it
         .containsPattern("└ process \\S+ \\(consumer\\) .*: attempt \\d+, retried, \\S+Exception")
         .containsPattern("└ process \\S+ \\(consumer\\) .*: attempt \\d+, deleted");
