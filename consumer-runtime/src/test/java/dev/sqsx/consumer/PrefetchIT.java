@@ -113,4 +113,32 @@ class PrefetchIT {
         .isPositive()
         .isLessThanOrEqualTo(count / 2);
   }
+
+  @Test
+  void slowHandlers_areFedFullBatches_notOneMessagePerFreedSlot(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    int count = 200;
+    ConsumerTestSupport.sendNumbered(sqs, queueUrl, count);
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .concurrency(4)
+            .waitTime(Duration.ofSeconds(1))
+            .handler(m -> Thread.sleep(100))
+            .build();
+    consumer.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> consumer.stats().deleted() == count);
+    consumer.close();
+
+    ConsumerStats stats = consumer.stats();
+    double perReceive = stats.received() / (double) (stats.receives() - stats.emptyReceives());
+    assertThat(perReceive)
+        .as(
+            "messages per non-empty receive (%d receives, %d empty, %d received): a queue this"
+                + " full fills every receive while handlers are busy",
+            stats.receives(), stats.emptyReceives(), stats.received())
+        .isGreaterThanOrEqualTo(8.0);
+  }
 }

@@ -10,14 +10,17 @@ import java.util.concurrent.ScheduledExecutorService;
  * Backpressure as plain permit accounting: one permit per message the consumer may hold (handler
  * slots plus prefetch). A poll asks for a batch (up to 10); it gets the batch at once when that
  * many are free, otherwise it waits — for the full batch up to the fill wait, then for whatever is
- * free (at least one). So a saturated consumer polls with fuller batches instead of one message per
+ * free (at least one). Polls are served in order, and the fill wait counts from when a poll reaches
+ * the head of the line: the polls behind one that was just served wait for their own batch, rather
+ * than each taking the next single freed permit because it has waited long already. So a saturated
+ * consumer, however many poll loops it has, polls with full batches instead of one message per
  * freed slot. Unused permits and finished messages give theirs back.
  */
 public final class Permits {
 
   private static final class Waiter {
     final int max;
-    final long deadlineNanos;
+    long deadlineNanos; // under the pool's lock
     final CompletableFuture<Integer> granted = new CompletableFuture<>();
 
     Waiter(int max, long deadlineNanos) {
@@ -69,6 +72,7 @@ public final class Permits {
   /** Gives permits back, handing them to waiting polls first. */
   public void release(int count) {
     List<Runnable> grants = new ArrayList<>();
+    boolean newHead = false;
     synchronized (lock) {
       available += Math.max(0, count);
       long now = System.nanoTime();
@@ -83,9 +87,18 @@ public final class Permits {
         int granted = Math.min(waiter.max, available);
         available -= granted;
         grants.add(() -> waiter.granted.complete(granted));
+        Waiter next = waiters.peek();
+        if (next != null && fillWaitMillis > 0) {
+          // the next poll's fill wait starts now: it waits for its own batch
+          next.deadlineNanos = Math.max(next.deadlineNanos, now + fillWaitMillis * 1_000_000);
+          newHead = true;
+        }
       }
     }
     grants.forEach(Runnable::run);
+    if (newHead) {
+      Async.schedule(scheduler, () -> release(0), fillWaitMillis + 1, "granting permits");
+    }
   }
 
   /** Completes every waiting acquisition with 0 permits (shutdown). */

@@ -69,4 +69,28 @@ class PermitsTest {
 
     assertThat(waiting).isCompletedWithValue(0);
   }
+
+  @Test
+  void withAFillWait_thePollBehindOneJustServed_waitsForItsOwnBatch() throws InterruptedException {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      Permits permits = new Permits(20, scheduler, 200);
+      assertThat(permits.acquireUpTo(10)).isCompletedWithValue(10);
+      assertThat(permits.acquireUpTo(10)).isCompletedWithValue(10);
+      CompletableFuture<Integer> first = permits.acquireUpTo(10);
+      CompletableFuture<Integer> second = permits.acquireUpTo(10);
+      Thread.sleep(250); // both have waited past the fill wait
+
+      permits.release(3);
+      assertThat(first).as("waited long enough: what is free").isCompletedWithValue(3);
+      permits.release(1);
+      assertThat(second)
+          .as("just reached the head: one freed permit is no batch, it waits for more")
+          .isNotDone();
+      permits.release(9);
+      assertThat(second).as("ten free: full batch").isCompletedWithValue(10);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
 }
