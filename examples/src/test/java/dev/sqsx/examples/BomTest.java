@@ -31,6 +31,7 @@ class BomTest {
             "sqsx-lambda",
             "sqsx-sns",
             "sqsx-tracing",
+            "sqsx-spring-boot-starter",
             "sqsx-testing");
     assertThat(first(VERSION, bom)).isEqualTo(first(VERSION, parent));
   }
