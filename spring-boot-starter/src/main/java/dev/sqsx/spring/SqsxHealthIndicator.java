@@ -8,7 +8,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * The {@link SqsxListener}s' health: UP while every listener's consumer runs, DOWN when one has
- * stopped (or before they started); per listener its queue, whether it runs and its counts.
+ * stopped (or before they started); per listener its queue, whether it runs, its counts and its
+ * circuit breaker's state (an open breaker pauses polling; it does not turn the health DOWN).
  */
 public final class SqsxHealthIndicator implements HealthIndicator {
 
@@ -34,6 +35,9 @@ public final class SqsxHealthIndicator implements HealthIndicator {
       one.put("failed", stats.failed());
       one.put("deadLettered", stats.deadLettered());
       one.put("inFlight", stats.inFlight());
+      if (listener.circuitBreaker() != null) {
+        one.put("circuitBreaker", SqsxListeners.breakerState(listener));
+      }
       details.put(listener.id(), one);
     }
     return (allRunning ? Health.up() : Health.down()).withDetails(details).build();

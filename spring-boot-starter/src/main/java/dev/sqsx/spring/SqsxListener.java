@@ -36,6 +36,14 @@ public @interface SqsxListener {
    */
   String idempotencyKey() default "";
 
+  /**
+   * A resilience4j circuit breaker guarding the handler, by name: from the application's {@code
+   * CircuitBreakerRegistry} bean, else from a default registry. While it is open the consumer stops
+   * polling; its state shows in the health details. Needs resilience4j-circuitbreaker. Default:
+   * none.
+   */
+  String circuitBreaker() default "";
+
   /** The listener's name in logs, health and metrics; default: {@code bean.method}. */
   String id() default "";
 }

@@ -68,8 +68,12 @@ public final class SqsxListeners
     }
   }
 
-  /** A listener's consumer, once built. */
-  public record Listener(String id, String queueUrl, SqsConsumer consumer) {}
+  /**
+   * A listener's consumer, once built.
+   *
+   * @param circuitBreaker its resilience4j {@code CircuitBreaker}, or null
+   */
+  public record Listener(String id, String queueUrl, SqsConsumer consumer, Object circuitBreaker) {}
 
   private final List<Endpoint> endpoints = Collections.synchronizedList(new ArrayList<>());
   private final List<Listener> listeners = new ArrayList<>();
@@ -117,11 +121,17 @@ public final class SqsxListeners
       if (!endpoint.annotation().idempotencyKey().isEmpty()) {
         handler = idempotent(endpoint, properties, handler);
       }
+      Object breaker =
+          endpoint.annotation().circuitBreaker().isEmpty()
+              ? null
+              : Breakers.named(
+                  beanFactory, endpoint.describe(), endpoint.annotation().circuitBreaker());
       listeners.add(
           new Listener(
               endpoint.id(),
               queueUrl,
-              consumer(endpoint, properties, sqs, failures, queueUrl, handler)));
+              consumer(endpoint, properties, sqs, failures, queueUrl, handler, breaker),
+              breaker));
     }
   }
 
@@ -139,7 +149,8 @@ public final class SqsxListeners
       SqsAsyncClient sqs,
       PayloadFailureBridge failures,
       String queueUrl,
-      MessageHandler handler) {
+      MessageHandler handler,
+      Object breaker) {
     SqsxProperties.Consumer defaults = properties.consumer();
     int concurrency =
         endpoint.annotation().concurrency() > 0
@@ -172,6 +183,9 @@ public final class SqsxListeners
       builder.payloadFailures(failures);
     }
     Metrics.bind(beanFactory, builder);
+    if (breaker != null) {
+      Breakers.bind(builder, breaker);
+    }
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
@@ -386,6 +400,53 @@ public final class SqsxListeners
     Map<String, Listener> byId = new LinkedHashMap<>();
     listeners.forEach(listener -> byId.put(listener.id(), listener));
     return byId;
+  }
+
+  /** resilience4j circuit breakers, when the application has resilience4j. */
+  private static final class Breakers {
+    private static final String REGISTRY =
+        "io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry";
+    private static Object defaults;
+
+    static Object named(ConfigurableBeanFactory beanFactory, String describe, String name) {
+      if (!ClassUtils.isPresent(REGISTRY, Breakers.class.getClassLoader())) {
+        throw new SqsxConfigurationException(
+            describe
+                + ": circuitBreaker \""
+                + name
+                + "\" needs resilience4j (io.github.resilience4j:resilience4j-circuitbreaker) on"
+                + " the class path");
+      }
+      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry =
+          beanFactory instanceof DefaultListableBeanFactory factory
+              ? factory
+                  .getBeanProvider(
+                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class)
+                  .getIfUnique(Breakers::defaultRegistry)
+              : defaultRegistry();
+      return registry.circuitBreaker(name);
+    }
+
+    private static synchronized io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
+        defaultRegistry() {
+      if (defaults == null) {
+        defaults = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults();
+      }
+      return (io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry) defaults;
+    }
+
+    static void bind(SqsConsumerBuilder builder, Object breaker) {
+      builder.circuitBreaker((io.github.resilience4j.circuitbreaker.CircuitBreaker) breaker);
+    }
+
+    static String state(Object breaker) {
+      return ((io.github.resilience4j.circuitbreaker.CircuitBreaker) breaker).getState().name();
+    }
+  }
+
+  /** The state of a listener's circuit breaker (CLOSED, OPEN, HALF_OPEN, ...). */
+  static String breakerState(Listener listener) {
+    return Breakers.state(listener.circuitBreaker());
   }
 
   /** Micrometer, when the application has it. */

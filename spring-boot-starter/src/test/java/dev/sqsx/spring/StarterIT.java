@@ -59,8 +59,11 @@ class StarterIT {
       attempts.add(message.attempt());
     }
 
-    @SqsxListener(queue = "${test.payments}", idempotencyKey = "/orderId")
-    void payment(String body) {
+    @SqsxListener(
+        queue = "${test.payments}",
+        idempotencyKey = "/orderId",
+        circuitBreaker = "payments")
+    void payment(byte[] body) {
       effects.incrementAndGet();
     }
 
@@ -181,6 +184,12 @@ class StarterIT {
               Health health = context.getBean(SqsxHealthIndicator.class).health();
               assertThat(health.getStatus()).isEqualTo(Status.UP);
               assertThat(health.getDetails()).containsKeys("listeners.order", "listeners.payment");
+              @SuppressWarnings("unchecked")
+              Map<String, Object> payment =
+                  (Map<String, Object>) health.getDetails().get("listeners.payment");
+              assertThat(payment)
+                  .containsEntry("running", true)
+                  .containsEntry("circuitBreaker", "CLOSED");
               MeterRegistry registry = context.getBean(MeterRegistry.class);
               assertThat(registry.find("sqsx.consumer.received").counters())
                   .as("the application's MeterRegistry, per listener queue")
