@@ -183,6 +183,7 @@ public final class SqsxListeners
       builder.payloadFailures(failures);
     }
     Metrics.bind(beanFactory, builder);
+    Observers.bind(beanFactory, builder);
     if (breaker != null) {
       Breakers.bind(builder, breaker);
     }
@@ -447,6 +448,37 @@ public final class SqsxListeners
   /** The state of a listener's circuit breaker (CLOSED, OPEN, HALF_OPEN, ...). */
   static String breakerState(Listener listener) {
     return Breakers.state(listener.circuitBreaker());
+  }
+
+  /**
+   * The application's {@code MessageObserver} bean (e.g. {@code SqsxTracing}), else its Micrometer
+   * {@code ObservationRegistry}, else none.
+   */
+  private static final class Observers {
+    private static final boolean OBSERVATION =
+        ClassUtils.isPresent(
+            "io.micrometer.observation.ObservationRegistry", Observers.class.getClassLoader());
+
+    static void bind(ConfigurableBeanFactory beanFactory, SqsConsumerBuilder builder) {
+      if (!(beanFactory instanceof DefaultListableBeanFactory factory)) {
+        return;
+      }
+      dev.sqsx.consumer.MessageObserver own =
+          factory.getBeanProvider(dev.sqsx.consumer.MessageObserver.class).getIfUnique();
+      if (own != null) {
+        builder.observer(own);
+        return;
+      }
+      if (OBSERVATION) {
+        io.micrometer.observation.ObservationRegistry registry =
+            factory
+                .getBeanProvider(io.micrometer.observation.ObservationRegistry.class)
+                .getIfUnique();
+        if (registry != null && !registry.isNoop()) {
+          builder.observer(new ObservationMessageObserver(registry));
+        }
+      }
+    }
   }
 
   /** Micrometer, when the application has it. */

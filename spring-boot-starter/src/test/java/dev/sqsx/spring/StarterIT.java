@@ -10,6 +10,10 @@ import dev.sqsx.testing.AwsResources;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +87,33 @@ class StarterIT {
     @Bean
     MeterRegistry meterRegistry() {
       return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    Observed observed() {
+      return new Observed();
+    }
+
+    @Bean
+    ObservationRegistry observationRegistry(Observed observed) {
+      ObservationRegistry registry = ObservationRegistry.create();
+      registry.observationConfig().observationHandler(observed);
+      return registry;
+    }
+  }
+
+  /** The observations the application's registry saw stop. */
+  static class Observed implements ObservationHandler<Observation.Context> {
+    final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onStop(Observation.Context context) {
+      stopped.add(context);
+    }
+
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+      return true;
     }
   }
 
@@ -190,6 +221,34 @@ class StarterIT {
               assertThat(payment)
                   .containsEntry("running", true)
                   .containsEntry("circuitBreaker", "CLOSED");
+              // Micrometer Observation: one sqsx.process per handler run (2 orders, 3 payments)
+              Observed observed = context.getBean(Observed.class);
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(
+                      () ->
+                          observed.stopped.stream()
+                                  .filter(c -> c.getName().equals("sqsx.process"))
+                                  .filter(c -> outcome(c).equals("deleted"))
+                                  .count()
+                              == 5);
+              assertThat(observed.stopped)
+                  .filteredOn(c -> c.getName().equals("sqsx.process"))
+                  .allSatisfy(
+                      c -> {
+                        assertThat(c).isInstanceOf(ReceiverContext.class);
+                        assertThat(c.getContextualName()).startsWith("process ");
+                        // a copy of a payment that arrived while another was being handled is
+                        // retried (DuplicateInProgressException), then suppressed
+                        assertThat(outcome(c)).isIn("deleted", "retried");
+                        if (outcome(c).equals("deleted")) {
+                          assertThat(c.getError()).isNull();
+                        } else {
+                          assertThat(c.getError())
+                              .isInstanceOf(
+                                  dev.sqsx.idempotency.DuplicateInProgressException.class);
+                        }
+                      });
               MeterRegistry registry = context.getBean(MeterRegistry.class);
               assertThat(registry.find("sqsx.consumer.received").counters())
                   .as("the application's MeterRegistry, per listener queue")
@@ -274,6 +333,11 @@ class StarterIT {
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
             .attributes()
             .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  private static String outcome(Observation.Context context) {
+    io.micrometer.common.KeyValue value = context.getLowCardinalityKeyValue("sqsx.outcome");
+    return value == null ? "none" : value.getValue();
   }
 
   static String name(String queueUrl) {
