@@ -291,9 +291,7 @@ public final class SqsConsumerBuilder {
     int effectivePrefetch =
         prefetch != null
             ? prefetch
-            : batchHandler != null
-                ? 10
-                : Math.max(10, 10 * Math.min(concurrency, 10) - concurrency);
+            : ConsumerConfig.defaultPrefetch(concurrency, batchHandler != null);
     range("prefetch", effectivePrefetch, 0, 1_000, "messages held ahead of a free slot");
     if (prefetchBytes < 1024) {
       throw new IllegalArgumentException(
