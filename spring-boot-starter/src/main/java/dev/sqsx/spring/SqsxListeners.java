@@ -2,17 +2,13 @@ package dev.sqsx.spring;
 
 import dev.sqsx.consumer.MessageHandler;
 import dev.sqsx.consumer.PayloadFailureBridge;
-import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.consumer.SqsConsumerBuilder;
 import dev.sqsx.idempotency.DynamoDbIdempotencyStore;
 import dev.sqsx.idempotency.IdempotencyKey;
 import dev.sqsx.idempotency.IdempotentHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.support.AopUtils;
@@ -31,14 +26,11 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.util.ClassUtils;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
@@ -55,7 +47,6 @@ public final class SqsxListeners
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
   private static final Logger LOG = LoggerFactory.getLogger(SqsxListeners.class);
-  private static final String JACKSON = "tools.jackson.databind.ObjectMapper";
 
   /** One annotated method of one bean. */
   private record Endpoint(String beanName, Object bean, Method method, SqsxListener annotation) {
@@ -115,16 +106,17 @@ public final class SqsxListeners
             ? beanFactory.getBean("sqsxPayloadFailures", PayloadFailureBridge.class)
             : null;
     for (Endpoint endpoint : endpoints) {
-      Function<ReceivedMessage, Object>[] arguments = arguments(endpoint);
       String queueUrl = queueUrl(sqs, endpoint);
-      MessageHandler handler = invoker(endpoint, arguments);
+      MessageHandler handler =
+          ListenerInvocation.handler(
+              beanFactory, endpoint.describe(), endpoint.bean(), endpoint.method());
       if (!endpoint.annotation().idempotencyKey().isEmpty()) {
         handler = idempotent(endpoint, properties, handler);
       }
       Object breaker =
           endpoint.annotation().circuitBreaker().isEmpty()
               ? null
-              : Breakers.named(
+              : OptionalBeans.Breakers.named(
                   beanFactory, endpoint.describe(), endpoint.annotation().circuitBreaker());
       listeners.add(
           new Listener(
@@ -182,10 +174,10 @@ public final class SqsxListeners
     if (failures != null) {
       builder.payloadFailures(failures);
     }
-    Metrics.bind(beanFactory, builder);
-    Observers.bind(beanFactory, builder);
+    OptionalBeans.Metrics.bind(beanFactory, builder);
+    OptionalBeans.Observers.bind(beanFactory, builder);
     if (breaker != null) {
-      Breakers.bind(builder, breaker);
+      OptionalBeans.Breakers.bind(builder, breaker);
     }
     try {
       return builder.build();
@@ -261,87 +253,6 @@ public final class SqsxListeners
     };
   }
 
-  /** How each parameter is filled from a message; unsupported ones fail, naming the method. */
-  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
-  private Function<ReceivedMessage, Object>[] arguments(Endpoint endpoint) {
-    Parameter[] parameters = endpoint.method().getParameters();
-    Function<ReceivedMessage, Object>[] arguments = new Function[parameters.length];
-    int bodies = 0;
-    for (int i = 0; i < parameters.length; i++) {
-      Parameter parameter = parameters[i];
-      Class<?> type = parameter.getType();
-      MessageAttribute attribute = parameter.getAnnotation(MessageAttribute.class);
-      if (attribute != null) {
-        if (type != String.class) {
-          throw new SqsxConfigurationException(
-              endpoint.describe()
-                  + ": @MessageAttribute parameter "
-                  + parameter.getName()
-                  + " must be a String, is "
-                  + type.getName());
-        }
-        String name = attribute.value();
-        arguments[i] = message -> stringAttribute(message.messageAttributes(), name);
-      } else if (type == ReceivedMessage.class) {
-        arguments[i] = message -> message;
-      } else if (type == String.class) {
-        bodies++;
-        arguments[i] = ReceivedMessage::body;
-      } else if (type == byte[].class) {
-        bodies++;
-        arguments[i] = message -> message.body().getBytes(StandardCharsets.UTF_8);
-      } else if (type.isPrimitive()
-          || type.isArray()
-          || type.getName().startsWith("java.")
-          || type.getName().startsWith("software.amazon.")) {
-        throw new SqsxConfigurationException(
-            endpoint.describe()
-                + ": parameter "
-                + parameter.getName()
-                + " of type "
-                + type.getName()
-                + " is not supported (String, byte[], ReceivedMessage, @MessageAttribute String,"
-                + " or a class read from the JSON body)");
-      } else {
-        bodies++;
-        arguments[i] = Json.reader(beanFactory, endpoint.describe(), parameter);
-      }
-    }
-    if (bodies > 1) {
-      throw new SqsxConfigurationException(
-          endpoint.describe()
-              + ": "
-              + bodies
-              + " parameters take the body (String, byte[] or a JSON class): at most one may");
-    }
-    return arguments;
-  }
-
-  private static String stringAttribute(
-      Map<String, MessageAttributeValue> attributes, String name) {
-    MessageAttributeValue value = attributes.get(name);
-    return value == null ? null : value.stringValue();
-  }
-
-  private static MessageHandler invoker(
-      Endpoint endpoint, Function<ReceivedMessage, Object>[] arguments) {
-    return message -> {
-      Object[] values = new Object[arguments.length];
-      for (int i = 0; i < arguments.length; i++) {
-        values[i] = arguments[i].apply(message);
-      }
-      try {
-        endpoint.method().invoke(endpoint.bean(), values);
-      } catch (InvocationTargetException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof Exception exception) {
-          throw exception;
-        }
-        throw (Error) cause;
-      }
-    };
-  }
-
   @Override
   public void start() {
     for (Listener listener : listeners) {
@@ -403,140 +314,8 @@ public final class SqsxListeners
     return byId;
   }
 
-  /** resilience4j circuit breakers, when the application has resilience4j. */
-  private static final class Breakers {
-    private static final String REGISTRY =
-        "io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry";
-    private static Object defaults;
-
-    static Object named(ConfigurableBeanFactory beanFactory, String describe, String name) {
-      if (!ClassUtils.isPresent(REGISTRY, Breakers.class.getClassLoader())) {
-        throw new SqsxConfigurationException(
-            describe
-                + ": circuitBreaker \""
-                + name
-                + "\" needs resilience4j (io.github.resilience4j:resilience4j-circuitbreaker) on"
-                + " the class path");
-      }
-      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry =
-          beanFactory instanceof DefaultListableBeanFactory factory
-              ? factory
-                  .getBeanProvider(
-                      io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class)
-                  .getIfUnique(Breakers::defaultRegistry)
-              : defaultRegistry();
-      return registry.circuitBreaker(name);
-    }
-
-    private static synchronized io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry
-        defaultRegistry() {
-      if (defaults == null) {
-        defaults = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults();
-      }
-      return (io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry) defaults;
-    }
-
-    static void bind(SqsConsumerBuilder builder, Object breaker) {
-      builder.circuitBreaker((io.github.resilience4j.circuitbreaker.CircuitBreaker) breaker);
-    }
-
-    static String state(Object breaker) {
-      return ((io.github.resilience4j.circuitbreaker.CircuitBreaker) breaker).getState().name();
-    }
-  }
-
   /** The state of a listener's circuit breaker (CLOSED, OPEN, HALF_OPEN, ...). */
   static String breakerState(Listener listener) {
-    return Breakers.state(listener.circuitBreaker());
-  }
-
-  /**
-   * The application's {@code MessageObserver} bean (e.g. {@code SqsxTracing}), else its Micrometer
-   * {@code ObservationRegistry}, else none.
-   */
-  private static final class Observers {
-    private static final boolean OBSERVATION =
-        ClassUtils.isPresent(
-            "io.micrometer.observation.ObservationRegistry", Observers.class.getClassLoader());
-
-    static void bind(ConfigurableBeanFactory beanFactory, SqsConsumerBuilder builder) {
-      if (!(beanFactory instanceof DefaultListableBeanFactory factory)) {
-        return;
-      }
-      dev.sqsx.consumer.MessageObserver own =
-          factory.getBeanProvider(dev.sqsx.consumer.MessageObserver.class).getIfUnique();
-      if (own != null) {
-        builder.observer(own);
-        return;
-      }
-      if (OBSERVATION) {
-        io.micrometer.observation.ObservationRegistry registry =
-            factory
-                .getBeanProvider(io.micrometer.observation.ObservationRegistry.class)
-                .getIfUnique();
-        if (registry != null && !registry.isNoop()) {
-          builder.observer(new ObservationMessageObserver(registry));
-        }
-      }
-    }
-  }
-
-  /** Micrometer, when the application has it. */
-  private static final class Metrics {
-    private static final boolean PRESENT =
-        ClassUtils.isPresent(
-            "io.micrometer.core.instrument.MeterRegistry", Metrics.class.getClassLoader());
-
-    static void bind(ConfigurableBeanFactory beanFactory, SqsConsumerBuilder builder) {
-      if (!PRESENT || !(beanFactory instanceof DefaultListableBeanFactory factory)) {
-        return;
-      }
-      io.micrometer.core.instrument.MeterRegistry registry =
-          factory.getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class).getIfUnique();
-      if (registry != null) {
-        builder.meterRegistry(registry);
-      }
-    }
-  }
-
-  /** A body reader through Jackson 3 (Boot 4's JSON), when the application has it. */
-  private static final class Json {
-    static Function<ReceivedMessage, Object> reader(
-        ConfigurableBeanFactory beanFactory, String describe, Parameter parameter) {
-      if (!ClassUtils.isPresent(JACKSON, Json.class.getClassLoader())) {
-        throw new SqsxConfigurationException(
-            describe
-                + ": parameter "
-                + parameter.getName()
-                + " of type "
-                + parameter.getType().getName()
-                + " is read from JSON, which needs Jackson (tools.jackson.core:jackson-databind)"
-                + " on the class path");
-      }
-      tools.jackson.databind.ObjectMapper mapper =
-          beanFactory instanceof DefaultListableBeanFactory factory
-              ? factory
-                  .getBeanProvider(tools.jackson.databind.ObjectMapper.class)
-                  .getIfUnique(tools.jackson.databind.json.JsonMapper::new)
-              : new tools.jackson.databind.json.JsonMapper();
-      tools.jackson.databind.JavaType type =
-          mapper.getTypeFactory().constructType(parameter.getParameterizedType());
-      String typeName = parameter.getType().getSimpleName();
-      return message -> {
-        try {
-          return mapper.readValue(message.body(), type);
-        } catch (tools.jackson.core.JacksonException e) {
-          // never the body, nor Jackson's message (it may quote the body)
-          throw new dev.sqsx.consumer.NonRetryableException(
-              "message body is not a JSON "
-                  + typeName
-                  + " ("
-                  + e.getClass().getSimpleName()
-                  + " at "
-                  + e.getLocation()
-                  + ")");
-        }
-      };
-    }
+    return OptionalBeans.Breakers.state(listener.circuitBreaker());
   }
 }

@@ -72,20 +72,11 @@ public final class DeadLetters {
    * instrumented SDK's span of this send belongs to the message's trace.
    */
   private CompletableFuture<SendMessageResponse> send(Lease lease, SendMessageRequest request) {
-    MessageObserver.Scope scope = MessageObserver.Scope.NONE;
-    try {
-      scope = lease.observation().open();
-    } catch (RuntimeException e) {
-      LOG.warn("message observer failed on message {}: {}", lease.messageId(), e.toString());
-    }
+    MessageObserver.Scope scope = Observing.open(lease.observation(), queueUrl);
     try {
       return sqs.sendMessage(request);
     } finally {
-      try {
-        scope.close();
-      } catch (RuntimeException e) {
-        LOG.warn("message observer failed on message {}: {}", lease.messageId(), e.toString());
-      }
+      Observing.close(scope, queueUrl);
     }
   }
 

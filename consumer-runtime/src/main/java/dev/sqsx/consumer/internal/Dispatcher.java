@@ -342,15 +342,15 @@ public final class Dispatcher {
     }
     long started = System.nanoTime();
     CompletableFuture<BatchOutcome> outcome;
-    Observation observation = observe(leases);
+    Observation observation = Observing.start(observer, handler.batch() != null, leases, queueUrl);
     if (observation == Observation.NONE) {
       outcome = handler.invoke(leases).toCompletableFuture();
     } else {
-      MessageObserver.Scope scope = open(observation);
+      MessageObserver.Scope scope = Observing.open(observation, queueUrl);
       try {
         outcome = handler.invoke(leases).toCompletableFuture();
       } finally {
-        close(scope);
+        Observing.close(scope, queueUrl);
       }
     }
     if (outcome.isDone()) {
@@ -384,47 +384,6 @@ public final class Dispatcher {
         },
         "finishing a message");
     return null;
-  }
-
-  /** The observer's observation of this run, set on each lease; NONE when the observer fails. */
-  private Observation observe(List<Lease> leases) {
-    if (observer == MessageObserver.NONE) {
-      return Observation.NONE;
-    }
-    Observation observation;
-    try {
-      if (handler.batch() == null) {
-        observation = observer.handlerStarting(leases.get(0).received());
-      } else {
-        List<ReceivedMessage> messages = new ArrayList<>(leases.size());
-        leases.forEach(lease -> messages.add(lease.received()));
-        observation = observer.batchStarting(messages);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("message observer of {} failed at a handler's start: {}", queueUrl, e.toString());
-      return Observation.NONE;
-    }
-    Observation started = observation == null ? Observation.NONE : observation;
-    leases.forEach(lease -> lease.observe(started));
-    return started;
-  }
-
-  private MessageObserver.Scope open(Observation observation) {
-    try {
-      MessageObserver.Scope scope = observation.open();
-      return scope == null ? MessageObserver.Scope.NONE : scope;
-    } catch (RuntimeException e) {
-      LOG.warn("message observer of {} failed to open its scope: {}", queueUrl, e.toString());
-      return MessageObserver.Scope.NONE;
-    }
-  }
-
-  private void close(MessageObserver.Scope scope) {
-    try {
-      scope.close();
-    } catch (RuntimeException e) {
-      LOG.warn("message observer of {} failed to close its scope: {}", queueUrl, e.toString());
-    }
   }
 
   /**
