@@ -24,12 +24,14 @@ final class ProcessSpan implements MessageObserver.Observation {
   private final AtomicInteger failed = new AtomicInteger();
 
   /**
+   * @param context what the handler runs in: the span, and whatever else the producer's context
+   *     carried (W3C baggage, with a propagator that reads it)
    * @param messages how many messages the run has (settled calls before the span ends)
    * @param batch a batch handler's run: outcomes are events per message, not span attributes
    */
-  ProcessSpan(Span span, int messages, boolean batch) {
+  ProcessSpan(Context context, Span span, int messages, boolean batch) {
     this.span = span;
-    this.context = Context.root().with(span);
+    this.context = context;
     this.messages = messages;
     this.batch = batch;
     this.unsettled = new AtomicInteger(messages);

@@ -255,15 +255,17 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
 
   @Override
   public Observation handlerStarting(ReceivedMessage message) {
-    Span span = messageSpan(message).setParent(extract(message)).startSpan();
-    return new ProcessSpan(span, 1, false);
+    Context producer = extract(message);
+    Span span = messageSpan(message).setParent(producer).startSpan();
+    return new ProcessSpan(producer.with(span), span, 1, false);
   }
 
   @Override
   public Observation unhandled(ReceivedMessage message, Throwable error) {
-    Span span = messageSpan(message).setParent(extract(message)).startSpan();
+    Context producer = extract(message);
+    Span span = messageSpan(message).setParent(producer).startSpan();
     span.addEvent("sqsx.handler_not_run", Attributes.of(ERROR_TYPE, error.getClass().getName()));
-    return new ProcessSpan(span, 1, false);
+    return new ProcessSpan(producer.with(span), span, 1, false);
   }
 
   @Override
@@ -277,7 +279,8 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
         builder.addLink(producer, Attributes.of(MESSAGE_ID, message.messageId()));
       }
     }
-    return new ProcessSpan(builder.startSpan(), messages.size(), true);
+    Span span = builder.startSpan();
+    return new ProcessSpan(Context.root().with(span), span, messages.size(), true);
   }
 
   private SpanBuilder messageSpan(ReceivedMessage message) {

@@ -108,4 +108,38 @@ class ExtractionTest {
     assertThat(Queues.name("orders")).isEqualTo("orders");
     assertThat(Queues.name(null)).isEqualTo("unknown");
   }
+
+  @Test
+  @SuppressWarnings("try") // the scope is opened for its effect on Context.current()
+  void theHandlerRunsInTheProducersContext_baggageIncluded_withABaggagePropagator() {
+    SqsxTracing withBaggage =
+        SqsxTracing.builder(new Otel().sdk)
+            .propagator(
+                io.opentelemetry.context.propagation.TextMapPropagator.composite(
+                    io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance(),
+                    io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator.getInstance()))
+            .build();
+    Message message =
+        Message.builder()
+            .messageId("m1")
+            .body("b")
+            .messageAttributes(
+                Map.of("traceparent", string(TRACEPARENT), "baggage", string("tenant=acme")))
+            .attributes(Map.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"))
+            .build();
+    dev.sqsx.consumer.MessageObserver.Observation observation =
+        withBaggage.handlerStarting(
+            new dev.sqsx.consumer.ReceivedMessage(message, "https://q/orders", null));
+    try (dev.sqsx.consumer.MessageObserver.Scope ignored = observation.open()) {
+      assertThat(io.opentelemetry.api.baggage.Baggage.current().getEntryValue("tenant"))
+          .isEqualTo("acme");
+      assertThat(Span.current().getSpanContext().getTraceId())
+          .isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    }
+    observation.settled(
+        new dev.sqsx.consumer.ReceivedMessage(message, "https://q/orders", null),
+        dev.sqsx.consumer.MessageObserver.Outcome.DELETED,
+        null,
+        null);
+  }
 }
