@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -124,14 +125,19 @@ final class SendPipeline {
     }
     Map<String, MessageAttributeValue> attributes =
         injection.apply(
-            request.queueUrl(),
-            request.messageAttributes(),
-            merged ->
-                merged.size() < Markers.MAX_ATTRIBUTES
-                    || !rules.mustOffload(request.messageBody(), merged));
+            request.queueUrl(), request.messageAttributes(), roomForMarker(request.messageBody()));
     return attributes == request.messageAttributes()
         ? request
         : request.toBuilder().messageAttributes(attributes).build();
+  }
+
+  /**
+   * Whether a message with {@code body} may carry these attributes: fewer than 10, or not offloaded
+   * (an offloaded one needs the 10th for its size marker).
+   */
+  private Predicate<Map<String, MessageAttributeValue>> roomForMarker(String body) {
+    return attributes ->
+        attributes.size() < Markers.MAX_ATTRIBUTES || !rules.mustOffload(body, attributes);
   }
 
   /**
@@ -149,11 +155,7 @@ final class SendPipeline {
     for (SendMessageBatchRequestEntry entry : originals) {
       Map<String, MessageAttributeValue> attributes =
           injection.apply(
-              request.queueUrl(),
-              entry.messageAttributes(),
-              merged ->
-                  merged.size() < Markers.MAX_ATTRIBUTES
-                      || !rules.mustOffload(entry.messageBody(), merged));
+              request.queueUrl(), entry.messageAttributes(), roomForMarker(entry.messageBody()));
       added[entries.size()] = attributes != entry.messageAttributes();
       changed |= added[entries.size()];
       entries.add(

@@ -1,5 +1,7 @@
 package dev.sqsx.tracing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.extended.SqsExtendedClient;
 import dev.sqsx.testing.AwsEndpoints;
@@ -65,10 +67,7 @@ public final class AgentMain {
               .handler(message -> {})
               .build()) {
         consumer.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (consumer.stats().deleted() < 3 && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deleted() >= 3);
         System.out.println("DELETED " + consumer.stats().deleted());
       }
 
