@@ -70,8 +70,8 @@ final class AsyncSqsPort implements SqsPort {
   }
 
   @Override
-  public CompletableFuture<String> read(PayloadPointer pointer) {
-    return Futures.guarded(() -> store.readAsync(pointer));
+  public CompletableFuture<byte[]> read(PayloadPointer pointer, long declaredSize) {
+    return Futures.guarded(() -> store.readUtf8Async(pointer));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.Fanout;
 import dev.sqsx.extended.internal.SendAttempts;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -18,20 +19,28 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
- * {@link SqsPort} on an {@link SqsClient} and the store's blocking methods: every call runs on the
- * caller's thread and returns a future that is already complete, so the pipeline runs to its end
- * before the synchronous client's method returns. Pauses sleep on the caller's thread, as the SDK's
- * own synchronous retries do.
+ * {@link SqsPort} on an {@link SqsClient} and the store's blocking methods: SQS calls run on the
+ * caller's thread and return a future that is already complete; payload reads (up to 1 MiB), stores
+ * and deletes go through a {@link Fanout}, so those of one call (a receive of ten offloaded
+ * messages, a batch delete) run side by side, the first on the caller's thread; larger reads run
+ * one at a time on the caller's thread. The pipeline runs to its end before the synchronous
+ * client's method returns. Pauses sleep on the thread that needs them, as the SDK's own synchronous
+ * retries do.
  */
 final class BlockingSqsPort implements SqsPort {
 
+  /** The largest payload read side by side with others: 1 MiB, the largest SQS message. */
+  static final long SIDE_BY_SIDE_READ_LIMIT = 1_048_576;
+
   private final SqsClient sqs;
   private final PayloadStore store;
+  private final Fanout fanout;
   private final int maxAttempts;
 
-  BlockingSqsPort(SqsClient sqs, PayloadStore store) {
+  BlockingSqsPort(SqsClient sqs, PayloadStore store, Fanout fanout) {
     this.sqs = sqs;
     this.store = store;
+    this.fanout = fanout;
     this.maxAttempts = SendAttempts.maxAttempts(sqs);
   }
 
@@ -78,17 +87,22 @@ final class BlockingSqsPort implements SqsPort {
 
   @Override
   public CompletableFuture<PayloadPointer> store(byte[] utf8, String stableKey) {
-    return now(() -> store.storeUtf8(utf8, stableKey));
+    return fanout.run(() -> store.storeUtf8(utf8, stableKey));
   }
 
   @Override
-  public CompletableFuture<String> read(PayloadPointer pointer) {
-    return now(() -> store.read(pointer));
+  public CompletableFuture<byte[]> read(PayloadPointer pointer, long declaredSize) {
+    if (declaredSize < 0 || declaredSize > SIDE_BY_SIDE_READ_LIMIT) {
+      // one at a time on the caller's thread: downloads side by side would hold their bytes at
+      // once, beside the strings the receive returns, for no gain where the CPU is the limit
+      return now(() -> store.readUtf8(pointer));
+    }
+    return fanout.run(() -> store.readUtf8(pointer));
   }
 
   @Override
   public CompletableFuture<Void> delete(PayloadPointer pointer) {
-    return now(
+    return fanout.run(
         () -> {
           store.delete(pointer);
           return null;

@@ -4,6 +4,7 @@ import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.DynamoDbTables;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.KeyPrefixes;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -171,12 +172,24 @@ public final class DynamoDbPayloadStore implements PayloadStore {
 
   @Override
   public String read(PayloadPointer pointer) {
-    checkAllowed(pointer);
-    return blocking(payloads -> payloads.read(pointer));
+    return new String(readUtf8(pointer), StandardCharsets.UTF_8);
   }
 
   @Override
   public CompletableFuture<String> readAsync(PayloadPointer pointer) {
+    return readUtf8Async(pointer).thenApply(bytes -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /** Reads a payload's UTF-8 bytes as its chunks hold them; no decoding. */
+  @Override
+  public byte[] readUtf8(PayloadPointer pointer) {
+    checkAllowed(pointer);
+    return blocking(payloads -> payloads.read(pointer));
+  }
+
+  /** Asynchronous {@link #readUtf8}. */
+  @Override
+  public CompletableFuture<byte[]> readUtf8Async(PayloadPointer pointer) {
     try {
       checkAllowed(pointer);
     } catch (RuntimeException e) {

@@ -161,7 +161,7 @@ final class DynamoDbPayloads {
   // ---- read ------------------------------------------------------------------------------------
 
   /** Reads and assembles an (allowed) payload, checking its size before reading every chunk. */
-  CompletableFuture<String> read(PayloadPointer pointer) {
+  CompletableFuture<byte[]> read(PayloadPointer pointer) {
     int maxPayloadSize = config.maxPayloadSize();
     return queryAll(
             query(pointer, false),

@@ -80,7 +80,7 @@ public final class ExtendedMessages {
     if (pointer.isEmpty()) {
       return raw;
     }
-    return Offloading.resolved(raw, pointer.get(), store.read(pointer.get()));
+    return Offloading.resolved(raw, pointer.get(), store.readUtf8(pointer.get()));
   }
 
   /** {@link #resolve} without blocking; every failure is a failed future. */
@@ -91,7 +91,7 @@ public final class ExtendedMessages {
       if (pointer.isEmpty()) {
         return CompletableFuture.completedFuture(raw);
       }
-      return Futures.guarded(() -> store.readAsync(pointer.get()))
+      return Futures.guarded(() -> store.readUtf8Async(pointer.get()))
           .thenApply(payload -> Offloading.resolved(raw, pointer.get(), payload));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -90,6 +90,23 @@ public interface PayloadStore {
   /** Asynchronous {@link #read}. */
   CompletableFuture<String> readAsync(PayloadPointer pointer);
 
+  /**
+   * Reads a payload as its UTF-8 bytes, with the same checks and failures as {@link #read}. The
+   * extended clients resolve payloads with it: they compute the resolved message's {@code
+   * MD5OfBody} from these bytes and decode them once, so a store that reads bytes (the S3 and
+   * DynamoDB stores do) should return them rather than decode them itself. The array is the
+   * caller's. The default encodes what {@link #read} returns.
+   */
+  default byte[] readUtf8(PayloadPointer pointer) {
+    return read(pointer).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Asynchronous {@link #readUtf8}; the default encodes what {@link #readAsync} completes with. */
+  default CompletableFuture<byte[]> readUtf8Async(PayloadPointer pointer) {
+    return readAsync(pointer)
+        .thenApply(payload -> payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** Asynchronous {@link #delete}. */
   CompletableFuture<Void> deleteAsync(PayloadPointer pointer);
 }

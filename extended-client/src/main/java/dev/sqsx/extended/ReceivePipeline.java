@@ -1,6 +1,7 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.Markers;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.ReceiptHandles;
 import dev.sqsx.extended.internal.Settings;
@@ -106,7 +107,7 @@ final class ReceivePipeline {
     Message pointerMessage = message;
     boolean shared = throughSns;
     return Futures.afterwards(
-        port.read(pointer),
+        port.read(pointer, Markers.declaredSize(message.messageAttributes())),
         (payload, cause) -> {
           if (cause == null) {
             return CompletableFuture.completedFuture(

@@ -1,13 +1,15 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Digests;
+import dev.sqsx.extended.internal.Download;
 import dev.sqsx.extended.internal.KeyPrefixes;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
@@ -81,12 +83,16 @@ final class S3Objects {
   }
 
   PutObjectRequest putRequest(PayloadPointer pointer, byte[] payload) {
+    byte[] sha256 = Digests.sha256().digest(payload);
     PutObjectRequest.Builder put =
         PutObjectRequest.builder()
             .bucket(pointer.container())
             .key(pointer.key())
             .contentLength((long) payload.length)
-            .metadata(Map.of(S3PayloadStore.CHECKSUM_METADATA, Digests.sha256Hex(payload)));
+            .metadata(Map.of(S3PayloadStore.CHECKSUM_METADATA, HexFormat.of().formatHex(sha256)))
+            // S3 checks the upload against it, and the SDK, given a checksum, computes none of
+            // its own (by default it adds a CRC32 pass over the payload).
+            .checksumSHA256(Base64.getEncoder().encodeToString(sha256));
     if (config.serverSideEncryption() != null) {
       put.serverSideEncryption(config.serverSideEncryption());
     }
@@ -105,11 +111,6 @@ final class S3Objects {
       throw tooLarge(pointer, bytes.length, "cannot store a payload of ");
     }
     return bytes;
-  }
-
-  /** One byte more than allowed, so an object longer than its content length is caught too. */
-  int readLimit() {
-    return (int) Math.min(S3PayloadStore.MAX_PAYLOAD_SIZE_LIMIT, config.maxPayloadSize() + 1);
   }
 
   /** Fails, before the body is read, for an object over {@code maxPayloadSize}. */
@@ -133,15 +134,21 @@ final class S3Objects {
         null);
   }
 
+  /** A download of an object of {@code contentLength} bytes (null: not known), within the limit. */
+  Download download(PayloadPointer pointer, Long contentLength) {
+    return new Download(
+        contentLength,
+        config.maxPayloadSize(),
+        size -> tooLarge(pointer, size, "payload object has "));
+  }
+
   /**
-   * The payload, after checking it against the SHA-256 recorded at store time. An object without
-   * the record (written by AWS's library) is accepted unless {@code requireChecksum} is set.
+   * The payload's bytes, after checking them against the SHA-256 recorded at store time. An object
+   * without the record (written by AWS's library) is accepted unless {@code requireChecksum} is
+   * set.
    */
-  String verified(PayloadPointer pointer, ResponseBytes<GetObjectResponse> object) {
-    if (object.asByteArrayUnsafe().length > config.maxPayloadSize()) {
-      throw tooLarge(pointer, object.asByteArrayUnsafe().length, "payload object has ");
-    }
-    String recorded = object.response().metadata().get(S3PayloadStore.CHECKSUM_METADATA);
+  byte[] verified(PayloadPointer pointer, GetObjectResponse response, Download.Downloaded body) {
+    String recorded = response.metadata().get(S3PayloadStore.CHECKSUM_METADATA);
     if (recorded == null) {
       if (config.requireChecksum()) {
         throw new PayloadIntegrityException(
@@ -153,7 +160,7 @@ final class S3Objects {
             pointer,
             null);
       }
-    } else if (!recorded.equalsIgnoreCase(Digests.sha256Hex(object.asByteArrayUnsafe()))) {
+    } else if (!body.sha256Is(recorded)) {
       throw new PayloadIntegrityException(
           "payload object does not match the SHA-256 recorded when it was stored",
           null,
@@ -161,7 +168,7 @@ final class S3Objects {
           pointer,
           null);
     }
-    return object.asUtf8String();
+    return body.bytes();
   }
 
   void checkAllowed(PayloadPointer pointer) {

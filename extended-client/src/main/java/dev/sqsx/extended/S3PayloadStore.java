@@ -3,6 +3,7 @@ package dev.sqsx.extended;
 import dev.sqsx.extended.S3Objects.Config;
 import dev.sqsx.extended.internal.BlockingPool;
 import dev.sqsx.extended.internal.BoundedBytes;
+import dev.sqsx.extended.internal.Download;
 import dev.sqsx.extended.internal.Futures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -130,21 +130,31 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public String read(PayloadPointer pointer) {
+    return new String(readUtf8(pointer), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads a payload's UTF-8 bytes: into one array of the object's length, its SHA-256 checked as
+   * they arrive; no decoding.
+   */
+  @Override
+  public byte[] readUtf8(PayloadPointer pointer) {
     objects.checkAllowed(pointer);
     if (s3 == null) {
-      return Futures.join(readAsync(pointer), "S3 call");
+      return Futures.join(readUtf8Async(pointer), "S3 call");
     }
-    ResponseBytes<GetObjectResponse> object;
     try (ResponseInputStream<GetObjectResponse> in =
         s3.getObject(r -> r.bucket(pointer.container()).key(pointer.key()))) {
-      objects.checkSize(pointer, in.response().contentLength(), in::abort);
-      object = ResponseBytes.fromByteArrayUnsafe(in.response(), in.readNBytes(objects.readLimit()));
+      GetObjectResponse response = in.response();
+      objects.checkSize(pointer, response.contentLength(), in::abort);
+      Download download = objects.download(pointer, response.contentLength());
+      download.readAll(in);
+      return objects.verified(pointer, response, download.finish());
     } catch (IOException e) {
       throw S3Objects.readFailed(pointer, new UncheckedIOException(e));
     } catch (RuntimeException e) {
       throw S3Objects.readFailed(pointer, e);
     }
-    return objects.verified(pointer, object);
   }
 
   @Override
@@ -210,22 +220,28 @@ public final class S3PayloadStore implements PayloadStore {
 
   @Override
   public CompletableFuture<String> readAsync(PayloadPointer pointer) {
+    return readUtf8Async(pointer).thenApply(bytes -> new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /** Asynchronous {@link #readUtf8}. */
+  @Override
+  public CompletableFuture<byte[]> readUtf8Async(PayloadPointer pointer) {
     try {
       objects.checkAllowed(pointer);
       if (s3Async == null) {
-        return CompletableFuture.supplyAsync(() -> read(pointer), asyncExecutor);
+        return CompletableFuture.supplyAsync(() -> readUtf8(pointer), asyncExecutor);
       }
       return s3Async
           .getObject(
               r -> r.bucket(pointer.container()).key(pointer.key()),
-              new BoundedBytes<>(
-                  response -> objects.checkSize(pointer, response.contentLength(), () -> {})))
+              new BoundedBytes<GetObjectResponse>(
+                  response -> objects.download(pointer, response.contentLength())))
           .handle(
-              (bytes, error) -> {
+              (body, error) -> {
                 if (error != null) {
                   throw S3Objects.readFailed(pointer, Futures.unwrap(error));
                 }
-                return objects.verified(pointer, bytes);
+                return objects.verified(pointer, body.response(), body.downloaded());
               });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

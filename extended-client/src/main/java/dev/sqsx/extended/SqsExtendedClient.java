@@ -1,9 +1,11 @@
 package dev.sqsx.extended;
 
-import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.BlockingPool;
+import dev.sqsx.extended.internal.Fanout;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.Settings;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -45,7 +47,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * </ul>
  *
  * <p>Both extended clients run the same pipeline ({@code SendPipeline}, {@code ReceivePipeline});
- * this one runs it on the caller's thread with the blocking SQS client and store methods, so it
+ * this one runs it with the blocking SQS client and store methods, on the caller's thread except
+ * for a call's second and later payload operations, which may run side by side on the {@link
+ * Builder#payloadExecutor} (AWS's library reads the payloads of a receive one after another). It
  * behaves exactly as {@link SqsExtendedAsyncClient}, and throws what the asynchronous client's
  * future would fail with.
  *
@@ -54,12 +58,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  */
 public final class SqsExtendedClient extends ForwardingSqsClient {
 
+  /** The default {@link Builder#payloadExecutor}: up to 32 daemon threads, shared. */
+  private static final Executor DEFAULT_PAYLOAD_EXECUTOR =
+      BlockingPool.create("sqsx-extended-payloads", 32);
+
   private final SendPipeline sends;
   private final ReceivePipeline receives;
+  private final Fanout fanout;
 
-  private SqsExtendedClient(SqsClient sqs, Settings settings) {
+  private SqsExtendedClient(SqsClient sqs, Settings settings, Executor payloadExecutor) {
     super(sqs);
-    SqsPort port = new BlockingSqsPort(sqs, settings.store());
+    this.fanout = new Fanout(payloadExecutor);
+    SqsPort port = new BlockingSqsPort(sqs, settings.store(), fanout);
     Offloading rules = new Offloading(settings);
     this.sends = new SendPipeline(port, rules, settings.injector());
     this.receives = new ReceivePipeline(port, rules);
@@ -72,27 +82,27 @@ public final class SqsExtendedClient extends ForwardingSqsClient {
 
   @Override
   public SendMessageResponse sendMessage(SendMessageRequest request) {
-    return Futures.join(sends.sendMessage(request), "sendMessage");
+    return fanout.join(() -> sends.sendMessage(request), "sendMessage");
   }
 
   @Override
   public SendMessageBatchResponse sendMessageBatch(SendMessageBatchRequest request) {
-    return Futures.join(sends.sendMessageBatch(request), "sendMessageBatch");
+    return fanout.join(() -> sends.sendMessageBatch(request), "sendMessageBatch");
   }
 
   @Override
   public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
-    return Futures.join(receives.receiveMessage(request), "receiveMessage");
+    return fanout.join(() -> receives.receiveMessage(request), "receiveMessage");
   }
 
   @Override
   public DeleteMessageResponse deleteMessage(DeleteMessageRequest request) {
-    return Futures.join(receives.deleteMessage(request), "deleteMessage");
+    return fanout.join(() -> receives.deleteMessage(request), "deleteMessage");
   }
 
   @Override
   public DeleteMessageBatchResponse deleteMessageBatch(DeleteMessageBatchRequest request) {
-    return Futures.join(receives.deleteMessageBatch(request), "deleteMessageBatch");
+    return fanout.join(() -> receives.deleteMessageBatch(request), "deleteMessageBatch");
   }
 
   @Override
@@ -114,6 +124,7 @@ public final class SqsExtendedClient extends ForwardingSqsClient {
   /** Builds a {@link SqsExtendedClient}; not thread-safe. */
   public static final class Builder extends ExtendedClientBuilder<Builder> {
     private SqsClient sqsClient;
+    private Executor payloadExecutor = DEFAULT_PAYLOAD_EXECUTOR;
 
     private Builder() {}
 
@@ -124,13 +135,27 @@ public final class SqsExtendedClient extends ForwardingSqsClient {
     }
 
     /**
+     * Where a call's second and later payload operations run beside the caller's thread: the
+     * payloads of a receive of several offloaded messages are read side by side (those up to 1 MiB,
+     * by their size marker: larger ones are read one at a time, so their bytes are not held at
+     * once), those of a batch delete deleted side by side, a batch's offloaded entries stored side
+     * by side. The first always runs on the caller's thread, and the caller runs any the executor
+     * has not started, so a busy executor slows nothing down. Default: a shared pool of up to 32
+     * daemon threads; not shut down by the client.
+     */
+    public Builder payloadExecutor(Executor payloadExecutor) {
+      this.payloadExecutor = Objects.requireNonNull(payloadExecutor, "payloadExecutor");
+      return this;
+    }
+
+    /**
      * Validates the options and builds the client.
      *
      * @throws IllegalArgumentException naming the option and the rule when one is invalid
      */
     public SqsExtendedClient build() {
       Objects.requireNonNull(sqsClient, "sqsClient cannot be null");
-      return new SqsExtendedClient(sqsClient, settings());
+      return new SqsExtendedClient(sqsClient, settings(), payloadExecutor);
     }
   }
 }

@@ -43,7 +43,11 @@ interface SqsPort {
    */
   CompletableFuture<PayloadPointer> store(byte[] utf8, String stableKey);
 
-  CompletableFuture<String> read(PayloadPointer pointer);
+  /**
+   * Reads a payload's UTF-8 bytes; {@code declaredSize} is what the message's marker says (-1: not
+   * known), a hint only.
+   */
+  CompletableFuture<byte[]> read(PayloadPointer pointer, long declaredSize);
 
   CompletableFuture<Void> delete(PayloadPointer pointer);
 

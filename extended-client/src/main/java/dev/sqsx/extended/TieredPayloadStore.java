@@ -67,6 +67,20 @@ public final class TieredPayloadStore implements PayloadStore {
   }
 
   @Override
+  public byte[] readUtf8(PayloadPointer pointer) {
+    return reader(pointer).readUtf8(pointer);
+  }
+
+  @Override
+  public CompletableFuture<byte[]> readUtf8Async(PayloadPointer pointer) {
+    try {
+      return reader(pointer).readUtf8Async(pointer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
   public CompletableFuture<PayloadPointer> storeAsync(String payload) {
     return writer(payload).storeAsync(payload);
   }

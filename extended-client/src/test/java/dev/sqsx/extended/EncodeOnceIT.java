@@ -2,6 +2,7 @@ package dev.sqsx.extended;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A large body is encoded once: the store gets its UTF-8 bytes, the marker their length (the string
- * API of the store is not used), in both clients; the tiered store routes by byte length.
+ * API of the store is not used), in both clients; the tiered store routes by byte length. A
+ * resolved payload is decoded once, from the bytes the store read, which also give its MD5.
  */
 @LocalAws
 class EncodeOnceIT {
@@ -32,7 +34,10 @@ class EncodeOnceIT {
       this(store, false);
     }
 
-    /** With {@code defaultUtf8}, a store that leaves {@code storeUtf8} to the interface. */
+    /**
+     * With {@code defaultUtf8}, a store that leaves {@code storeUtf8} and {@code readUtf8} to the
+     * interface.
+     */
     Recording(PayloadStore store, boolean defaultUtf8) {
       this.store = store;
       this.defaultUtf8 = defaultUtf8;
@@ -72,7 +77,26 @@ class EncodeOnceIT {
 
     @Override
     public String read(PayloadPointer pointer) {
+      calls.add("read(String)");
       return store.read(pointer);
+    }
+
+    @Override
+    public byte[] readUtf8(PayloadPointer pointer) {
+      if (defaultUtf8) {
+        return PayloadStore.super.readUtf8(pointer);
+      }
+      calls.add("readUtf8");
+      return store.readUtf8(pointer);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readUtf8Async(PayloadPointer pointer) {
+      if (defaultUtf8) {
+        return PayloadStore.super.readUtf8Async(pointer);
+      }
+      calls.add("readUtf8Async");
+      return store.readUtf8Async(pointer);
     }
 
     @Override
@@ -82,6 +106,7 @@ class EncodeOnceIT {
 
     @Override
     public CompletableFuture<String> readAsync(PayloadPointer pointer) {
+      calls.add("readAsync(String)");
       return store.readAsync(pointer);
     }
 
@@ -129,6 +154,46 @@ class EncodeOnceIT {
           .isEqualTo(Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
       assertThat(ExtendedMessages.resolve(message, store).body()).isEqualTo(body);
     }
+    assertThat(store.calls).endsWith("readUtf8", "readUtf8");
+  }
+
+  @Test
+  void bothClients_resolveFromTheStoresBytes_decodedOnce_withTheBodysMd5(
+      SqsClient sqs, SqsAsyncClient sqsAsync, S3Client s3, AwsResources aws) throws Exception {
+    String queueUrl = aws.createQueue();
+    Recording store =
+        new Recording(S3PayloadStore.builder().s3Client(s3).bucket(aws.createBucket()).build());
+    Recording custom =
+        new Recording(
+            S3PayloadStore.builder().s3Client(s3).bucket(aws.createBucket()).build(), true);
+    String body = "naïve ".repeat(60_000); // 420,000 bytes
+    SqsExtendedClient client =
+        SqsExtendedClient.builder().sqsClient(sqs).payloadStore(store).build();
+    SqsExtendedAsyncClient asyncClient =
+        SqsExtendedAsyncClient.builder().sqsClient(sqsAsync).payloadStore(store).build();
+    SqsExtendedClient customClient =
+        SqsExtendedClient.builder().sqsClient(sqs).payloadStore(custom).build();
+
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    List<Message> sync =
+        client.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)).messages();
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    List<Message> async =
+        asyncClient.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)).get().messages();
+    customClient.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    List<Message> viaDefault =
+        customClient.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)).messages();
+
+    String md5 = Digests.md5Hex(body);
+    for (List<Message> received : List.of(sync, async, viaDefault)) {
+      assertThat(received).hasSize(1);
+      assertThat(received.get(0).body()).isEqualTo(body);
+      assertThat(received.get(0).md5OfBody()).isEqualTo(md5);
+    }
+    assertThat(store.calls).containsExactly("storeUtf8", "readUtf8", "storeUtf8", "readUtf8Async");
+    assertThat(custom.calls)
+        .as("a store without readUtf8 of its own is read through its String method")
+        .containsExactly("store(String)", "read(String)");
   }
 
   @Test

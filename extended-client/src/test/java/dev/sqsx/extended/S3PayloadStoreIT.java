@@ -7,12 +7,17 @@ import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.faults.FaultInjector;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +58,60 @@ class S3PayloadStoreIT {
     store.delete(pointer);
     store.delete(pointer); // deleting what is gone succeeds
     assertThatThrownBy(() -> store.read(pointer)).isInstanceOf(PayloadNotFoundException.class);
+  }
+
+  @Test
+  void uploadsCarryTheirSha256ForS3ToCheck_andTheSdkAddsNoChecksumOfItsOwn(
+      AwsEndpoints endpoints, AwsResources aws) throws Exception {
+    List<Map<String, List<String>>> puts = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(
+              Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if ("PUT".equals(context.httpRequest().method().name())) {
+              puts.add(context.httpRequest().headers());
+            }
+          }
+        };
+    String bucket = aws.createBucket();
+    String payload = "zwölf € ".repeat(200_000); // 2,000,000 chars, 2,800,000 bytes
+    byte[] utf8 = payload.getBytes(StandardCharsets.UTF_8);
+    String sha256 =
+        Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(utf8));
+    try (S3Client s3 =
+            endpoints
+                .configure(S3Client.builder(), endpoints.s3Endpoint())
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
+                .build();
+        S3AsyncClient s3Async =
+            endpoints
+                .configure(S3AsyncClient.builder(), endpoints.s3Endpoint())
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
+                .build()) {
+      S3PayloadStore sync = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+      S3PayloadStore async = S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build();
+
+      PayloadPointer first = sync.store(payload);
+      PayloadPointer second = async.storeUtf8Async(utf8, null).get(30, TimeUnit.SECONDS);
+
+      assertThat(puts).hasSize(2);
+      for (Map<String, List<String>> headers : puts) {
+        assertThat(headers).containsEntry("x-amz-checksum-sha256", List.of(sha256));
+        assertThat(headers.keySet())
+            .as("no CRC32 of the SDK's own, in a header or a trailer")
+            .noneMatch(name -> name.startsWith("x-amz-checksum-crc"))
+            .doesNotContain("x-amz-trailer");
+      }
+      for (PayloadPointer pointer : List.of(first, second)) {
+        assertThat(sync.read(pointer)).isEqualTo(payload);
+        assertThat(sync.readUtf8(pointer)).isEqualTo(utf8);
+        assertThat(async.readAsync(pointer).get(30, TimeUnit.SECONDS)).isEqualTo(payload);
+        assertThat(async.readUtf8Async(pointer).get(30, TimeUnit.SECONDS)).isEqualTo(utf8);
+      }
+    }
   }
 
   @Test

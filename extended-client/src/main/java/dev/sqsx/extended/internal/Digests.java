@@ -17,17 +17,27 @@ public final class Digests {
 
   /** Lower-case hex SHA-256 of bytes (64 characters). */
   public static String sha256Hex(byte[] bytes) {
-    return hex("SHA-256", bytes);
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  /** A new SHA-256 digest, for payloads hashed as their bytes arrive. */
+  public static MessageDigest sha256() {
+    return digest("SHA-256");
   }
 
   /** Lower-case hex MD5 of the string's UTF-8 bytes, as SQS reports {@code MD5OfBody}. */
   public static String md5Hex(String value) {
-    return hex("MD5", value.getBytes(StandardCharsets.UTF_8));
+    return md5Hex(value.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String hex(String algorithm, byte[] bytes) {
+  /** Lower-case hex MD5 of UTF-8 bytes, as SQS reports {@code MD5OfBody} of their string. */
+  public static String md5Hex(byte[] utf8) {
+    return HexFormat.of().formatHex(digest("MD5").digest(utf8));
+  }
+
+  private static MessageDigest digest(String algorithm) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(algorithm + " is required of every JVM", e);
     }

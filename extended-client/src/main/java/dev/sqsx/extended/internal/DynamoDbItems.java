@@ -4,7 +4,6 @@ import dev.sqsx.extended.PayloadIntegrityException;
 import dev.sqsx.extended.PayloadNotFoundException;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadTooLargeException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -87,13 +86,13 @@ public final class DynamoDbItems {
   }
 
   /**
-   * Puts a payload back together from all items of its partition and checks it against the
-   * manifest.
+   * Puts a payload's UTF-8 bytes back together from all items of its partition and checks them
+   * against the manifest.
    *
    * @throws PayloadNotFoundException when there is no manifest (never written, or being deleted)
    * @throws PayloadIntegrityException when chunks are missing or the bytes do not match
    */
-  public static String assemble(
+  public static byte[] assemble(
       PayloadPointer pointer, List<Map<String, AttributeValue>> items, int maxPayloadSize) {
     Map<String, AttributeValue> manifest =
         items.stream().filter(DynamoDbItems::isManifest).findFirst().orElse(null);
@@ -136,7 +135,7 @@ public final class DynamoDbItems {
     if (recorded == null || !recorded.s().equals(Digests.sha256Hex(payload))) {
       throw corrupt(pointer, "payload does not match the SHA-256 recorded when it was stored");
     }
-    return new String(payload, StandardCharsets.UTF_8);
+    return payload;
   }
 
   /**

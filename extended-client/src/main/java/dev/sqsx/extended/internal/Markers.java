@@ -34,6 +34,22 @@ public final class Markers {
     return attributes.containsKey(NAME) || attributes.containsKey(LEGACY_NAME);
   }
 
+  /**
+   * The payload size a received message's marker declares (the sender's word, not checked), or -1
+   * when there is no marker or its value is not a number.
+   */
+  public static long declaredSize(Map<String, MessageAttributeValue> attributes) {
+    MessageAttributeValue marker = attributes.getOrDefault(NAME, attributes.get(LEGACY_NAME));
+    if (marker == null || marker.stringValue() == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(marker.stringValue().trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** The attributes without either marker. */
   public static Map<String, MessageAttributeValue> strip(
       Map<String, MessageAttributeValue> attributes) {

@@ -2,6 +2,7 @@ package dev.sqsx.extended.internal;
 
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.PayloadPointer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -283,8 +284,11 @@ public final class Offloading {
     return Optional.of(PointerCodec.read(message.body()));
   }
 
-  /** The message as the sender sent it: payload body, no marker, pointer in the receipt handle. */
-  public static Message resolved(Message message, PayloadPointer pointer, String payload) {
+  /**
+   * The message as the sender sent it: payload body (decoded from its UTF-8 bytes), no marker,
+   * pointer in the receipt handle.
+   */
+  public static Message resolved(Message message, PayloadPointer pointer, byte[] payload) {
     return resolved(message, pointer, payload, false);
   }
 
@@ -293,9 +297,10 @@ public final class Offloading {
    * read it too) its receipt handle marks the payload as never to be deleted with the message.
    */
   public static Message resolved(
-      Message message, PayloadPointer pointer, String payload, boolean shared) {
+      Message message, PayloadPointer pointer, byte[] payload, boolean shared) {
     return message.toBuilder()
-        .body(payload)
+        .body(new String(payload, StandardCharsets.UTF_8))
+        // of the bytes as read: the body is not encoded again for its digest
         .md5OfBody(Digests.md5Hex(payload))
         .messageAttributes(Markers.strip(message.messageAttributes()))
         .receiptHandle(

@@ -50,6 +50,7 @@ class DynamoDbItemsTest {
     Collections.reverse(items);
 
     assertThat(DynamoDbItems.assemble(POINTER, items, Integer.MAX_VALUE))
+        .asString(StandardCharsets.UTF_8)
         .isEqualTo("héllo wörld, €uro");
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadResolutionListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.utils.BinaryUtils;
+import software.amazon.awssdk.utils.Md5Utils;
 
 class OffloadingTest {
 
@@ -238,10 +241,15 @@ class OffloadingTest {
                     true))
             .build();
 
-    Message resolved = Offloading.resolved(received, PayloadPointer.s3("b", "k"), "payload");
+    Message resolved =
+        Offloading.resolved(
+            received, PayloadPointer.s3("b", "k"), "payløad".getBytes(StandardCharsets.UTF_8));
 
-    assertThat(resolved.body()).isEqualTo("payload");
-    assertThat(resolved.md5OfBody()).isEqualTo(Digests.md5Hex("payload"));
+    assertThat(resolved.body()).isEqualTo("payløad");
+    assertThat(resolved.md5OfBody())
+        .as("what SQS would report for that body")
+        .isEqualTo(
+            BinaryUtils.toHex(Md5Utils.computeMD5Hash("payløad".getBytes(StandardCharsets.UTF_8))));
     assertThat(resolved.messageAttributes()).containsOnlyKeys("keep");
     assertThat(resolved.receiptHandle())
         .isEqualTo(ReceiptHandles.embed(PayloadPointer.s3("b", "k"), "h"));

@@ -1,0 +1,205 @@
+package dev.sqsx.extended;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sqsx.testing.AwsEndpoints;
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.faults.FaultInjector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The synchronous client reads (and deletes) the payloads of one call side by side, the first on
+ * the caller's thread, payloads over 1 MiB one at a time; with an executor that runs nothing, the
+ * caller does it all, with the same result.
+ */
+@LocalAws
+class ParallelPayloadsIT {
+
+  /** Counts S3 calls by operation and thread, and the most in flight at once. */
+  private static final class S3Calls implements ExecutionInterceptor {
+    final Map<String, Set<String>> threads = new ConcurrentHashMap<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger mostInFlight = new AtomicInteger();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      String operation = context.request().getClass().getSimpleName();
+      threads
+          .computeIfAbsent(operation, o -> ConcurrentHashMap.newKeySet())
+          .add(Thread.currentThread().getName());
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      inFlight.decrementAndGet();
+    }
+
+    void reset() {
+      threads.clear();
+      mostInFlight.set(0);
+    }
+  }
+
+  @Test
+  void aReceiveOfTenOffloadedMessages_readsTheirPayloadsSideBySide_andDeletesThemSo(
+      AwsEndpoints endpoints, SqsClient sqs, AwsResources aws) {
+    S3Calls calls = new S3Calls();
+    FaultInjector slow = FaultInjector.builder().latency(1.0, Duration.ofMillis(200)).build();
+    String queueUrl = aws.createQueue();
+    String bucket = aws.createBucket();
+    try (S3Client s3 =
+        endpoints
+            .configure(S3Client.builder(), endpoints.s3Endpoint())
+            .forcePathStyle(true)
+            .httpClientBuilder(slow.wrap(Apache5HttpClient.builder()))
+            .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
+            .build()) {
+      S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+      SqsExtendedClient client =
+          SqsExtendedClient.builder().sqsClient(sqs).payloadStore(store).build();
+      for (int i = 0; i < 10; i++) {
+        String body = Integer.toString(i).repeat(300_000);
+        client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+      }
+      assertThat(calls.mostInFlight).as("single sends store one at a time").hasValue(1);
+      assertThat(calls.threads.get("PutObjectRequest"))
+          .containsExactly(Thread.currentThread().getName());
+      calls.reset();
+
+      List<Message> received = new ArrayList<>();
+      for (int attempt = 0; attempt < 20 && received.size() < 10; attempt++) {
+        received.addAll(
+            client
+                .receiveMessage(
+                    r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages());
+      }
+
+      assertThat(received).hasSize(10);
+      assertThat(received)
+          .extracting(m -> m.body().substring(0, 1))
+          .containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+      assertThat(received).allSatisfy(m -> assertThat(m.body()).hasSize(300_000));
+      assertThat(calls.threads.get("GetObjectRequest"))
+          .as("the caller's thread and the payload executor's")
+          .contains(Thread.currentThread().getName())
+          .anySatisfy(name -> assertThat(name).startsWith("sqsx-extended-payloads-"));
+      assertThat(calls.mostInFlight.get()).as("reads at once").isGreaterThan(1);
+      calls.reset();
+
+      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (Message message : received) {
+        entries.add(
+            DeleteMessageBatchRequestEntry.builder()
+                .id(Integer.toString(entries.size()))
+                .receiptHandle(message.receiptHandle())
+                .build());
+      }
+      // at most 10 per batch: the receives may have returned them in several
+      assertThat(client.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)).successful())
+          .hasSize(10);
+      assertThat(calls.mostInFlight.get()).as("deletes at once").isGreaterThan(1);
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+    }
+  }
+
+  @Test
+  void payloadsOverOneMebibyte_areReadOneAtATimeOnTheCallersThread(
+      AwsEndpoints endpoints, SqsClient sqs, AwsResources aws) {
+    S3Calls calls = new S3Calls();
+    String queueUrl = aws.createQueue();
+    try (S3Client s3 =
+        endpoints
+            .configure(S3Client.builder(), endpoints.s3Endpoint())
+            .forcePathStyle(true)
+            .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
+            .build()) {
+      SqsExtendedClient client =
+          SqsExtendedClient.builder()
+              .sqsClient(sqs)
+              .payloadStore(
+                  S3PayloadStore.builder().s3Client(s3).bucket(aws.createBucket()).build())
+              .build();
+      for (int i = 0; i < 3; i++) {
+        String body = Integer.toString(i).repeat(1_100_000);
+        client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+      }
+      calls.reset();
+
+      List<Message> received = new ArrayList<>();
+      for (int attempt = 0; attempt < 20 && received.size() < 3; attempt++) {
+        received.addAll(
+            client
+                .receiveMessage(
+                    r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages());
+      }
+
+      assertThat(received).hasSize(3).allSatisfy(m -> assertThat(m.body()).hasSize(1_100_000));
+      assertThat(calls.threads.get("GetObjectRequest"))
+          .containsExactly(Thread.currentThread().getName());
+      assertThat(calls.mostInFlight).hasValue(1);
+    }
+  }
+
+  @Test
+  void withAnExecutorThatRunsNothing_theCallerDoesItAll(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    String bucket = aws.createBucket();
+    List<Runnable> neverRun = new ArrayList<>();
+    SqsExtendedClient client =
+        SqsExtendedClient.builder()
+            .sqsClient(sqs)
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+            .payloadExecutor(neverRun::add)
+            .build();
+    for (int i = 0; i < 5; i++) {
+      String body = Integer.toString(i).repeat(300_000);
+      client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    }
+
+    List<Message> received = new ArrayList<>();
+    for (int attempt = 0; attempt < 20 && received.size() < 5; attempt++) {
+      List<Message> batch =
+          client
+              .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+              .messages();
+      received.addAll(batch);
+      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (Message message : batch) {
+        entries.add(
+            DeleteMessageBatchRequestEntry.builder()
+                .id(Integer.toString(entries.size()))
+                .receiptHandle(message.receiptHandle())
+                .build());
+      }
+      if (!entries.isEmpty()) {
+        client.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+      }
+    }
+
+    assertThat(received)
+        .extracting(m -> m.body().substring(0, 1))
+        .containsExactlyInAnyOrder("0", "1", "2", "3", "4");
+    assertThat(neverRun).as("offered to the executor, then run by the caller").isNotEmpty();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+  }
+}
