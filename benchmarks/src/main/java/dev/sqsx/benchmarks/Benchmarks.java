@@ -61,7 +61,7 @@ public final class Benchmarks {
       LargePayloads payloads = new LargePayloads(options, endpoints, queues, cpu);
       IdempotencyOverhead idempotency = new IdempotencyOverhead(options, endpoints, queues);
       if (options.runs("consumer")) {
-        out.println("consumer throughput (sqsx, sdk-loop, spring-cloud-aws)...");
+        out.println("consumer throughput (sqsx, sqsx-async, sdk-loop, spring-cloud-aws)...");
         consumer.run(results, out);
       }
       if (options.runs("payloads")) {

@@ -19,7 +19,11 @@ final class ConsumerThroughput {
   private final Queues queues;
   private final Cpu cpu;
   private final List<Contender> contenders =
-      List.of(new SqsxContender(), new SdkLoopContender(), new SpringContender());
+      List.of(
+          SqsxContender.onSyncClient(),
+          SqsxContender.onAsyncClient(),
+          new SdkLoopContender(),
+          new SpringContender());
 
   ConsumerThroughput(Options options, AwsEndpoints endpoints, Queues queues, Cpu cpu) {
     this.options = options;
@@ -106,13 +110,16 @@ final class ConsumerThroughput {
     }
   }
 
-  private static String cpuColumn(Results results, String params) {
-    return Results.format(results.median(NAME, "sqsx", params, "client_cpu_us_per_message"))
-        + " / "
-        + Results.format(results.median(NAME, "sdk-loop", params, "client_cpu_us_per_message"))
-        + " / "
-        + Results.format(
-            results.median(NAME, "spring-cloud-aws", params, "client_cpu_us_per_message"));
+  /** The contenders' medians of one figure, " / " between them, in table order. */
+  private static String perContender(Results results, String params, String figure) {
+    StringBuilder column = new StringBuilder();
+    for (String contender : List.of("sqsx", "sqsx-async", "sdk-loop", "spring-cloud-aws")) {
+      if (column.length() > 0) {
+        column.append(" / ");
+      }
+      column.append(Results.format(results.median(NAME, contender, params, figure)));
+    }
+    return column.toString();
   }
 
   String markdown(Results results) {
@@ -124,14 +131,20 @@ final class ConsumerThroughput {
                 + " sent (receives, deletes, visibility changes, attribute reads) until it stopped,"
                 + " per message. Median of the repetitions, their range in brackets.\n\n")
         .append(
-            "| work | concurrency | messages | sqsx msg/s | sdk-loop msg/s | spring msg/s |"
-                + " sqsx ÷ sdk-loop | sqsx ÷ spring | sqsx req/msg | sdk-loop req/msg |"
-                + " spring req/msg | client CPU µs/msg sqsx / loop / spring |\n")
+            "sqsx runs on a synchronous `SqsClient` (the Apache client the sdk-loop uses),"
+                + " sqsx-async on an `SqsAsyncClient` (Netty, the client Spring Cloud AWS needs);"
+                + " both with the consumer's defaults.\n\n")
+        .append(
+            "| work | concurrency | messages | sqsx msg/s | sqsx-async msg/s | sdk-loop msg/s |"
+                + " spring msg/s | sqsx ÷ sdk-loop | sqsx-async ÷ sdk-loop | sqsx-async ÷ spring"
+                + " | SQS req/msg sqsx / async / loop / spring | client CPU µs/msg sqsx / async /"
+                + " loop / spring |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Duration work : options.works()) {
       for (int concurrency : options.concurrencies()) {
         String params = params(concurrency, work);
         double sqsx = results.median(NAME, "sqsx", params, "messages_per_second");
+        double async = results.median(NAME, "sqsx-async", params, "messages_per_second");
         double loop = results.median(NAME, "sdk-loop", params, "messages_per_second");
         double spring = results.median(NAME, "spring-cloud-aws", params, "messages_per_second");
         md.append("| ")
@@ -143,26 +156,21 @@ final class ConsumerThroughput {
             .append(" | ")
             .append(results.spread(NAME, "sqsx", params, "messages_per_second"))
             .append(" | ")
+            .append(results.spread(NAME, "sqsx-async", params, "messages_per_second"))
+            .append(" | ")
             .append(results.spread(NAME, "sdk-loop", params, "messages_per_second"))
             .append(" | ")
             .append(results.spread(NAME, "spring-cloud-aws", params, "messages_per_second"))
             .append(" | ")
             .append(Results.ratio(sqsx, loop))
             .append(" | ")
-            .append(Results.ratio(sqsx, spring))
+            .append(Results.ratio(async, loop))
             .append(" | ")
-            .append(
-                Results.format(results.median(NAME, "sqsx", params, "sqs_requests_per_message")))
+            .append(Results.ratio(async, spring))
             .append(" | ")
-            .append(
-                Results.format(
-                    results.median(NAME, "sdk-loop", params, "sqs_requests_per_message")))
+            .append(perContender(results, params, "sqs_requests_per_message"))
             .append(" | ")
-            .append(
-                Results.format(
-                    results.median(NAME, "spring-cloud-aws", params, "sqs_requests_per_message")))
-            .append(" | ")
-            .append(cpuColumn(results, params))
+            .append(perContender(results, params, "client_cpu_us_per_message"))
             .append(" |\n");
       }
     }

@@ -2,25 +2,45 @@ package dev.sqsx.benchmarks;
 
 import dev.sqsx.consumer.MessageHandler;
 import dev.sqsx.consumer.SqsConsumer;
+import dev.sqsx.consumer.SqsConsumerBuilder;
 import dev.sqsx.testing.AwsEndpoints;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** sqsx's {@link SqsConsumer} with its defaults, optionally with a wrapped handler. */
+/**
+ * sqsx's {@link SqsConsumer} with its defaults, on a synchronous {@code SqsClient} (the Apache
+ * client the hand-written loop uses) or an {@code SqsAsyncClient} (Netty, as Spring Cloud AWS),
+ * optionally with a wrapped handler.
+ */
 final class SqsxContender implements Contender {
 
   private final String name;
   private final Function<MessageHandler, MessageHandler> wrap;
+  private final boolean synchronous;
 
-  SqsxContender() {
-    this("sqsx", handler -> handler);
-  }
-
-  SqsxContender(String name, Function<MessageHandler, MessageHandler> wrap) {
+  private SqsxContender(
+      String name, Function<MessageHandler, MessageHandler> wrap, boolean synchronous) {
     this.name = name;
     this.wrap = wrap;
+    this.synchronous = synchronous;
+  }
+
+  /** "sqsx": on the synchronous client. */
+  static SqsxContender onSyncClient() {
+    return new SqsxContender("sqsx", handler -> handler, true);
+  }
+
+  /** "sqsx-async": on the asynchronous client. */
+  static SqsxContender onAsyncClient() {
+    return new SqsxContender("sqsx-async", handler -> handler, false);
+  }
+
+  /** On the asynchronous client, its handler wrapped. */
+  SqsxContender(String name, Function<MessageHandler, MessageHandler> wrap) {
+    this(name, wrap, false);
   }
 
   @Override
@@ -36,11 +56,17 @@ final class SqsxContender implements Contender {
     CountDownLatch handled = new CountDownLatch(messages);
     double seconds;
     MessageHandler wrapped = wrap.apply(message -> Contender.work(work));
-    try (SqsAsyncClient sqs = Clients.sqsAsync(endpoints, requests)) {
+    try (SqsAsyncClient sqs = synchronous ? null : Clients.sqsAsync(endpoints, requests);
+        SqsClient blocking = synchronous ? Clients.sqs(endpoints, requests) : null) {
       long started = System.nanoTime();
+      SqsConsumerBuilder builder = SqsConsumer.builder();
+      if (synchronous) {
+        builder.sqsClient(blocking);
+      } else {
+        builder.sqsClient(sqs);
+      }
       try (SqsConsumer consumer =
-          SqsConsumer.builder()
-              .sqsClient(sqs)
+          builder
               .queueUrl(queueUrl)
               .concurrency(concurrency)
               .handler(

@@ -10,8 +10,9 @@ import java.util.Locale;
  */
 final class ThroughputChart {
 
-  private static final List<String> CONTENDERS = List.of("sqsx", "sdk-loop", "spring-cloud-aws");
-  private static final List<String> COLOURS = List.of("#d62728", "#1f77b4", "#2ca02c");
+  private static final List<String> CONTENDERS =
+      List.of("sqsx", "sqsx-async", "sdk-loop", "spring-cloud-aws");
+  private static final List<String> COLOURS = List.of("#d62728", "#ff7f0e", "#1f77b4", "#2ca02c");
   private static final int PANEL_WIDTH = 420;
   private static final int PANEL_HEIGHT = 300;
   private static final int MARGIN = 60;

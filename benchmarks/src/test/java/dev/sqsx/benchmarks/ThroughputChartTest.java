@@ -17,7 +17,7 @@ class ThroughputChartTest {
     Results results = new Results();
     for (Duration work : List.of(Duration.ZERO, Duration.ofMillis(5))) {
       for (int concurrency : List.of(1, 4)) {
-        for (String contender : List.of("sqsx", "sdk-loop", "spring-cloud-aws")) {
+        for (String contender : List.of("sqsx", "sqsx-async", "sdk-loop", "spring-cloud-aws")) {
           for (double value :
               List.of(100.0 * concurrency, 120.0 * concurrency, 90.0 * concurrency)) {
             results.add(
@@ -54,9 +54,9 @@ class ThroughputChartTest {
             .newDocumentBuilder()
             .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertThat(document.getDocumentElement().getNodeName()).isEqualTo("svg");
-    assertThat(document.getElementsByTagName("path").getLength()).isEqualTo(2 * 3);
-    assertThat(document.getElementsByTagName("circle").getLength()).isEqualTo(2 * 3 * 2);
-    assertThat(svg).contains("handler work 0 ms", "handler work 5 ms", "sdk-loop");
+    assertThat(document.getElementsByTagName("path").getLength()).isEqualTo(2 * 4);
+    assertThat(document.getElementsByTagName("circle").getLength()).isEqualTo(2 * 4 * 2);
+    assertThat(svg).contains("handler work 0 ms", "handler work 5 ms", "sdk-loop", "sqsx-async");
   }
 
   @Test

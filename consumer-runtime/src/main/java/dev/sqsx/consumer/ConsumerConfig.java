@@ -12,11 +12,14 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * consumer and {@code batchHandler} otherwise; {@code visibilityTimeout}, {@code
  * acknowledgementInterval}, {@code deadLetterQueueUrl}, {@code circuitBreaker}, {@code
  * rateLimiter}, {@code payloadFailures}, {@code executor} and {@code meterRegistry} are null when
- * not set; {@code observer} is {@link MessageObserver#NONE} when not set. The resilience4j and
- * Micrometer types are optional dependencies: only a consumer given one loads it.
+ * not set; {@code observer} is {@link MessageObserver#NONE} when not set. With a synchronous
+ * client, {@code sqs} is it adapted and {@code blockingIo} the consumer's pool its calls run on
+ * (else null). The resilience4j and Micrometer types are optional dependencies: only a consumer
+ * given one loads it.
  */
 record ConsumerConfig(
     SqsAsyncClient sqs,
+    java.util.concurrent.ExecutorService blockingIo,
     String queueUrl,
     AsyncMessageHandler handler,
     BatchMessageHandler batchHandler,
@@ -42,13 +45,18 @@ record ConsumerConfig(
     Clock clock) {
 
   /**
-   * The prefetch when none is set: one receive of 10 in flight per handler, up to 10 receives (what
-   * a hand-written loop with {@code concurrency} threads holds), at least 10; for a batch handler,
-   * whose slots hold 10 each already, 10.
+   * The prefetch when none is set: one receive of 10 in flight per handler, up to {@value
+   * #MAX_DEFAULT_RECEIVES} receives (what a hand-written loop with {@code concurrency} threads
+   * holds), at least 10; for a batch handler, whose slots hold 10 each already, 10.
    */
   static int defaultPrefetch(int concurrency, boolean batchHandler) {
-    return batchHandler ? 10 : Math.max(10, 10 * Math.min(concurrency, 10) - concurrency);
+    return batchHandler
+        ? 10
+        : Math.max(10, 10 * Math.min(concurrency, MAX_DEFAULT_RECEIVES) - concurrency);
   }
+
+  /** The most receives the default prefetch keeps in flight (and the most poll loops). */
+  static final int MAX_DEFAULT_RECEIVES = 32;
 
   /** Handlers (or, for a batch handler, messages) held at once: running plus prefetched. */
   int held() {

@@ -158,6 +158,9 @@ public final class SqsConsumer implements AutoCloseable {
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
+      if (config.blockingIo() != null) {
+        config.blockingIo().shutdownNow();
+      }
       throw e;
     }
   }
@@ -230,7 +233,7 @@ public final class SqsConsumer implements AutoCloseable {
             config.observer(),
             scheduler);
     int held = (batch ? config.concurrency() * 10 : config.concurrency()) + config.prefetch();
-    int loops = Math.max(1, Math.min(10, (held + 9) / 10));
+    int loops = Math.max(1, Math.min(ConsumerConfig.MAX_DEFAULT_RECEIVES, (held + 9) / 10));
     poller =
         new Poller(
             config.sqs(),
@@ -246,6 +249,20 @@ public final class SqsConsumer implements AutoCloseable {
             loops,
             config.prefetchBytes());
     heartbeat.start(scheduler);
+    Dispatcher nudged = dispatcher;
+    var unused =
+        scheduler.scheduleWithFixedDelay(
+            () -> {
+              try {
+                nudged.nudge();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "waking a handler thread for {} failed: {}", config.queueUrl(), e.toString());
+              }
+            },
+            Dispatcher.QUICK_WAIT_MILLIS,
+            Dispatcher.QUICK_WAIT_MILLIS,
+            TimeUnit.MILLISECONDS);
     queue.refreshEvery(scheduler, failures);
     poller.start();
     LOG.info(
@@ -371,6 +388,10 @@ public final class SqsConsumer implements AutoCloseable {
     }
     heartbeat.stop();
     scheduler.shutdown();
+    if (config.blockingIo() != null) {
+      // after the flush: a long poll still open (past the shutdown budget) is interrupted
+      config.blockingIo().shutdownNow();
+    }
     if (ownExecutor != null) {
       if (finished) {
         ownExecutor.shutdown();

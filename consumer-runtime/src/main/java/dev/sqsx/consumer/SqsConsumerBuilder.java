@@ -1,11 +1,15 @@
 package dev.sqsx.consumer;
 
+import dev.sqsx.consumer.internal.BlockingSqs;
 import dev.sqsx.consumer.internal.MonotonicClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Builds an {@link SqsConsumer}; not thread-safe. */
 // resilience4j and Micrometer are optional dependencies (requires static): their types here are for
@@ -16,6 +20,7 @@ public final class SqsConsumerBuilder {
   private static final long DEFAULT_PREFETCH_BYTES = 64L << 20;
 
   private SqsAsyncClient sqs;
+  private SqsClient blockingSqs;
   private String queueUrl;
   private AsyncMessageHandler handler;
   private int concurrency = 10;
@@ -47,7 +52,21 @@ public final class SqsConsumerBuilder {
    * (large payloads are then resolved before the handler sees them). Not closed by the consumer.
    */
   public SqsConsumerBuilder sqsClient(SqsAsyncClient sqs) {
-    this.sqs = sqs;
+    this.sqs = java.util.Objects.requireNonNull(sqs, "sqsClient cannot be null");
+    this.blockingSqs = null;
+    return this;
+  }
+
+  /**
+   * The client to poll with, synchronous: a plain {@code SqsClient} (with, say, the Apache HTTP
+   * client, the SDK's cheapest per request) or an {@code SqsExtendedClient}. Its calls run on a
+   * pool of I/O threads the consumer owns (a long poll holds one, as a hand-written loop's receive
+   * holds its thread) and ends on {@link SqsConsumer#close()}. The same consumer as with an {@code
+   * SqsAsyncClient} in every other respect. Not closed by the consumer.
+   */
+  public SqsConsumerBuilder sqsClient(SqsClient sqs) {
+    this.blockingSqs = java.util.Objects.requireNonNull(sqs, "sqsClient cannot be null");
+    this.sqs = null;
     return this;
   }
 
@@ -167,9 +186,9 @@ public final class SqsConsumerBuilder {
 
   /**
    * Messages received ahead of a free handler slot (held under the heartbeat while they wait):
-   * 0..1,000. By default as many as keep one receive of 10 in flight per handler, up to 10 receives
+   * 0..1,000. By default as many as keep one receive of 10 in flight per handler, up to 32 receives
    * — what a hand-written loop with {@code concurrency} threads holds — so short handlers are not
-   * left waiting for a receive's round trip: {@code max(10, 10 × min(concurrency, 10) −
+   * left waiting for a receive's round trip: {@code max(10, 10 × min(concurrency, 32) −
    * concurrency)} (for a batch handler, 10). Bounded in memory by {@link #prefetchBytes}.
    */
   public SqsConsumerBuilder prefetch(int prefetch) {
@@ -279,7 +298,9 @@ public final class SqsConsumerBuilder {
    * @throws IllegalArgumentException naming the option, the value and the rule when one is invalid
    */
   public SqsConsumer build() {
-    java.util.Objects.requireNonNull(sqs, "sqsClient cannot be null");
+    if (sqs == null && blockingSqs == null) {
+      throw new NullPointerException("sqsClient cannot be null");
+    }
     if (queueUrl == null || queueUrl.isBlank()) {
       throw new IllegalArgumentException("queueUrl must be set, was '" + queueUrl + "'");
     }
@@ -338,9 +359,15 @@ public final class SqsConsumerBuilder {
           "virtualThreads needs JDK 21 or newer, this is " + Runtime.version());
     }
     java.util.Objects.requireNonNull(clock, "clock cannot be null");
+    // A cached pool makes its threads when calls come: none before start(), none after close().
+    ExecutorService io =
+        blockingSqs == null
+            ? null
+            : Executors.newCachedThreadPool(Threads.daemons("sqsx-consumer-io"));
     return new SqsConsumer(
         new ConsumerConfig(
-            sqs,
+            io == null ? sqs : new BlockingSqs(blockingSqs, io),
+            io,
             queueUrl,
             handler,
             batchHandler,

@@ -65,15 +65,17 @@ class ConsumerBuilderTest {
   }
 
   @Test
-  void prefetch_byDefault_keepsOneReceiveInFlightPerHandler_upToTen() {
-    int[][] expected = {{1, 10}, {2, 18}, {4, 36}, {10, 90}, {16, 84}, {64, 36}, {100, 10}};
+  void prefetch_byDefault_keepsOneReceiveInFlightPerHandler_upToThirtyTwo() {
+    int[][] expected = {
+      {1, 10}, {2, 18}, {4, 36}, {10, 90}, {16, 144}, {32, 288}, {64, 256}, {100, 220}, {400, 10}
+    };
     for (int[] row : expected) {
       int concurrency = row[0];
       int prefetch = ConsumerConfig.defaultPrefetch(concurrency, false);
       assertThat(prefetch).as("prefetch at concurrency %d", concurrency).isEqualTo(row[1]);
       assertThat(concurrency + prefetch)
-          .as("held at concurrency %d: at most 100, or concurrency + 10", concurrency)
-          .isLessThanOrEqualTo(Math.max(100, concurrency + 10));
+          .as("held at concurrency %d: at most 320, or concurrency + 10", concurrency)
+          .isLessThanOrEqualTo(Math.max(320, concurrency + 10));
     }
     assertThat(ConsumerConfig.defaultPrefetch(4, true))
         .as("a batch handler's slots hold 10 each already")
