@@ -83,14 +83,7 @@ class ParallelPayloadsIT {
           .containsExactly(Thread.currentThread().getName());
       calls.reset();
 
-      List<Message> received = new ArrayList<>();
-      for (int attempt = 0; attempt < 20 && received.size() < 10; attempt++) {
-        received.addAll(
-            client
-                .receiveMessage(
-                    r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-                .messages());
-      }
+      List<Message> received = receive(client, queueUrl, 10);
 
       assertThat(received).hasSize(10);
       assertThat(received)
@@ -104,14 +97,7 @@ class ParallelPayloadsIT {
       assertThat(calls.mostInFlight.get()).as("reads at once").isGreaterThan(1);
       calls.reset();
 
-      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-      for (Message message : received) {
-        entries.add(
-            DeleteMessageBatchRequestEntry.builder()
-                .id(Integer.toString(entries.size()))
-                .receiptHandle(message.receiptHandle())
-                .build());
-      }
+      List<DeleteMessageBatchRequestEntry> entries = deletes(received);
       // at most 10 per batch: the receives may have returned them in several
       assertThat(client.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries)).successful())
           .hasSize(10);
@@ -143,14 +129,7 @@ class ParallelPayloadsIT {
       }
       calls.reset();
 
-      List<Message> received = new ArrayList<>();
-      for (int attempt = 0; attempt < 20 && received.size() < 3; attempt++) {
-        received.addAll(
-            client
-                .receiveMessage(
-                    r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-                .messages());
-      }
+      List<Message> received = receive(client, queueUrl, 3);
 
       assertThat(received).hasSize(3).allSatisfy(m -> assertThat(m.body()).hasSize(1_100_000));
       assertThat(calls.threads.get("GetObjectRequest"))
@@ -178,21 +157,10 @@ class ParallelPayloadsIT {
 
     List<Message> received = new ArrayList<>();
     for (int attempt = 0; attempt < 20 && received.size() < 5; attempt++) {
-      List<Message> batch =
-          client
-              .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-              .messages();
+      List<Message> batch = receive(client, queueUrl, 1);
       received.addAll(batch);
-      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-      for (Message message : batch) {
-        entries.add(
-            DeleteMessageBatchRequestEntry.builder()
-                .id(Integer.toString(entries.size()))
-                .receiptHandle(message.receiptHandle())
-                .build());
-      }
-      if (!entries.isEmpty()) {
-        client.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+      if (!batch.isEmpty()) {
+        client.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(deletes(batch)));
       }
     }
 
@@ -201,5 +169,29 @@ class ParallelPayloadsIT {
         .containsExactlyInAnyOrder("0", "1", "2", "3", "4");
     assertThat(neverRun).as("offered to the executor, then run by the caller").isNotEmpty();
     assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+  }
+
+  /** Receives (10 at most per call) until at least {@code count} messages came, or 20 tries. */
+  private static List<Message> receive(SqsExtendedClient client, String queueUrl, int count) {
+    List<Message> received = new ArrayList<>();
+    for (int attempt = 0; attempt < 20 && received.size() < count; attempt++) {
+      received.addAll(
+          client
+              .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+              .messages());
+    }
+    return received;
+  }
+
+  private static List<DeleteMessageBatchRequestEntry> deletes(List<Message> messages) {
+    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+    for (Message message : messages) {
+      entries.add(
+          DeleteMessageBatchRequestEntry.builder()
+              .id(Integer.toString(entries.size()))
+              .receiptHandle(message.receiptHandle())
+              .build());
+    }
+    return entries;
   }
 }
