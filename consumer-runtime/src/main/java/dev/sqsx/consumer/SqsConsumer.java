@@ -260,8 +260,8 @@ public final class SqsConsumer implements AutoCloseable {
                     "waking a handler thread for {} failed: {}", config.queueUrl(), e.toString());
               }
             },
-            Dispatcher.QUICK_WAIT_MILLIS,
-            Dispatcher.QUICK_WAIT_MILLIS,
+            Dispatcher.NUDGE_MILLIS,
+            Dispatcher.NUDGE_MILLIS,
             TimeUnit.MILLISECONDS);
     queue.refreshEvery(scheduler, failures);
     poller.start();

@@ -35,19 +35,8 @@ public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 10;
 
-  /**
-   * Handlers that return within this (on average) are quick: a thread that runs one goes on with
-   * the messages waiting behind it itself, waking no other thread for them; one thread runs ten
-   * such messages in less time than waking a second one takes (a park and unpark, a context switch
-   * on each side).
-   */
-  static final long QUICK_HANDLER_NANOS = 50_000;
-
-  /**
-   * How long a message may wait behind a quick handler's thread before another one is woken (also
-   * by {@link #nudge()}, so a quick handler that blocks once holds the line up for at most that).
-   */
-  public static final long QUICK_WAIT_MILLIS = 50;
+  /** How often {@link #nudge()} should run: how long a message may wait behind a quick handler. */
+  public static final long NUDGE_MILLIS = HandlerPace.QUICK_WAIT_MILLIS;
 
   private final String queueUrl;
   private final Handlers handler;
@@ -72,8 +61,7 @@ public final class Dispatcher {
   private final Releases releases;
   private final Settlement settlement;
 
-  /** A moving average of synchronous handler run times (racy updates: a heuristic only). */
-  private volatile long handlerNanos = 1_000_000;
+  private final HandlerPace pace = new HandlerPace();
 
   private int running;
   private int starting;
@@ -247,7 +235,7 @@ public final class Dispatcher {
   }
 
   /**
-   * Wakes a handler thread if messages wait for one: called every {@link #QUICK_WAIT_MILLIS} by the
+   * Wakes a handler thread if messages wait for one: called every {@link #NUDGE_MILLIS} by the
    * consumer's scheduler, so messages behind a quick handler's thread that blocked get another.
    */
   public void nudge() {
@@ -352,13 +340,11 @@ public final class Dispatcher {
 
   /**
    * Whether this thread keeps the messages waiting behind {@code next} to itself: single-message
-   * handlers that have been quick, as long as {@code next} has not waited {@link
-   * #QUICK_WAIT_MILLIS} (then the line is longer than one thread drains, and another joins).
+   * handlers that have been quick ({@link HandlerPace}), as long as {@code next} has not waited
+   * long (then the line is longer than one thread drains, and another joins).
    */
   private boolean quick(List<Lease> next) {
-    return handler.batch() == null
-        && handlerNanos < QUICK_HANDLER_NANOS
-        && clock.millis() - next.get(0).receivedAtMillis() < QUICK_WAIT_MILLIS;
+    return handler.batch() == null && pace.quick(clock.millis() - next.get(0).receivedAtMillis());
   }
 
   /** Runs the handler; returns the next leases for this slot when it may go on at once. */
@@ -392,9 +378,7 @@ public final class Dispatcher {
       }
     }
     if (outcome.isDone()) {
-      long took = System.nanoTime() - started;
-      long average = handlerNanos;
-      handlerNanos = average + (took - average) / 8;
+      pace.ran(System.nanoTime() - started);
       BatchOutcome value = null;
       Throwable error = null;
       try {
@@ -413,7 +397,7 @@ public final class Dispatcher {
       }
       return claim(true);
     }
-    handlerNanos = Math.max(handlerNanos, QUICK_HANDLER_NANOS); // asynchronous: never quick
+    pace.ranAsynchronously();
     Async.whenComplete(
         // still running after the maximum processing time: a failure
         outcome.orTimeout(Math.max(1, maxProcessingTime.toMillis()), TimeUnit.MILLISECONDS),
