@@ -4,6 +4,7 @@
  * extended client, Micrometer and resilience4j are optional: needed only when a consumer is given
  * one.
  */
+@SuppressWarnings("module") // dev.sqsx.lambda is not on this module's path when it compiles
 module dev.sqsx.consumer {
   requires transitive software.amazon.awssdk.services.sqs;
   requires transitive software.amazon.awssdk.core;
@@ -16,4 +17,7 @@ module dev.sqsx.consumer {
   requires static io.github.resilience4j.ratelimiter;
 
   exports dev.sqsx.consumer;
+  // the settlement core and its lease, for sqsx-lambda's runner only (not API)
+  exports dev.sqsx.consumer.internal to
+      dev.sqsx.lambda;
 }

@@ -1,10 +1,10 @@
 package dev.sqsx.consumer;
 
+import dev.sqsx.consumer.internal.ConsumerEffects;
 import dev.sqsx.consumer.internal.Counters;
 import dev.sqsx.consumer.internal.DeadLetters;
 import dev.sqsx.consumer.internal.QueueAttributes;
 import dev.sqsx.consumer.internal.QueueSettings;
-import dev.sqsx.consumer.internal.RetryingFailurePolicy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,7 +27,7 @@ final class QueueWatch {
   private final QueueAttributes queueAttributes;
   private final Counters counters;
   private volatile QueueSettings current;
-  private RetryingFailurePolicy failures;
+  private ConsumerEffects failures;
   private ScheduledFuture<?> refreshing;
 
   QueueWatch(ConsumerConfig config, Counters counters) {
@@ -51,7 +51,7 @@ final class QueueWatch {
    * Re-reads the settings every {@code queueAttributesRefresh} (unless zero) on {@code scheduler};
    * a changed DLQ is handed to {@code failures}.
    */
-  void refreshEvery(ScheduledExecutorService scheduler, RetryingFailurePolicy failures) {
+  void refreshEvery(ScheduledExecutorService scheduler, ConsumerEffects failures) {
     this.failures = failures;
     Duration every = config.queueAttributesRefresh();
     if (!every.isZero()) {

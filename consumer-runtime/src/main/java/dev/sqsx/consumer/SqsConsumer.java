@@ -1,6 +1,7 @@
 package dev.sqsx.consumer;
 
 import dev.sqsx.consumer.internal.Backoff;
+import dev.sqsx.consumer.internal.ConsumerEffects;
 import dev.sqsx.consumer.internal.Counters;
 import dev.sqsx.consumer.internal.DeadLetters;
 import dev.sqsx.consumer.internal.DeleteBatcher;
@@ -13,7 +14,6 @@ import dev.sqsx.consumer.internal.Permits;
 import dev.sqsx.consumer.internal.Poller;
 import dev.sqsx.consumer.internal.QueueSettings;
 import dev.sqsx.consumer.internal.Resilience4jGate;
-import dev.sqsx.consumer.internal.RetryingFailurePolicy;
 import dev.sqsx.consumer.internal.VisibilityChanger;
 import dev.sqsx.consumer.internal.VisibilityHeartbeat;
 import java.time.Duration;
@@ -88,7 +88,7 @@ public final class SqsConsumer implements AutoCloseable {
   private Dispatcher dispatcher;
   private Poller poller;
   private final QueueWatch queue;
-  private RetryingFailurePolicy failurePolicy;
+  private ConsumerEffects settlementEffects;
   private int visibilitySeconds;
 
   private enum State {
@@ -201,17 +201,20 @@ public final class SqsConsumer implements AutoCloseable {
         config.circuitBreaker() == null && config.rateLimiter() == null
             ? HandlerGate.open()
             : new Resilience4jGate(config.circuitBreaker(), config.rateLimiter());
-    RetryingFailurePolicy failures =
-        failurePolicy =
-            new RetryingFailurePolicy(
+    ConsumerEffects effects =
+        settlementEffects =
+            new ConsumerEffects(
                 config.queueUrl(),
-                config.retryPolicy(),
-                config.nonRetryable(),
+                heartbeat,
+                visibility,
+                deletes,
+                new Backoff(visibility, config.queueUrl(), scheduler, config.clock()),
                 dlqUrl == null
                     ? null
                     : new DeadLetters(
                         config.sqs(), config.queueUrl(), dlqUrl, queue.current().fifo(), counters),
-                new Backoff(visibility, config.queueUrl(), scheduler, config.clock()));
+                counters,
+                permits);
     dispatcher =
         new Dispatcher(
             config.queueUrl(),
@@ -219,11 +222,10 @@ public final class SqsConsumer implements AutoCloseable {
             handlerExecutor(),
             config.concurrency(),
             queue.current().fifo(),
-            permits,
             heartbeat,
-            visibility,
-            deletes,
-            failures,
+            effects,
+            config.retryPolicy(),
+            config.nonRetryable(),
             gate,
             counters,
             config.clock(),
@@ -263,7 +265,7 @@ public final class SqsConsumer implements AutoCloseable {
             Dispatcher.NUDGE_MILLIS,
             Dispatcher.NUDGE_MILLIS,
             TimeUnit.MILLISECONDS);
-    queue.refreshEvery(scheduler, failures);
+    queue.refreshEvery(scheduler, effects);
     poller.start();
     LOG.info(
         "consuming {}: concurrency {}{}, prefetch {}, {} poll loop(s), visibility {} s, retry {},"
@@ -308,7 +310,7 @@ public final class SqsConsumer implements AutoCloseable {
     counters.payloadFailed();
     dispatcher.blockGroup(message, poller.receivesInFlight());
     lease.unhandled(config.observer(), error);
-    failurePolicy.onFailure(lease, error);
+    dispatcher.unhandled(lease, error);
   }
 
   /** The queue this consumer reads. */
@@ -378,7 +380,7 @@ public final class SqsConsumer implements AutoCloseable {
     // retry delays are one request per 10 messages each.
     long flushDeadline = Math.max(deadline, System.nanoTime() + FLUSH_MARGIN.toNanos());
     if (!await(
-        CompletableFuture.allOf(deletes.flushAll(), failurePolicy.settle()),
+        CompletableFuture.allOf(deletes.flushAll(), settlementEffects.settle()),
         flushDeadline,
         "flushing deletes, dead letters and retry delays")) {
       LOG.warn(

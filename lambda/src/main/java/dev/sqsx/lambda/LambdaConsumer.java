@@ -4,19 +4,24 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.sqsx.consumer.BatchOutcome;
-import dev.sqsx.consumer.DeadLetterRequest;
 import dev.sqsx.consumer.ReceivedMessage;
+import dev.sqsx.consumer.RetryPolicy;
+import dev.sqsx.consumer.internal.Lease;
+import dev.sqsx.consumer.internal.Settlement;
 import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.SnsNotification;
+import dev.sqsx.lambda.internal.Invocation;
 import dev.sqsx.lambda.internal.QueueFacts;
 import dev.sqsx.lambda.internal.Records;
 import dev.sqsx.lambda.internal.Workers;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +29,6 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Runs a sqsx handler — the same {@code MessageHandler}, {@code AsyncMessageHandler} or {@code
@@ -60,6 +64,7 @@ public final class LambdaConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(LambdaConsumer.class);
 
   private final LambdaConfig config;
+  private final Clock clock = Clock.systemUTC();
   private final Map<String, QueueFacts> queues = new ConcurrentHashMap<>();
 
   LambdaConsumer(LambdaConfig config) {
@@ -84,156 +89,153 @@ public final class LambdaConsumer {
     if (records.isEmpty()) {
       return new SQSBatchResponse(new ArrayList<>());
     }
+    long now = clock.millis();
     long remaining = context == null ? -1 : context.getRemainingTimeInMillis();
-    Instant deadline = remaining < 0 ? null : Instant.now().plusMillis(remaining);
-    List<Item> batch = new ArrayList<>(records.size());
+    Instant deadline = remaining < 0 ? null : Instant.ofEpochMilli(now + remaining);
+    // a record's lease is the invocation; nothing starts, is waited for or has its payload deleted
+    // once the margin before its end has begun
+    long end = deadline == null ? Long.MAX_VALUE : deadline.toEpochMilli();
+    long leaseEnd = deadline == null ? end : end - config.timeoutMargin().toMillis();
+    List<Lease> leases = new ArrayList<>(records.size());
     for (SQSEvent.SQSMessage record : records) {
-      String arn = record.getEventSourceArn();
-      QueueFacts queue =
-          queues.computeIfAbsent(
-              arn,
-              a ->
-                  QueueFacts.read(
-                      config.sqs(),
-                      a,
-                      config.visibilityTimeout(),
-                      config.maxReceiveCount(),
-                      remaining));
-      batch.add(new Item(Records.toMessage(record), queue, arn.endsWith(".fifo")));
+      QueueFacts queue = queue(record.getEventSourceArn(), remaining);
+      ReceivedMessage message =
+          new ReceivedMessage(
+              Records.toMessage(record), queue.queueUrl(), queue.maxReceiveCount(), deadline);
+      leases.add(new Lease(message, now, end));
     }
-    Set<String> failed = ConcurrentHashMap.newKeySet();
+    boolean fifo = records.get(0).getEventSourceArn().endsWith(".fifo");
+    Invocation invocation = new Invocation(fifo, config.sqs(), config.deadLetterQueueUrl());
+    Settlement settlement =
+        new Settlement(
+            RetryPolicy.immediate(),
+            config.nonRetryable(),
+            clock,
+            invocation,
+            config.timeoutMargin());
     if (config.batchHandler() != null) {
-      runBatch(batch, deadline, failed);
-    } else if (batch.get(0).fifo()) {
-      runByGroup(batch, deadline, failed);
+      runBatch(leases, settlement);
+    } else if (fifo) {
+      runByGroup(leases, settlement, leaseEnd);
     } else {
       Workers.run(
-          batch.size(),
-          config.concurrency(),
-          i -> {
-            if (!run(batch.get(i), deadline)) {
-              failed.add(batch.get(i).id());
-            }
-          });
+          leases.size(), config.concurrency(), i -> run(leases.get(i), settlement, leaseEnd));
     }
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    for (Item record : batch) {
-      if (failed.contains(record.id())) {
-        failures.add(new SQSBatchResponse.BatchItemFailure(record.id()));
+    for (Lease lease : leases) {
+      if (invocation.failed(lease.messageId())) {
+        failures.add(new SQSBatchResponse.BatchItemFailure(lease.messageId()));
       }
+    }
+    if (config.deletePayloads()) {
+      deletePayloads(invocation.succeeded(), leaseEnd);
     }
     return new SQSBatchResponse(failures);
   }
 
-  /** A record of the event, as an SDK message, with its queue. */
-  private record Item(Message raw, QueueFacts queue, boolean fifo) {
-    String id() {
-      return raw.messageId();
-    }
-
-    String group() {
-      return raw.attributes().getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, "");
-    }
+  private QueueFacts queue(String arn, long remaining) {
+    return queues.computeIfAbsent(
+        arn,
+        a ->
+            QueueFacts.read(
+                config.sqs(), a, config.visibilityTimeout(), config.maxReceiveCount(), remaining));
   }
 
-  /** FIFO: groups in parallel; in a group, records in order until the first failure. */
-  private void runByGroup(List<Item> batch, Instant deadline, Set<String> failed) {
-    Map<String, List<Item>> groups = new LinkedHashMap<>();
-    batch.forEach(
-        record -> groups.computeIfAbsent(record.group(), g -> new ArrayList<>()).add(record));
-    List<List<Item>> ordered = new ArrayList<>(groups.values());
+  /** FIFO: groups in parallel; in a group, records in order until one fails (the rest wait). */
+  private void runByGroup(List<Lease> leases, Settlement settlement, long leaseEnd) {
+    Map<String, List<Lease>> groups = new LinkedHashMap<>();
+    leases.forEach(
+        lease ->
+            groups
+                .computeIfAbsent(
+                    lease.received().messageGroupId().orElse(""), g -> new ArrayList<>())
+                .add(lease));
+    List<List<Lease>> ordered = new ArrayList<>(groups.values());
     Workers.run(
         ordered.size(),
         config.concurrency(),
-        g -> {
-          List<Item> group = ordered.get(g);
-          for (int i = 0; i < group.size(); i++) {
-            if (!run(group.get(i), deadline)) {
-              for (Item rest : group.subList(i, group.size())) {
-                failed.add(rest.id());
-              }
-              if (i + 1 < group.size()) {
-                LOG.info(
-                    "message {} of FIFO group failed: its {} later message(s) in this batch are"
-                        + " reported failed without running, to keep the group's order",
-                    group.get(i).id(),
-                    group.size() - i - 1);
-              }
-              return;
-            }
-          }
-        });
-  }
-
-  /** One record, resolved and handled; true when done (handled, or dead-lettered). */
-  private boolean run(Item record, Instant deadline) {
-    ReceivedMessage raw = received(record, record.raw(), deadline);
-    if (deadline != null && Instant.now().isAfter(deadline.minus(config.timeoutMargin()))) {
-      LOG.warn(
-          "message {} from {} not started: less than {} of the invocation left; reported failed",
-          record.id(),
-          record.queue().queueUrl(),
-          config.timeoutMargin());
-      return false;
-    }
-    ReceivedMessage message;
-    try {
-      message = received(record, resolve(record), deadline);
-    } catch (RuntimeException e) {
-      return failed(raw, e);
-    }
-    Throwable error = invoke(message, deadline);
-    if (error != null) {
-      return failed(message, error);
-    }
-    deletePayload(message);
-    return true;
-  }
-
-  private ReceivedMessage received(Item record, Message message, Instant deadline) {
-    return new ReceivedMessage(
-        message, record.queue().queueUrl(), record.queue().maxReceiveCount(), deadline);
+        g -> ordered.get(g).forEach(lease -> run(lease, settlement, leaseEnd)));
   }
 
   /**
-   * The message with its payload, for an offloaded one (the store's allow-list applies); with
-   * {@code snsEnvelopes}, an SNS notification unwrapped first.
+   * One record: not started once the margin before the invocation's end began, or when its FIFO
+   * group is held; otherwise resolved, handled and settled.
    */
-  private Message resolve(Item record) {
-    Message raw = record.raw();
-    if (config.snsEnvelopes()) {
-      raw = SnsNotification.unwrap(raw, record.queue().queueUrl()).orElse(raw);
+  private void run(Lease lease, Settlement settlement, long leaseEnd) {
+    if (!settlement.mayStart(lease, clock.millis())) {
+      settlement.notStarted(lease);
+      return;
     }
-    if (!ExtendedMessages.isOffloaded(raw)) {
-      return raw;
+    Lease resolved;
+    try {
+      resolved = resolved(lease);
+    } catch (RuntimeException e) {
+      settlement.settle(lease, e);
+      return;
     }
-    if (config.payloadStore() == null) {
-      throw new IllegalStateException(
-          "message "
-              + raw.messageId()
-              + " is offloaded (it carries a payload pointer) but no payloadStore is configured");
-    }
-    return ExtendedMessages.resolve(raw, config.payloadStore());
+    settlement.settle(resolved, invoke(resolved, leaseEnd));
   }
 
-  /** Runs the handler; its error, or null when it succeeded. */
-  private Throwable invoke(ReceivedMessage message, Instant deadline) {
+  /**
+   * The record with its payload, for an offloaded one (the store's allow-list applies); with {@code
+   * snsEnvelopes}, an SNS notification unwrapped first.
+   */
+  private Lease resolved(Lease lease) {
+    Message raw = lease.message();
+    String queueUrl = lease.received().queueUrl();
+    boolean changed = false;
+    if (config.snsEnvelopes()) {
+      Optional<Message> unwrapped = SnsNotification.unwrap(raw, queueUrl);
+      changed = unwrapped.isPresent();
+      raw = unwrapped.orElse(raw);
+    }
+    if (ExtendedMessages.isOffloaded(raw)) {
+      if (config.payloadStore() == null) {
+        throw new IllegalStateException(
+            "message "
+                + raw.messageId()
+                + " is offloaded (it carries a payload pointer) but no payloadStore is configured");
+      }
+      raw = ExtendedMessages.resolve(raw, config.payloadStore());
+      changed = true;
+    }
+    if (!changed) {
+      return lease;
+    }
+    ReceivedMessage message =
+        new ReceivedMessage(
+            raw,
+            queueUrl,
+            lease.received().maxReceiveCount().isPresent()
+                ? lease.received().maxReceiveCount().getAsInt()
+                : null,
+            lease.received().deadline().orElse(null));
+    return new Lease(message, lease.receivedAtMillis(), lease.deadlineMillis());
+  }
+
+  /**
+   * Runs the handler and waits for it until {@code leaseEnd} (the invocation's end less the margin:
+   * a response after the end is never delivered); its error, or null when it succeeded.
+   */
+  private Throwable invoke(Lease lease, long leaseEnd) {
     try {
-      var stage = config.handler().handle(message);
+      var stage = config.handler().handle(lease.received());
       if (stage == null) {
         return new NullPointerException("handler returned null");
       }
-      if (deadline == null) {
+      if (leaseEnd == Long.MAX_VALUE) {
         stage.toCompletableFuture().get();
       } else {
-        long left = Math.max(1, deadline.toEpochMilli() - System.currentTimeMillis());
+        long left = Math.max(1, leaseEnd - clock.millis());
         stage.toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
       }
       return null;
     } catch (ExecutionException e) {
       return e.getCause() == null ? e : e.getCause();
     } catch (TimeoutException e) {
-      return new TimeoutException("the handler did not complete before the invocation's end");
+      return new TimeoutException(
+          "the handler did not complete before the invocation's end less the margin of "
+              + config.timeoutMargin());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return e;
@@ -242,105 +244,97 @@ public final class LambdaConsumer {
     }
   }
 
-  /** Batch handler: one call with every resolved record; an outcome per message. */
-  private void runBatch(List<Item> batch, Instant deadline, Set<String> failed) {
-    List<ReceivedMessage> resolved = new ArrayList<>();
-    for (Item record : batch) {
+  /**
+   * Batch handler: one call with every record that resolved and may start; each record settled in
+   * the event's order, so a failed FIFO record holds its group's later ones even when they
+   * succeeded.
+   */
+  private void runBatch(List<Lease> leases, Settlement settlement) {
+    List<Lease> ready = new ArrayList<>();
+    Map<String, Throwable> unresolved = new LinkedHashMap<>();
+    long now = clock.millis();
+    for (Lease lease : leases) {
+      if (!settlement.mayStart(lease, now)) {
+        continue;
+      }
       try {
-        resolved.add(received(record, resolve(record), deadline));
+        ready.add(resolved(lease));
       } catch (RuntimeException e) {
-        if (!failed(received(record, record.raw(), deadline), e)) {
-          failed.add(record.id());
-        }
+        unresolved.put(lease.messageId(), e);
       }
     }
-    BatchOutcome outcome;
+    BatchOutcome outcome = null;
     Throwable thrown = null;
-    try {
-      outcome = config.batchHandler().handle(resolved);
-    } catch (Exception | Error e) {
-      outcome = null;
-      thrown = e;
-    }
-    for (ReceivedMessage message : resolved) {
-      Throwable error =
-          thrown != null
-              ? thrown
-              : outcome == null ? null : outcome.failureOf(message.messageId()).orElse(null);
-      if (error == null) {
-        deletePayload(message);
-      } else if (!failed(message, error)) {
-        failed.add(message.messageId());
+    if (!ready.isEmpty()) {
+      List<ReceivedMessage> messages = new ArrayList<>(ready.size());
+      ready.forEach(lease -> messages.add(lease.received()));
+      try {
+        outcome = config.batchHandler().handle(messages);
+      } catch (Exception | Error e) {
+        thrown = e;
       }
     }
-    if (!batch.isEmpty() && batch.get(0).fifo()) {
-      // Keep each group's order in the report: after a failed record, its group's later ones fail.
-      Set<String> failedGroups = new java.util.HashSet<>();
-      for (Item record : batch) {
-        if (failedGroups.contains(record.group())) {
-          failed.add(record.id());
-        } else if (failed.contains(record.id())) {
-          failedGroups.add(record.group());
-        }
+    Map<String, Lease> ran = new LinkedHashMap<>();
+    ready.forEach(lease -> ran.put(lease.messageId(), lease));
+    for (Lease lease : leases) {
+      Lease handled = ran.get(lease.messageId());
+      if (handled != null) {
+        Throwable error =
+            thrown != null
+                ? thrown
+                : outcome == null ? null : outcome.failureOf(lease.messageId()).orElse(null);
+        settlement.settle(handled, error);
+      } else if (unresolved.containsKey(lease.messageId())) {
+        settlement.settle(lease, unresolved.get(lease.messageId()));
+      } else {
+        settlement.notStarted(lease);
       }
     }
   }
 
   /**
-   * Settles a failure: a non-retryable one goes to the DLQ when one is configured (true: done);
-   * otherwise it is reported failed (false).
+   * With {@code deletePayloads}: deletes the payloads of the records the response reports handled —
+   * decided now, so a record reported failed (or dead-lettered) keeps its payload — unless the
+   * invocation could still time out before its response is delivered (its lease has ended: the
+   * whole batch would come back). A payload that came through SNS is shared with the other
+   * subscriptions and stays. Failures are logged; an orphan is the sweeper's, never a lost message.
    */
-  private boolean failed(ReceivedMessage message, Throwable error) {
-    boolean nonRetryable = config.nonRetryable().test(error);
-    if (nonRetryable && config.deadLetterQueueUrl() != null && config.sqs() != null) {
-      try {
-        config.sqs().sendMessage(DeadLetterRequest.of(message, error, config.deadLetterQueueUrl()));
-        LOG.warn(
-            "message {} from {} failed for good ({}): sent to DLQ {}",
-            message.messageId(),
-            message.queueUrl(),
-            error.toString(),
-            config.deadLetterQueueUrl());
-        return true;
-      } catch (RuntimeException e) {
-        LOG.error(
-            "message {} from {} could not be sent to DLQ {} ({}); reported failed",
-            message.messageId(),
-            message.queueUrl(),
-            config.deadLetterQueueUrl(),
-            e.toString());
-        return false;
-      }
+  private void deletePayloads(List<Lease> handled, long leaseEnd) {
+    if (config.payloadStore() == null || handled.isEmpty()) {
+      return;
     }
-    LOG.warn(
-        "message {} from {} failed (attempt {}{}): {}; reported failed",
-        message.messageId(),
-        message.queueUrl(),
-        message.attempt(),
-        nonRetryable ? ", not retryable, no DLQ configured" : "",
-        error.toString());
-    return false;
+    Workers.run(
+        handled.size(),
+        config.concurrency(),
+        i -> {
+          Lease lease = handled.get(i);
+          String handle = lease.receiptHandle();
+          if (lease.received().snsTopicArn().isPresent()
+              || ExtendedMessages.sharedPayload(handle)) {
+            return;
+          }
+          ExtendedMessages.embeddedPointer(handle)
+              .ifPresent(pointer -> delete(lease, pointer, leaseEnd));
+        });
   }
 
-  /** With {@code deletePayloads}, deletes a handled message's payload (failures are logged). */
-  private void deletePayload(ReceivedMessage message) {
-    if (!config.deletePayloads()
-        || config.payloadStore() == null
-        || message.snsTopicArn().isPresent()) {
-      return; // a payload that came through SNS is shared with the other subscriptions
+  private void delete(Lease lease, PayloadPointer pointer, long leaseEnd) {
+    if (clock.millis() >= leaseEnd) {
+      LOG.warn(
+          "message {} handled, but the invocation is within its timeout margin: its payload {} is"
+              + " kept (the response may not be delivered)",
+          lease.messageId(),
+          pointer);
+      return;
     }
-    ExtendedMessages.embeddedPointer(message.sdkMessage().receiptHandle())
-        .ifPresent(
-            pointer -> {
-              try {
-                config.payloadStore().delete(pointer);
-              } catch (RuntimeException e) {
-                LOG.warn(
-                    "message {} handled, but its payload {} could not be deleted: {}",
-                    message.messageId(),
-                    pointer,
-                    e.toString());
-              }
-            });
+    try {
+      config.payloadStore().delete(pointer);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "message {} handled, but its payload {} could not be deleted: {}",
+          lease.messageId(),
+          pointer,
+          e.toString());
+    }
   }
 }

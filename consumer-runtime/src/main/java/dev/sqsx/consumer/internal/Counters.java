@@ -84,6 +84,11 @@ public final class Counters {
     metrics.count("leases.expired.waiting", 1);
   }
 
+  /** Messages the handler executor refused to run: released, they come back at once. */
+  void rejected(int messages) {
+    metrics.count("executor.rejections", messages);
+  }
+
   /** A received message whose payload the extended client could not resolve. */
   public void payloadFailed() {
     failed.increment();

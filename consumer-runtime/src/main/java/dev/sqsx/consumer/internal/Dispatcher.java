@@ -2,23 +2,19 @@ package dev.sqsx.consumer.internal;
 
 import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.MessageObserver;
-import dev.sqsx.consumer.MessageObserver.Observation;
 import dev.sqsx.consumer.ReceivedMessage;
+import dev.sqsx.consumer.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -26,13 +22,13 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * handler, batches of up to 10), in the order the waiting line allows (arrival order, or one at a
  * time per FIFO group). The gate may refuse a start (breaker open, rate limit): the message goes
  * back to the head of the line, still held (heartbeated), and no message starts until the gate's
- * delay has passed — a postponement costs no receive and no visibility change. A finished message
- * goes to the delete batcher on success and to the failure policy on failure, and gives its permit
- * back. On shutdown, waiting messages are released (visibility 0) without being handled.
+ * delay has passed — a postponement costs no receive and no visibility change. A run's edges are
+ * {@link HandlerRuns}'; what happens to each message after it is the {@link Settlement} core's,
+ * carried out by {@link ConsumerEffects}. On shutdown, waiting messages are released (visibility 0)
+ * without being handled, and so is a message the gate held when shutdown began.
  */
 public final class Dispatcher {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 10;
 
   /** How often {@link #nudge()} should run: how long a message may wait behind a quick handler. */
@@ -42,15 +38,11 @@ public final class Dispatcher {
   private final Handlers handler;
   private final Executor executor;
   private final int concurrency;
-  private final Permits permits;
   private final VisibilityHeartbeat heartbeat;
-  private final HandlerGate gate;
   private final Counters counters;
   private final Clock clock;
   private final int visibilityTimeoutSeconds;
   private final Supplier<Integer> maxReceiveCount;
-  private final Duration maxProcessingTime;
-  private final MessageObserver observer;
 
   private final Object lock = new Object();
   private final MeasuredLine line;
@@ -58,8 +50,10 @@ public final class Dispatcher {
   private final boolean fifo;
 
   private final FifoBlocks blocks = new FifoBlocks();
-  private final Releases releases;
+  private final ConsumerEffects effects;
   private final Settlement settlement;
+  private final Settlement unhandled;
+  private final HandlerRuns runs;
 
   private final HandlerPace pace = new HandlerPace();
 
@@ -74,11 +68,10 @@ public final class Dispatcher {
       Executor executor,
       int concurrency,
       boolean fifo,
-      Permits permits,
       VisibilityHeartbeat heartbeat,
-      VisibilityChanger visibility,
-      DeleteBatcher deletes,
-      FailurePolicy failures,
+      ConsumerEffects effects,
+      RetryPolicy retry,
+      Predicate<Throwable> nonRetryable,
       HandlerGate gate,
       Counters counters,
       Clock clock,
@@ -93,34 +86,25 @@ public final class Dispatcher {
     this.concurrency = concurrency;
     this.line = new MeasuredLine(fifo ? WaitingLine.byGroup() : WaitingLine.inOrder());
     this.fifo = fifo;
-    this.permits = permits;
     this.heartbeat = heartbeat;
-    this.gate = gate;
     this.counters = counters;
     this.clock = clock;
     this.visibilityTimeoutSeconds = visibilityTimeoutSeconds;
     this.maxReceiveCount = maxReceiveCount;
-    this.maxProcessingTime = maxProcessingTime;
-    this.observer = observer;
     this.pause = new GatePause(scheduler, this::drain);
-    this.releases = new Releases(queueUrl, heartbeat, visibility, counters, permits);
-    this.settlement =
-        new Settlement(
-            queueUrl,
-            heartbeat,
-            deletes,
-            failures,
-            gate,
-            counters,
-            clock,
-            permits,
-            releases,
-            maxProcessingTime,
-            (lease, succeeded) -> {
-              synchronized (lock) {
-                return line.finished(lease, succeeded);
-              }
-            });
+    this.effects = effects;
+    effects.line(
+        (lease, holdGroup) -> {
+          synchronized (lock) {
+            return line.finished(lease, !holdGroup);
+          }
+        });
+    this.settlement = new Settlement(retry, nonRetryable, clock, effects, Duration.ZERO);
+    this.unhandled =
+        new Settlement(retry, nonRetryable, clock, effects.outsideTheLine(), Duration.ZERO);
+    this.runs =
+        new HandlerRuns(
+            queueUrl, handler, gate, counters, settlement, observer, clock, maxProcessingTime);
   }
 
   /**
@@ -146,7 +130,7 @@ public final class Dispatcher {
       return accept(toRun, receivedAtMillis);
     }
     return CompletableFuture.allOf(
-        releases.release(leasesOf(behind, receivedAtMillis)), accept(toRun, receivedAtMillis));
+        effects.releaseAll(leasesOf(behind, receivedAtMillis)), accept(toRun, receivedAtMillis));
   }
 
   /**
@@ -167,7 +151,7 @@ public final class Dispatcher {
       }
     }
     if (!accepted) {
-      return releases.release(leases);
+      return effects.releaseAll(leases);
     }
     drain();
     return CompletableFuture.completedFuture(null);
@@ -227,9 +211,11 @@ public final class Dispatcher {
       synchronized (lock) {
         starting--;
       }
+      // not a failure of the messages: they are released, not retried or dead-lettered
       List<Lease> leases;
       while ((leases = claim(true)) != null) {
-        leases.forEach(lease -> settlement.finish(lease, e));
+        counters.rejected(leases.size());
+        settlement.refused(leases, e);
       }
     }
   }
@@ -264,7 +250,6 @@ public final class Dispatcher {
     while (true) {
       List<Lease> next = new ArrayList<>();
       List<Lease> expired = new ArrayList<>();
-      List<Lease> releasedWithThem = new ArrayList<>();
       CompletableFuture<Void> nowIdle = null;
       synchronized (lock) {
         if (accepting && !pause.closed() && (holding || running < concurrency)) {
@@ -272,15 +257,9 @@ public final class Dispatcher {
           long now = clock.millis();
           Lease lease;
           while (next.size() < size && (lease = line.next()) != null) {
-            if (lease.held(now)) {
-              next.add(lease);
-            } else {
-              // Its visibility ended while it waited (lost, or past the maximum processing time):
-              // SQS hands it out again, so running it here could run it twice. A FIFO group's
-              // later messages wait for it, as after a failure.
-              expired.add(lease);
-              releasedWithThem.addAll(line.finished(lease, false));
-            }
+            // one whose lease ended while it waited is not started (it could run twice); its FIFO
+            // group stays taken until the settlement below holds it
+            (settlement.mayStart(lease, now) ? next : expired).add(lease);
           }
         }
         if (!next.isEmpty() && !holding) {
@@ -294,10 +273,7 @@ public final class Dispatcher {
           }
         }
       }
-      expired.forEach(this::expiredWhileWaiting);
-      if (!releasedWithThem.isEmpty()) {
-        Async.detach(releases.release(releasedWithThem), "releasing the rest of a FIFO group");
-      }
+      expired.forEach(settlement::notStarted);
       if (nowIdle != null) {
         nowIdle.complete(null);
       }
@@ -309,18 +285,6 @@ public final class Dispatcher {
         return null;
       }
     }
-  }
-
-  private void expiredWhileWaiting(Lease lease) {
-    heartbeat.untrack(lease);
-    counters.expiredWaiting();
-    counters.finished(1);
-    permits.release(1);
-    LOG.warn(
-        "message {} from {} waited past its visibility ({}): not started, SQS delivers it again",
-        lease.messageId(),
-        queueUrl,
-        lease.lost() ? "lease lost" : "maximum processing time");
   }
 
   /**
@@ -349,13 +313,7 @@ public final class Dispatcher {
 
   /** Runs the handler; returns the next leases for this slot when it may go on at once. */
   private List<Lease> run(List<Lease> leases) {
-    Duration postpone;
-    try {
-      postpone = gate.admit();
-    } catch (RuntimeException e) {
-      postpone = null;
-      LOG.warn("handler gate of {} failed, running the handler: {}", queueUrl, e.toString());
-    }
+    Duration postpone = runs.admit();
     if (postpone != null) {
       try {
         hold(leases, postpone);
@@ -364,46 +322,29 @@ public final class Dispatcher {
       }
       return null;
     }
-    long started = System.nanoTime();
-    CompletableFuture<BatchOutcome> outcome;
-    Observation observation = Observing.start(observer, handler.batch() != null, leases, queueUrl);
-    if (observation == Observation.NONE) {
-      outcome = handler.invoke(leases).toCompletableFuture();
-    } else {
-      MessageObserver.Scope scope = Observing.open(observation, queueUrl);
-      try {
-        outcome = handler.invoke(leases).toCompletableFuture();
-      } finally {
-        Observing.close(scope, queueUrl);
-      }
+    leases = runs.stillHeld(leases); // the gate may have blocked (a rate limiter's wait)
+    if (leases.isEmpty()) {
+      return claim(true);
     }
+    long started = System.nanoTime();
+    CompletableFuture<BatchOutcome> outcome = runs.invoke(leases);
     if (outcome.isDone()) {
       pace.ran(System.nanoTime() - started);
-      BatchOutcome value = null;
-      Throwable error = null;
       try {
-        value = outcome.join();
-      } catch (CompletionException | CancellationException e) {
-        error = e;
-      }
-      boolean settled = false;
-      try {
-        settlement.settle(leases, started, value, error);
-        settled = true;
-      } finally {
-        if (!settled) {
-          slotFreed();
-        }
+        runs.settle(leases, started, outcome);
+      } catch (RuntimeException | Error e) {
+        slotFreed();
+        throw e;
       }
       return claim(true);
     }
     pace.ranAsynchronously();
+    List<Lease> running = leases;
     Async.whenComplete(
-        // still running after the maximum processing time: a failure
-        outcome.orTimeout(Math.max(1, maxProcessingTime.toMillis()), TimeUnit.MILLISECONDS),
+        runs.timeLimited(leases, outcome),
         (value, error) -> {
           try {
-            settlement.settle(leases, started, value, error);
+            runs.settle(running, started, value, error);
           } finally {
             slotFreed();
           }
@@ -414,14 +355,23 @@ public final class Dispatcher {
 
   /**
    * The gate refused to start these messages: they go back to the head of the line, still held (the
-   * heartbeat keeps extending them), and nothing starts until {@code delay} has passed.
+   * heartbeat keeps extending them), and nothing starts until {@code delay} has passed. After
+   * shutdown began (the line was drained), they are released instead.
    */
   private void hold(List<Lease> leases, Duration delay) {
+    boolean held;
     synchronized (lock) {
-      for (int i = leases.size() - 1; i >= 0; i--) {
-        line.putBack(leases.get(i));
+      held = accepting;
+      if (held) {
+        for (int i = leases.size() - 1; i >= 0; i--) {
+          line.putBack(leases.get(i));
+        }
+        pause.closeFor(delay);
       }
-      pause.closeFor(delay);
+    }
+    if (!held) {
+      Async.detach(effects.releaseAll(leases), "releasing messages at shutdown");
+      return;
     }
     leases.forEach(lease -> counters.postponed());
   }
@@ -456,12 +406,20 @@ public final class Dispatcher {
         idle.complete(null);
       }
     }
-    return releases.release(unstarted).thenCompose(released -> done);
+    return effects.releaseAll(unstarted).thenCompose(released -> done);
   }
 
   /** Body characters of the messages waiting for a handler now. */
   public long waitingChars() {
     return line.chars();
+  }
+
+  /**
+   * Settles a message that failed before it was dispatched (its payload could not be resolved): it
+   * was never in the line, holds no permit and was never counted in flight.
+   */
+  public void unhandled(Lease lease, Throwable error) {
+    unhandled.settle(lease, error);
   }
 
   /** Handler runs in progress now. */

@@ -18,11 +18,13 @@ public final class Lease {
 
   private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
   private static final VarHandle OBSERVATION;
+  private static final VarHandle PERMIT;
 
   static {
     try {
       OBSERVATION =
           MethodHandles.lookup().findVarHandle(Lease.class, "observation", Observation.class);
+      PERMIT = MethodHandles.lookup().findVarHandle(Lease.class, "permitReturned", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -41,6 +43,9 @@ public final class Lease {
   private volatile Observation observation = Observation.NONE;
 
   private volatile Throwable failure;
+
+  @SuppressWarnings("UnusedVariable") // read and written through PERMIT
+  private volatile boolean permitReturned;
 
   /** A lease that lasts until {@code deadlineMillis} unless extended. */
   public Lease(ReceivedMessage received, long receivedAtMillis, long deadlineMillis) {
@@ -165,6 +170,15 @@ public final class Lease {
           received.queueUrl(),
           e.toString());
     }
+  }
+
+  /**
+   * True the first time only: the caller gives this message's permit back. However many ways a
+   * message's settlement ends (released with its FIFO group, settled after a failure while
+   * settling), its permit goes back once.
+   */
+  public boolean returnPermit() {
+    return PERMIT.compareAndSet(this, false, true);
   }
 
   /** Whether the consumer can still act on the message with this handle at {@code nowMillis}. */

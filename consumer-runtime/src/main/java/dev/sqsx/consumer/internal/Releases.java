@@ -33,6 +33,17 @@ final class Releases {
     this.permits = permits;
   }
 
+  /** The number of {@code leases} whose permit had not been given back yet (now it is). */
+  static int returnPermits(List<Lease> leases) {
+    int count = 0;
+    for (Lease lease : leases) {
+      if (lease.returnPermit()) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Makes unstarted messages visible again at once. */
   CompletableFuture<Void> release(List<Lease> leases) {
     if (leases.isEmpty()) {
@@ -55,7 +66,7 @@ final class Releases {
               }
               counters.released(leases.size());
               counters.finished(leases.size());
-              permits.release(leases.size());
+              permits.release(returnPermits(leases));
             });
   }
 }

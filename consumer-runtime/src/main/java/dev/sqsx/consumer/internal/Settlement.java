@@ -1,138 +1,296 @@
 package dev.sqsx.consumer.internal;
 
-import dev.sqsx.consumer.BatchOutcome;
 import dev.sqsx.consumer.MessageObserver.Outcome;
+import dev.sqsx.consumer.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to a message once its handler has run: the gate hears the outcome; a success goes to
- * the delete batcher (unless its lease was lost or ran out); a failure to the failure policy; a
- * failed FIFO message's waiting group is released; and the permit goes back, whatever fails on the
- * way.
+ * The settlement core: what happens to a message once its handler ran, or when it may not run —
+ * written once for every runner ({@code SqsConsumer} and sqsx-lambda's {@code LambdaConsumer}); the
+ * runner supplies only the {@link Effects}: how a delete, a retry, a dead letter or a release is
+ * carried out where it runs.
+ *
+ * <ul>
+ *   <li>A success whose lease is still held is deleted (Lambda: reported successful). A success
+ *       whose lease was lost, or ran out, is not deleted — it comes back — and holds its FIFO group
+ *       as a failure does: the group's later messages must not be deleted before it.
+ *   <li>A failure is retried after the retry policy's delay (Lambda: reported failed); a
+ *       non-retryable failure, or the last attempt the redrive policy allows, is dead-lettered with
+ *       its reason when there is a DLQ, and retried when the dead letter could not be sent. A
+ *       failure holds its FIFO group: the group's waiting messages are released unhandled.
+ *   <li>The guards live here: a {@code nonRetryable} predicate that throws counts as "retryable"
+ *       (logged); a message whose lease ended while it waited (or while the gate held it) is not
+ *       started; messages an executor refused are released, not failed; whatever else fails while
+ *       settling leaves the message to its visibility timeout, never lost.
+ * </ul>
+ *
+ * <p>Thread-safe as far as its {@link Effects} are. Never throws.
  */
-final class Settlement {
+public final class Settlement {
 
   private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
 
-  private final String queueUrl;
-  private final VisibilityHeartbeat heartbeat;
-  private final DeleteBatcher deletes;
-  private final FailurePolicy failures;
-  private final HandlerGate gate;
-  private final Counters counters;
+  /**
+   * The runner's half of a settlement: how each decision is carried out. Implementations must not
+   * block for long (the consumer calls them on handler threads and SDK callbacks).
+   */
+  public interface Effects {
+
+    /** Deletes a handled message (Lambda: reports it successful). */
+    void delete(Lease lease);
+
+    /**
+     * The runner lets go of a message it will not delete itself (heartbeat, counts): called once
+     * before {@link #retry}, {@link #deadLetter} or {@link #keep}.
+     */
+    default void letGo(Lease lease) {}
+
+    /** Makes a failed message visible again after {@code delay} (Lambda: reports it failed). */
+    void retry(Lease lease, Duration delay);
+
+    /**
+     * Moves a failed message to the DLQ with its reason; completes with true once it is moved (the
+     * original deleted, or reported done), false when it stays. Null when there is no DLQ.
+     */
+    CompletableFuture<Boolean> deadLetter(Lease lease, Throwable error);
+
+    /**
+     * Neither deletes nor retries the message: it comes back when its visibility ends (its lease
+     * was lost or ran out, {@code started} or not). Lambda: reports it failed.
+     */
+    void keep(Lease lease, boolean started, String reason);
+
+    /**
+     * Makes messages that will not run (now) visible again at once; Lambda: reports them failed.
+     */
+    void release(List<Lease> leases);
+
+    /**
+     * Tells the runner's waiting line that {@code lease} is done; {@code holdGroup} holds its FIFO
+     * group. Returns the group's waiting messages to release (they must not run before it).
+     */
+    List<Lease> finish(Lease lease, boolean holdGroup);
+
+    /**
+     * Whether {@code lease}'s FIFO group is held by an earlier message of the same run (a batch
+     * handler ran them together): then even its success is not deleted.
+     */
+    default boolean groupHeld(Lease lease) {
+      return false;
+    }
+
+    /**
+     * The settlement of {@code lease} is over, however it went (the consumer gives its permit back
+     * here, once per lease, see {@link Lease#returnPermit()}).
+     */
+    default void settled(Lease lease) {}
+  }
+
+  private final RetryPolicy retry;
+  private final Predicate<Throwable> nonRetryable;
   private final Clock clock;
-  private final Permits permits;
-  private final Releases releases;
-  private final Duration maxProcessingTime;
-  private final BiFunction<Lease, Boolean, List<Lease>> line;
+  private final Effects effects;
+  private final long startMarginMillis;
 
   /**
-   * @param line tells the waiting line a message finished (succeeded or not), under the
-   *     dispatcher's lock; returns the group's waiting messages to release
+   * @param startMargin how much of its lease a message must have left to start (Lambda: the timeout
+   *     margin, so that nothing starts that cannot finish before the invocation's end)
    */
-  Settlement(
-      String queueUrl,
-      VisibilityHeartbeat heartbeat,
-      DeleteBatcher deletes,
-      FailurePolicy failures,
-      HandlerGate gate,
-      Counters counters,
+  public Settlement(
+      RetryPolicy retry,
+      Predicate<Throwable> nonRetryable,
       Clock clock,
-      Permits permits,
-      Releases releases,
-      Duration maxProcessingTime,
-      BiFunction<Lease, Boolean, List<Lease>> line) {
-    this.queueUrl = queueUrl;
-    this.heartbeat = heartbeat;
-    this.deletes = deletes;
-    this.failures = failures;
-    this.gate = gate;
-    this.counters = counters;
+      Effects effects,
+      Duration startMargin) {
+    this.retry = retry;
+    this.nonRetryable = nonRetryable;
     this.clock = clock;
-    this.permits = permits;
-    this.releases = releases;
-    this.maxProcessingTime = maxProcessingTime;
-    this.line = line;
+    this.effects = effects;
+    this.startMarginMillis = startMargin.toMillis();
   }
 
-  /** Reports the run to the gate and settles each lease (delete, or the failure policy). */
-  void settle(List<Lease> leases, long started, BatchOutcome outcome, Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof TimeoutException) {
-      cause =
-          new TimeoutException(
-              "the handler did not complete within the maximum processing time of "
-                  + maxProcessingTime);
+  /**
+   * Whether a message may start now: its lease is still held for at least the start margin (it did
+   * not end while the message waited, or while the gate held it) and its FIFO group is not held.
+   * Checks only; a message that may not start goes to {@link #notStarted}.
+   */
+  public boolean mayStart(Lease lease, long nowMillis) {
+    return lease.held(saturatedAdd(nowMillis, startMarginMillis)) && !effects.groupHeld(lease);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  /**
+   * Settles a message that {@link #mayStart} refused: one whose lease ended is kept (SQS delivers
+   * it again; running it here could run it twice) and holds its group; one whose group is held is
+   * released.
+   */
+  public void notStarted(Lease lease) {
+    guarded(
+        lease,
+        () -> {
+          if (effects.groupHeld(lease)) {
+            effects.release(List.of(lease));
+            effects.finish(lease, true);
+            return;
+          }
+          String why = lease.lost() ? "lease lost" : "too little of its lease left";
+          LOG.warn(
+              "message {} from {} not started ({}): SQS delivers it again",
+              lease.messageId(),
+              lease.received().queueUrl(),
+              why);
+          effects.letGo(lease);
+          holdGroup(lease);
+          effects.keep(lease, false, "not started: " + why);
+          lease.settled(Outcome.NOT_DELETED, "not started: " + why);
+        });
+  }
+
+  /** Settles a message whose handler ran: succeeded when {@code error} is null. */
+  public void settle(Lease lease, Throwable error) {
+    guarded(
+        lease,
+        () -> {
+          if (error == null) {
+            succeeded(lease);
+          } else {
+            failed(lease, error);
+          }
+        });
+  }
+
+  /**
+   * Releases messages that were to run but the executor refused them (saturated, or shut down):
+   * they are not failures, so they neither use up an attempt nor reach the DLQ.
+   */
+  public void refused(List<Lease> leases, Throwable why) {
+    if (leases.isEmpty()) {
+      return;
     }
-    try {
-      gate.completed(System.nanoTime() - started, cause);
-    } catch (RuntimeException e) {
-      LOG.warn("handler gate of {} failed: {}", queueUrl, e.toString());
-    }
+    LOG.warn(
+        "the handler executor refused {} message(s) from {} ({}): released, they come back at"
+            + " once",
+        leases.size(),
+        leases.get(0).received().queueUrl(),
+        why.toString());
     for (Lease lease : leases) {
-      Throwable failure = cause != null ? cause : outcome.failureOf(lease.messageId()).orElse(null);
-      finish(lease, failure);
-    }
-  }
-
-  /** Settles one message; whatever fails on the way, its permit is given back. */
-  void finish(Lease lease, Throwable error) {
-    List<Lease> released = List.of();
-    try {
-      counters.handled(error == null, System.nanoTime() - lease.startedAtNanos());
-      released = line.apply(lease, error == null);
-      if (error == null) {
-        succeeded(lease);
-      } else {
-        lease.failed(error);
-        heartbeat.untrack(lease);
-        counters.finished(1);
-        LOG.warn(
-            "handler failed for message {} from {} (attempt {}): {}",
-            lease.messageId(),
-            queueUrl,
-            lease.received().attempt(),
-            error.toString());
-        failures.onFailure(lease, error);
-      }
-    } catch (RuntimeException e) {
-      // e.g. a user's nonRetryable predicate that throws: the message is left to its visibility
-      LOG.warn(
-          "could not settle message {} from {} (it becomes visible when its visibility ends): {}",
-          lease.messageId(),
-          queueUrl,
-          e.toString());
-      lease.settled(Outcome.RETRIED, "could not settle, left to its visibility timeout: " + e);
-    } finally {
-      if (!released.isEmpty()) {
-        Async.detach(releases.release(released), "releasing the rest of a failed FIFO group");
-      }
-      permits.release(1);
+      guarded(
+          lease,
+          () -> {
+            effects.release(List.of(lease));
+            holdGroup(lease);
+          });
     }
   }
 
   private void succeeded(Lease lease) {
-    if (lease.held(clock.millis())) {
-      deletes.add(lease);
+    if (effects.groupHeld(lease)) {
+      // its group's earlier message failed in the same run: deleting it would overtake that one
+      effects.release(List.of(lease));
+      effects.finish(lease, true);
       return;
     }
-    heartbeat.untrack(lease);
-    counters.finished(1);
+    if (lease.held(clock.millis())) {
+      effects.finish(lease, false);
+      effects.delete(lease);
+      return;
+    }
     String why = lease.lost() ? "lost" : "past its visibility deadline";
     LOG.warn(
         "message {} from {} was handled, but its lease was {}: not deleting it; it will be"
             + " redelivered",
         lease.messageId(),
-        queueUrl,
+        lease.received().queueUrl(),
         why);
+    effects.letGo(lease);
+    holdGroup(lease);
+    effects.keep(lease, true, "lease " + why);
     lease.settled(Outcome.NOT_DELETED, "lease " + why);
+  }
+
+  private void failed(Lease lease, Throwable error) {
+    lease.failed(error);
+    effects.letGo(lease);
+    holdGroup(lease);
+    LOG.warn(
+        "handler failed for message {} from {} (attempt {}): {}",
+        lease.messageId(),
+        lease.received().queueUrl(),
+        lease.received().attempt(),
+        error.toString());
+    boolean permanent = permanent(lease, error);
+    boolean last = lease.received().isLastAttempt();
+    if (permanent || last) {
+      CompletableFuture<Boolean> moved = effects.deadLetter(lease, error);
+      if (moved != null) {
+        Async.whenComplete(
+            moved,
+            (done, sendError) -> {
+              if (!Boolean.TRUE.equals(done)) {
+                retryLater(lease);
+              }
+            },
+            "dead-lettering a message");
+        return;
+      }
+      LOG.error(
+          "message {} from {} failed {} and there is no dead-letter queue (no redrive policy, none"
+              + " configured): it is retried until SQS retention drops it",
+          lease.messageId(),
+          lease.received().queueUrl(),
+          permanent ? "with a non-retryable error" : "its last attempt");
+    }
+    retryLater(lease);
+  }
+
+  /** Whether the user's predicate calls {@code error} non-retryable; a throwing one says no. */
+  private boolean permanent(Lease lease, Throwable error) {
+    try {
+      return nonRetryable.test(error);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "the nonRetryable predicate threw on message {} from {} ({}): treated as retryable",
+          lease.messageId(),
+          lease.received().queueUrl(),
+          e.toString());
+      return false;
+    }
+  }
+
+  private void retryLater(Lease lease) {
+    effects.retry(lease, retry.delayAfter(lease.received().attempt()));
+  }
+
+  private void holdGroup(Lease lease) {
+    List<Lease> later = effects.finish(lease, true);
+    if (!later.isEmpty()) {
+      effects.release(later);
+    }
+  }
+
+  /** Runs one settlement step; whatever fails in it leaves the message to its visibility. */
+  private void guarded(Lease lease, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "could not settle message {} from {} (it becomes visible when its visibility ends): {}",
+          lease.messageId(),
+          lease.received().queueUrl(),
+          e.toString());
+      lease.settled(Outcome.RETRIED, "could not settle, left to its visibility timeout: " + e);
+    } finally {
+      effects.settled(lease);
+    }
   }
 }
