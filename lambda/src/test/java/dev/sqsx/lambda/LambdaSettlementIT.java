@@ -1,0 +1,173 @@
+package dev.sqsx.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import dev.sqsx.consumer.BatchOutcome;
+import dev.sqsx.extended.S3PayloadStore;
+import dev.sqsx.extended.SqsExtendedClient;
+import dev.sqsx.testing.AwsResources;
+import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.lambda.LambdaEventSourceMapping;
+import dev.sqsx.testing.lambda.LambdaEventSourceMapping.Invocation;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The settlement edges of {@link LambdaConsumer}: payloads deleted only for records the final
+ * response reports handled and only while the response can still be delivered; the margin kept for
+ * asynchronous handlers; a throwing user predicate failing one record, not the batch.
+ */
+@LocalAws
+class LambdaSettlementIT {
+
+  @Test
+  void fifoBatch_aSuccessBehindAFailureOfItsGroup_isReportedFailed_andKeepsItsPayload(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    String queueUrl = aws.createFifoQueueWithDlq(5, Duration.ofSeconds(1)).queueUrl();
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    SqsExtendedClient extended =
+        SqsExtendedClient.builder().sqsClient(sqs).payloadStore(store).alwaysOffload(true).build();
+    for (String body : new String[] {"r1", "r2"}) {
+      extended.sendMessage(
+          r ->
+              r.queueUrl(queueUrl)
+                  .messageGroupId("g")
+                  .messageDeduplicationId(body)
+                  .messageBody(body));
+    }
+    Map<String, String> idOf = new ConcurrentHashMap<>();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .deletePayloads(true)
+            .batchHandler(
+                messages -> {
+                  messages.forEach(m -> idOf.put(m.body(), m.messageId()));
+                  return BatchOutcome.builder()
+                      .failed(idOf.get("r1"), new IllegalStateException("r1 failed"))
+                      .build();
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queueUrl, consumer, Duration.ofSeconds(10)).poll();
+
+    assertThat(invocation.records()).hasSize(2);
+    assertThat(invocation.failed())
+        .as("r2 succeeded but is behind r1 in group g")
+        .containsExactlyInAnyOrder(idOf.get("r1"), idOf.get("r2"));
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .as("both records come back: both payloads must still be there")
+        .hasSize(2);
+  }
+
+  @Test
+  void deletePayloads_keepsThePayload_whenTheRecordFinishedWithinTheTimeoutMargin(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(store)
+        .alwaysOffload(true)
+        .build()
+        .sendMessage(r -> r.queueUrl(queueUrl).messageBody("late but done"));
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .deletePayloads(true)
+            .timeoutMargin(Duration.ofSeconds(2))
+            .handler(message -> Thread.sleep(1_500)) // ends inside the last 2 s of a 3 s function
+            .build();
+
+    Invocation invocation = mapping(sqs, queueUrl, consumer, Duration.ofSeconds(3)).poll();
+
+    assertThat(invocation.records()).hasSize(1);
+    assertThat(invocation.failed()).as("handled before the invocation's end").isEmpty();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .as("the invocation could still time out: if it does, the record comes back and needs it")
+        .hasSize(1);
+  }
+
+  @Test
+  void anAsyncHandlerThatNeverCompletes_isWaitedForOnlyUntilTheMargin(
+      SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("stuck"));
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .timeoutMargin(Duration.ofMillis(1_500))
+            .asyncHandler(message -> new CompletableFuture<Void>())
+            .build();
+    AtomicLong leftAtReturn = new AtomicLong(-1);
+    LambdaEventSourceMapping mapping =
+        LambdaEventSourceMapping.builder()
+            .sqsClient(sqs)
+            .queueUrl(queueUrl)
+            .functionTimeout(Duration.ofSeconds(3))
+            .handler(
+                (event, context) -> {
+                  SQSBatchResponse response = consumer.handle(event, context);
+                  leftAtReturn.set(context.getRemainingTimeInMillis());
+                  return response;
+                })
+            .build();
+
+    Invocation invocation = mapping.poll();
+
+    assertThat(invocation.failed()).hasSize(1);
+    assertThat(leftAtReturn.get())
+        .as("milliseconds left when handle() returned (margin 1,500 ms)")
+        .isGreaterThan(750);
+  }
+
+  @Test
+  void aNonRetryablePredicateThatThrows_failsItsRecordOnly(SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("bad"));
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good"));
+    AtomicInteger handled = new AtomicInteger();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .nonRetryable(
+                error -> {
+                  throw new IllegalArgumentException("predicate bug");
+                })
+            .handler(
+                message -> {
+                  handled.incrementAndGet();
+                  if (message.body().equals("bad")) {
+                    throw new IllegalStateException("cannot handle");
+                  }
+                })
+            .build();
+
+    Invocation invocation =
+        mapping(sqs, queueUrl, consumer, Duration.ofSeconds(10))
+            .runUntil(() -> handled.get() >= 2, Duration.ofSeconds(20))
+            .get(0);
+
+    assertThat(invocation.thrown()).as("the function must answer").isNull();
+    assertThat(invocation.failed()).hasSize(1);
+    assertThat(invocation.deleted()).hasSize(1);
+  }
+
+  private static LambdaEventSourceMapping mapping(
+      SqsClient sqs, String queueUrl, LambdaConsumer consumer, Duration functionTimeout) {
+    return LambdaEventSourceMapping.builder()
+        .sqsClient(sqs)
+        .queueUrl(queueUrl)
+        .handler(new SqsxFunction(consumer) {})
+        .functionTimeout(functionTimeout)
+        .build();
+  }
+}
