@@ -44,16 +44,22 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *       (not run), other groups go on.
  *   <li>Offloaded records (S3 or DynamoDB pointers, either marker name) are resolved with the
  *       configured {@code PayloadStore} and its allow-list; a record that cannot be resolved fails
- *       alone. Payloads are deleted after success only with {@code deletePayloads(true)}.
+ *       alone. With {@code deletePayloads(true)}, a payload is deleted only for a record the final
+ *       response reports handled, once that response is decided, and only before the timeout margin
+ *       begins.
  *   <li>A failure is reported in {@code batchItemFailures} (the record comes back after its
  *       visibility timeout; the queue's redrive policy dead-letters it after {@code
  *       maxReceiveCount} receives). A non-retryable failure ({@code NonRetryableException}, a
- *       malformed, not allowed or corrupted pointer, or what {@code nonRetryable} says) goes to the
- *       configured DLQ at once with sqsx's reason attributes and is reported done, so the mapping
- *       deletes it; without a DLQ (or when the send fails) it is reported failed.
+ *       malformed, not allowed or corrupted pointer, or what {@code nonRetryable} says), or the
+ *       last attempt, goes to the configured DLQ with sqsx's reason attributes and is reported
+ *       done, so the mapping deletes it; without a DLQ (or when the send fails) it is reported
+ *       failed.
  *   <li>Each message carries the invocation's end as {@link ReceivedMessage#deadline()}: a record
- *       not started {@code timeoutMargin} before it is reported failed, not run; {@code
- *       IdempotentHandler} keeps its lease within it.
+ *       not started {@code timeoutMargin} before it is reported failed, not run, and an
+ *       asynchronous handler is waited for until the margin begins; {@code IdempotentHandler} keeps
+ *       its lease within it.
+ *   <li>What happens to each record is decided by the settlement core {@code SqsConsumer} uses too;
+ *       this class only runs the records and turns the decisions into the response.
  * </ul>
  *
  * <p>Thread-safe; one instance serves every invocation of a function. Logs carry queue and message
