@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -20,7 +21,10 @@ public final class Workers {
 
   private Workers() {}
 
-  /** Runs every task; returns when all have ended. A task's exception is its own to handle. */
+  /**
+   * Runs every task; returns when all have ended. A task's exception is its own to handle. When the
+   * threads refuse work, the calling thread runs the tasks no thread took: every task runs.
+   */
   public static void run(int n, int parallelism, IntConsumer task) {
     if (n == 0) {
       return;
@@ -32,16 +36,19 @@ public final class Workers {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            task.accept(i);
+          }
+        };
     List<CompletableFuture<Void>> workers = new ArrayList<>();
-    for (int w = 0; w < Math.min(n, parallelism); w++) {
-      workers.add(
-          CompletableFuture.runAsync(
-              () -> {
-                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                  task.accept(i);
-                }
-              },
-              THREADS));
+    try {
+      for (int w = 0; w < Math.min(n, parallelism); w++) {
+        workers.add(CompletableFuture.runAsync(worker, THREADS));
+      }
+    } catch (RejectedExecutionException e) {
+      worker.run(); // no thread to be had (the JVM is shutting down): the caller runs what is left
     }
     CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
   }
