@@ -160,9 +160,9 @@ public final class SqsConsumerBuilder {
   }
 
   /**
-   * Routes the extended client's payload resolution failures for this queue into this consumer's
-   * retry and dead-letter policy; give the same bridge to the extended client as its {@code
-   * resolutionListener}.
+   * Routes the extended client's payload resolution failures of this consumer's receives into this
+   * consumer's retry and dead-letter policy (each receive request carries the consumer's listener);
+   * give the same bridge to the extended client as its {@code resolutionListener} to log them.
    */
   public SqsConsumerBuilder payloadFailures(PayloadFailureBridge payloadFailures) {
     this.payloadFailures = payloadFailures;
