@@ -57,7 +57,12 @@ final class QueueWatch {
     if (!every.isZero()) {
       refreshing =
           scheduler.scheduleWithFixedDelay(
-              this::refresh, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+              () -> {
+                var unused = refresh();
+              },
+              every.toMillis(),
+              every.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -126,13 +131,14 @@ final class QueueWatch {
   /**
    * Re-reads the queue's attributes (on the scheduler, without blocking it): a changed redrive
    * policy takes effect for the next failures, including a new DLQ (unless one was configured).
+   * Completes once the settings are applied or the failure is logged; never fails. Called every
+   * {@code queueAttributesRefresh}, or directly by a test.
    */
-  @SuppressWarnings("FutureReturnValueIgnored") // the callback below observes every failure
-  private void refresh() {
-    queueAttributes
+  CompletableFuture<Void> refresh() {
+    return queueAttributes
         .read()
         .thenCompose(this::apply)
-        .whenComplete(
+        .handle(
             (ignored, error) -> {
               if (error != null) {
                 LOG.warn(
@@ -140,6 +146,7 @@ final class QueueWatch {
                     config.queueUrl(),
                     error.toString());
               }
+              return null;
             });
   }
 

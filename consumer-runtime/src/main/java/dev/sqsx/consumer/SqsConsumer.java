@@ -324,6 +324,11 @@ public final class SqsConsumer implements AutoCloseable {
     dispatcher.unhandled(lease, error);
   }
 
+  /** What this consumer knows of its queue, for tests in this package. */
+  QueueWatch queueWatch() {
+    return queue;
+  }
+
   /** The queue this consumer reads. */
   public String queueUrl() {
     return config.queueUrl();
