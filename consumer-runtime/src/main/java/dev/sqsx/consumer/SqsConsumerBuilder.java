@@ -171,7 +171,8 @@ public final class SqsConsumerBuilder {
 
   /**
    * How often the queue's attributes (redrive policy, DLQ) are read again: zero (never) or 1 s..24
-   * h, default 5 minutes. A changed policy applies to the next failures.
+   * h, default 5 minutes. A changed policy applies to the next failures, as a whole once its DLQ
+   * can be found: until then the last policy stays, and each refresh looks again.
    */
   public SqsConsumerBuilder queueAttributesRefresh(Duration queueAttributesRefresh) {
     this.queueAttributesRefresh = queueAttributesRefresh;
