@@ -2,10 +2,6 @@ package dev.sqsx.consumer;
 
 import dev.sqsx.extended.PayloadResolutionFailure;
 import dev.sqsx.extended.PayloadResolutionListener;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -22,11 +18,15 @@ import java.util.function.Consumer;
  *     .sqsClient(sqs).payloadFailures(failures).queueUrl(url).handler(...).build();
  * }</pre>
  *
- * <p>One bridge may serve several consumers, of one queue or of several: a failure goes to a
- * running consumer of its queue (any of them: each applies the same kind of policy to the message's
- * receipt handle), and closing one consumer leaves the others bound. Every failure is also logged
- * as by {@link PayloadResolutionListener#logging()}; failures of queues no running consumer is
- * bound to are only logged. Thread-safe. Needs sqsx-extended-client on the classpath.
+ * <p>A consumer given the bridge attaches a listener of its own to each of its receive requests
+ * ({@link PayloadResolutionListener#attachTo}), so a failure goes to the consumer whose receive hit
+ * it — however many consumers, of one queue or of several, share the bridge. That matters on a FIFO
+ * queue: the consumer that received the failed message holds the later messages of its group that
+ * came in the same receive until the failed one has run. As the client's {@code
+ * resolutionListener}, the bridge logs every failure as {@link PayloadResolutionListener#logging()}
+ * does. A failure of a receive that no running consumer made (a receive of your own through the
+ * client, or one that answered after its consumer closed) is only logged: the message comes back
+ * when its visibility timeout ends. Thread-safe. Needs sqsx-extended-client on the classpath.
  */
 // the extended client is an optional dependency (requires static): this bridge is for those who use
 // it.
@@ -35,35 +35,24 @@ public final class PayloadFailureBridge implements PayloadResolutionListener {
 
   private final PayloadResolutionListener log = PayloadResolutionListener.logging();
 
-  /** One consumer bound to a queue; {@code owner} identifies it for unbinding. */
-  private record Binding(Object owner, Consumer<PayloadResolutionFailure> consumer) {}
-
-  private final Map<String, List<Binding>> consumers = new ConcurrentHashMap<>();
-
-  /** A bridge bound to no consumer yet. */
+  /** A bridge; it keeps no state of its own, so one may serve any number of consumers. */
   public PayloadFailureBridge() {}
 
+  /** Logs the failure; its consumer hears of it through the listener on its receive request. */
   @Override
   public void onFailure(PayloadResolutionFailure failure) {
     log.onFailure(failure);
-    List<Binding> bound = consumers.getOrDefault(failure.queueUrl(), List.of());
-    if (!bound.isEmpty() && !failure.deleted()) {
-      bound.get(0).consumer().accept(failure);
-    }
   }
 
-  void bind(String queueUrl, Object owner, Consumer<PayloadResolutionFailure> consumer) {
-    consumers
-        .computeIfAbsent(queueUrl, url -> new CopyOnWriteArrayList<>())
-        .add(new Binding(owner, consumer));
-  }
-
-  void unbind(String queueUrl, Object owner) {
-    consumers.computeIfPresent(
-        queueUrl,
-        (url, bound) -> {
-          bound.removeIf(binding -> binding.owner() == owner);
-          return bound.isEmpty() ? null : bound;
-        });
+  /**
+   * The listener one consumer attaches to its receives: hands it each failure of those receives,
+   * except a message the extended client deleted ({@code ignorePayloadNotFound}).
+   */
+  PayloadResolutionListener receiverOf(Consumer<PayloadResolutionFailure> consumer) {
+    return failure -> {
+      if (!failure.deleted()) {
+        consumer.accept(failure);
+      }
+    };
   }
 }

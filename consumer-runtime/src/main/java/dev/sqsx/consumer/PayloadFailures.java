@@ -1,21 +1,23 @@
 package dev.sqsx.consumer;
 
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+
 /**
- * Binds a {@link PayloadFailureBridge} to a consumer. Kept apart so that sqsx-extended-client
+ * Connects a {@link PayloadFailureBridge} to a consumer. Kept apart so that sqsx-extended-client
  * classes load only for consumers that use a bridge.
  */
 final class PayloadFailures {
 
   private PayloadFailures() {}
 
-  static void bind(PayloadFailureBridge bridge, SqsConsumer consumer) {
-    bridge.bind(
-        consumer.queueUrl(),
-        consumer,
-        failure -> consumer.payloadFailed(failure.message(), failure.error()));
-  }
-
-  static void unbind(PayloadFailureBridge bridge, SqsConsumer consumer) {
-    bridge.unbind(consumer.queueUrl(), consumer);
+  /**
+   * How {@code consumer} marks its receive requests so that their payload failures come back to it,
+   * and to no other consumer of the bridge.
+   */
+  static UnaryOperator<ReceiveMessageRequest> receivesOf(
+      PayloadFailureBridge bridge, SqsConsumer consumer) {
+    return bridge.receiverOf(failure -> consumer.payloadFailed(failure.message(), failure.error()))
+        ::attachTo;
   }
 }

@@ -57,7 +57,12 @@ final class QueueWatch {
     if (!every.isZero()) {
       refreshing =
           scheduler.scheduleWithFixedDelay(
-              this::refresh, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+              () -> {
+                var unused = refresh();
+              },
+              every.toMillis(),
+              every.toMillis(),
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -125,52 +130,100 @@ final class QueueWatch {
 
   /**
    * Re-reads the queue's attributes (on the scheduler, without blocking it): a changed redrive
-   * policy takes effect for the next failures, including a new DLQ (unless one was configured).
+   * policy takes effect for the next failures, including a new DLQ (unless one was configured). A
+   * changed policy is adopted as a whole once its DLQ's URL is known: while the lookup fails, the
+   * last policy (count and DLQ) stays, and the next refresh looks again. Completes once the
+   * settings are applied or the failure is logged; never fails. Called every {@code
+   * queueAttributesRefresh}, or directly by a test.
    */
-  @SuppressWarnings("FutureReturnValueIgnored") // the callback below observes every failure
-  private void refresh() {
-    queueAttributes
+  CompletableFuture<Void> refresh() {
+    return queueAttributes
         .read()
         .thenCompose(this::apply)
-        .whenComplete(
+        .handle(
             (ignored, error) -> {
               if (error != null) {
                 LOG.warn(
-                    "could not refresh the attributes of queue {} (keeping the last ones): {}",
+                    "could not refresh the attributes of queue {} (keeping the last ones, trying"
+                        + " again at the next refresh): {}",
                     config.queueUrl(),
-                    error.toString());
+                    unwrap(error).toString());
               }
+              return null;
             });
   }
 
   private CompletableFuture<Void> apply(QueueSettings fresh) {
     QueueSettings old = current;
-    current = fresh;
     if (old.maxReceiveCount().equals(fresh.maxReceiveCount())
         && old.deadLetterTargetArn().equals(fresh.deadLetterTargetArn())) {
+      adopt(old, fresh, () -> {});
       return CompletableFuture.completedFuture(null);
     }
-    LOG.info(
-        "redrive policy of {} changed: maxReceiveCount {} -> {}, DLQ {} -> {}",
-        config.queueUrl(),
-        old.maxReceiveCount().orElse(null),
-        fresh.maxReceiveCount().orElse(null),
-        old.deadLetterTargetArn().orElse("none"),
-        fresh.deadLetterTargetArn().orElse("none"));
+    return deadLettersUnder(fresh)
+        .thenAccept(
+            change -> {
+              if (adopt(old, fresh, change)) {
+                LOG.info(
+                    "redrive policy of {} changed: maxReceiveCount {} -> {}, DLQ {} -> {}",
+                    config.queueUrl(),
+                    old.maxReceiveCount().orElse(null),
+                    fresh.maxReceiveCount().orElse(null),
+                    old.deadLetterTargetArn().orElse("none"),
+                    fresh.deadLetterTargetArn().orElse("none"));
+              }
+            });
+  }
+
+  /**
+   * The change of DLQ that comes with {@code fresh}, to make when it is adopted: none when a DLQ is
+   * configured; else its redrive policy's DLQ, or none. Fails when that DLQ cannot be found.
+   */
+  private CompletableFuture<Runnable> deadLettersUnder(QueueSettings fresh) {
     if (config.deadLetterQueueUrl() != null) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(() -> {});
     }
     if (fresh.deadLetterTargetArn().isEmpty()) {
-      failures.deadLetters(null);
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(() -> failures.deadLetters(null));
     }
+    String arn = fresh.deadLetterTargetArn().get();
     return queueAttributes
-        .urlOf(fresh.deadLetterTargetArn().get())
-        .thenAccept(
-            dlqUrl ->
-                failures.deadLetters(
-                    new DeadLetters(
-                        config.sqs(), config.queueUrl(), dlqUrl, fresh.fifo(), counters)));
+        .urlOf(arn)
+        .<Runnable>handle(
+            (dlqUrl, error) -> {
+              if (error != null) {
+                Throwable cause = unwrap(error);
+                throw new ConsumerException(
+                    "the changed redrive policy names DLQ "
+                        + arn
+                        + ", which cannot be found: "
+                        + cause.getMessage(),
+                    cause);
+              }
+              DeadLetters target =
+                  new DeadLetters(config.sqs(), config.queueUrl(), dlqUrl, fresh.fifo(), counters);
+              return () -> failures.deadLetters(target);
+            });
+  }
+
+  /**
+   * Makes {@code fresh} current together with its DLQ {@code change}, unless a later refresh
+   * replaced {@code old} meanwhile (then this one is stale and changes nothing).
+   */
+  @SuppressWarnings("ReferenceEquality") // identity: the very settings this refresh compared with
+  private synchronized boolean adopt(QueueSettings old, QueueSettings fresh, Runnable change) {
+    if (current != old) {
+      return false;
+    }
+    current = fresh;
+    change.run();
+    return true;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
   private QueueSettings read() {

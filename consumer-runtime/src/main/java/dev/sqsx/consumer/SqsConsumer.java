@@ -24,8 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
  * Runs a handler over an SQS queue: long polling with backpressure, visibility heartbeats, batched
@@ -150,9 +152,6 @@ public final class SqsConsumer implements AutoCloseable {
       }
       this.visibilitySeconds = visibilitySeconds;
       wire(visibilitySeconds, dlqUrl);
-      if (config.payloadFailures() != null) {
-        PayloadFailures.bind(config.payloadFailures(), this);
-      }
     } catch (RuntimeException e) {
       state.set(State.CLOSED);
       if (scheduler != null) {
@@ -249,7 +248,8 @@ public final class SqsConsumer implements AutoCloseable {
             scheduler,
             config.clock(),
             loops,
-            config.prefetchBytes());
+            config.prefetchBytes(),
+            receiveRequests());
     heartbeat.start(scheduler);
     Dispatcher nudged = dispatcher;
     var unused =
@@ -280,6 +280,16 @@ public final class SqsConsumer implements AutoCloseable {
         dlqUrl == null ? "none" : dlqUrl);
   }
 
+  /**
+   * How this consumer's receive requests are marked: with a bridge, so that the extended client
+   * reports their payload failures to this consumer ({@link #payloadFailed}).
+   */
+  private UnaryOperator<ReceiveMessageRequest> receiveRequests() {
+    return config.payloadFailures() == null
+        ? UnaryOperator.identity()
+        : PayloadFailures.receivesOf(config.payloadFailures(), this);
+  }
+
   private java.util.concurrent.Executor handlerExecutor() {
     if (config.executor() != null) {
       return config.executor();
@@ -294,7 +304,8 @@ public final class SqsConsumer implements AutoCloseable {
 
   /**
    * Puts a message the extended client could not resolve through the failure policy, as if its
-   * handler had failed with {@code error}.
+   * handler had failed with {@code error}. Called while the receive of this consumer that returned
+   * the message is still in flight, so a FIFO group is held for that receive too.
    */
   void payloadFailed(software.amazon.awssdk.services.sqs.model.Message message, Throwable error) {
     if (state.get() != State.RUNNING) {
@@ -311,6 +322,11 @@ public final class SqsConsumer implements AutoCloseable {
     dispatcher.blockGroup(message, poller.receivesInFlight());
     lease.unhandled(config.observer(), error);
     dispatcher.unhandled(lease, error);
+  }
+
+  /** What this consumer knows of its queue, for tests in this package. */
+  QueueWatch queueWatch() {
+    return queue;
   }
 
   /** The queue this consumer reads. */
@@ -345,9 +361,6 @@ public final class SqsConsumer implements AutoCloseable {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
       return;
-    }
-    if (config.payloadFailures() != null) {
-      PayloadFailures.unbind(config.payloadFailures(), this);
     }
     queue.stop();
     long started = System.nanoTime();

@@ -160,9 +160,9 @@ public final class SqsConsumerBuilder {
   }
 
   /**
-   * Routes the extended client's payload resolution failures for this queue into this consumer's
-   * retry and dead-letter policy; give the same bridge to the extended client as its {@code
-   * resolutionListener}.
+   * Routes the extended client's payload resolution failures of this consumer's receives into this
+   * consumer's retry and dead-letter policy (each receive request carries the consumer's listener);
+   * give the same bridge to the extended client as its {@code resolutionListener} to log them.
    */
   public SqsConsumerBuilder payloadFailures(PayloadFailureBridge payloadFailures) {
     this.payloadFailures = payloadFailures;
@@ -171,7 +171,8 @@ public final class SqsConsumerBuilder {
 
   /**
    * How often the queue's attributes (redrive policy, DLQ) are read again: zero (never) or 1 s..24
-   * h, default 5 minutes. A changed policy applies to the next failures.
+   * h, default 5 minutes. A changed policy applies to the next failures, as a whole once its DLQ
+   * can be found: until then the last policy stays, and each refresh looks again.
    */
   public SqsConsumerBuilder queueAttributesRefresh(Duration queueAttributesRefresh) {
     this.queueAttributesRefresh = queueAttributesRefresh;

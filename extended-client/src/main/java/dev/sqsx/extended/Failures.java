@@ -8,14 +8,43 @@ import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /** How both clients report what went wrong after SQS answered. */
 final class Failures {
 
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
+  /**
+   * Where a receive request carries a listener of its own (see {@link
+   * PayloadResolutionListener#attachTo}), in its override configuration.
+   */
+  static final ExecutionAttribute<PayloadResolutionListener> RECEIVE_LISTENER =
+      new ExecutionAttribute<>("dev.sqsx.extended.ReceiveListener");
+
   private Failures() {}
+
+  /**
+   * Who is told about the failures of one receive: the client's listener, then the receive's own
+   * listener when the request carries one; each is guarded (its exception is logged) on its own.
+   */
+  static PayloadResolutionListener listenersOf(
+      PayloadResolutionListener client, ReceiveMessageRequest request) {
+    PayloadResolutionListener own =
+        request
+            .overrideConfiguration()
+            .map(override -> override.executionAttributes().getAttribute(RECEIVE_LISTENER))
+            .orElse(null);
+    if (own == null) {
+      return client;
+    }
+    return failure -> {
+      report(client, failure);
+      report(own, failure);
+    };
+  }
 
   static void report(PayloadResolutionListener listener, PayloadResolutionFailure failure) {
     try {

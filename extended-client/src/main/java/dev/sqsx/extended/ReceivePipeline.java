@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * The receive half of the offloading pipeline, shared by both extended clients: receive → resolve
  * each pointer (in parallel on the asynchronous client) → hand out resolved messages; delete →
  * delete the message, then its payload. A message whose payload cannot be resolved is left out of
- * the response and reported to the {@link PayloadResolutionListener}; it is never lost (it stays in
- * the queue unless {@code ignorePayloadNotFound} deleted it). Every failure is a failed future.
+ * the response and reported to the client's {@link PayloadResolutionListener}, then to the one the
+ * receive request carries, if any; it is never lost (it stays in the queue unless {@code
+ * ignorePayloadNotFound} deleted it). Every failure is a failed future.
  */
 final class ReceivePipeline {
 
@@ -42,15 +43,21 @@ final class ReceivePipeline {
     this.settings = rules.settings();
   }
 
+  /**
+   * Receives and resolves; a failure is reported to the client's listener and to the receive's own
+   * (when {@code request} carries one: {@link PayloadResolutionListener#attachTo}).
+   */
   CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
     return Futures.guarded(
-        () ->
-            port.receiveMessage(rules.receiveRequest(request))
-                .thenCompose(response -> resolveAll(request.queueUrl(), response)));
+        () -> {
+          PayloadResolutionListener listener = Failures.listenersOf(settings.listener(), request);
+          return port.receiveMessage(rules.receiveRequest(request))
+              .thenCompose(response -> resolveAll(request.queueUrl(), listener, response));
+        });
   }
 
   private CompletableFuture<ReceiveMessageResponse> resolveAll(
-      String queueUrl, ReceiveMessageResponse response) {
+      String queueUrl, PayloadResolutionListener listener, ReceiveMessageResponse response) {
     if ((!settings.payloadSupportEnabled() && !settings.snsEnvelopes())
         || !response.hasMessages()) {
       return CompletableFuture.completedFuture(response);
@@ -60,7 +67,7 @@ final class ReceivePipeline {
     // "process" span around each step of the first iteration of a received list, which here would
     // time sqsx's resolution, not the application's processing.
     for (Message message : List.copyOf(response.messages())) {
-      resolved.add(resolve(queueUrl, message));
+      resolved.add(resolve(queueUrl, listener, message));
     }
     return CompletableFuture.allOf(resolved.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -77,7 +84,8 @@ final class ReceivePipeline {
   }
 
   /** The resolved message, or null (after reporting) when its payload cannot be resolved. */
-  private CompletableFuture<Message> resolve(String queueUrl, Message received) {
+  private CompletableFuture<Message> resolve(
+      String queueUrl, PayloadResolutionListener listener, Message received) {
     Message message = received;
     boolean throughSns = false;
     PayloadPointer pointer;
@@ -95,11 +103,12 @@ final class ReceivePipeline {
       }
       pointer = found.get();
     } catch (ExtendedClientException e) {
-      return reportFailure(queueUrl, received, e);
+      return reportFailure(queueUrl, listener, received, e);
     } catch (RuntimeException e) {
       // Whatever a hostile body does to the parser, it is this message's failure alone.
       return reportFailure(
           queueUrl,
+          listener,
           received,
           new MalformedPointerException(
               "cannot read the pointer of this message", queueUrl, received.messageId(), null, e));
@@ -118,12 +127,15 @@ final class ReceivePipeline {
                   ? (ExtendedClientException) cause
                   : new ExtendedClientException(
                       "cannot resolve payload", queueUrl, received.messageId(), pointer, cause);
-          return reportFailure(queueUrl, received, failure);
+          return reportFailure(queueUrl, listener, received, failure);
         });
   }
 
   private CompletableFuture<Message> reportFailure(
-      String queueUrl, Message message, ExtendedClientException error) {
+      String queueUrl,
+      PayloadResolutionListener listener,
+      Message message,
+      ExtendedClientException error) {
     CompletableFuture<Boolean> deleted = CompletableFuture.completedFuture(false);
     if (settings.ignorePayloadNotFound() && error instanceof PayloadNotFoundException) {
       deleted =
@@ -144,7 +156,7 @@ final class ReceivePipeline {
     return deleted.thenApply(
         wasDeleted -> {
           Failures.report(
-              settings.listener(),
+              listener,
               new PayloadResolutionFailure(
                   queueUrl,
                   message.messageId(),

@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SqsException;
@@ -711,6 +712,46 @@ abstract class ExtendedClientBehaviour {
     await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
     assertThat(failures.get(0).error()).isInstanceOf(MalformedPointerException.class);
     assertThat(failures.get(0).queueUrl()).isEqualTo(queueUrl);
+  }
+
+  @Test
+  void receiveMessage_withAnAttachedListener_reportsItsOwnFailuresThereToo_afterTheClients() {
+    SqsClient client = extendedClient(bucket, o -> o.resolutionListener(failures::add));
+    List<Boolean> toldAfterTheClient = new CopyOnWriteArrayList<>();
+    PayloadResolutionListener own = failure -> toldAfterTheClient.add(failures.contains(failure));
+    ReceiveMessageRequest withOwn =
+        own.attachTo(ReceiveMessageRequest.builder().queueUrl(queueUrl).waitTimeSeconds(1).build());
+    sendMalformedPointer(queueUrl);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              assertThat(client.receiveMessage(withOwn).messages()).isEmpty();
+              return !toldAfterTheClient.isEmpty();
+            });
+    sendMalformedPointer(queueUrl);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              client.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1));
+              return failures.size() == 2;
+            });
+
+    assertThat(toldAfterTheClient)
+        .as("told once, about its own receive only, after the client's listener")
+        .containsExactly(true);
+    assertThat(failures)
+        .allSatisfy(f -> assertThat(f.error()).isInstanceOf(MalformedPointerException.class));
+  }
+
+  private void sendMalformedPointer(String queueUrl) {
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queueUrl)
+                .messageBody("garbage")
+                .messageAttributes(Map.of("ExtendedPayloadSize", number(7))));
   }
 
   @Test

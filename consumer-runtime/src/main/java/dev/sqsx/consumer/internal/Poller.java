@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -61,6 +62,10 @@ public final class Poller {
   private volatile boolean paused;
   private boolean busy = true;
 
+  /**
+   * Loops over {@code sqs}; {@code receiveRequests} marks every receive request it sends (a
+   * consumer's listener for payload failures, so they come back to that consumer).
+   */
   public Poller(
       SqsAsyncClient sqs,
       String queueUrl,
@@ -73,7 +78,8 @@ public final class Poller {
       ScheduledExecutorService scheduler,
       Clock clock,
       int loops,
-      long waitingLimit) {
+      long waitingLimit,
+      UnaryOperator<ReceiveMessageRequest> receiveRequests) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     ReceiveMessageRequest.Builder request =
@@ -85,7 +91,7 @@ public final class Poller {
     if (visibilityTimeoutSeconds != null) {
       request.visibilityTimeout(visibilityTimeoutSeconds);
     }
-    this.template = request.build();
+    this.template = receiveRequests.apply(request.build());
     this.permits = permits;
     this.dispatcher = dispatcher;
     this.gate = gate;
