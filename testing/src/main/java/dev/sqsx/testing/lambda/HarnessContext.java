@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Context} of one harness invocation: its remaining time counts down from the timeout.
+ * The {@link Context} of one harness invocation: its remaining time counts down from the timeout,
+ * and {@link #timedOut()} tells the mapping whether the function ran past it.
  */
 final class HarnessContext implements Context {
 
@@ -23,6 +24,11 @@ final class HarnessContext implements Context {
   HarnessContext(String functionName, long timeoutMillis) {
     this.functionName = functionName;
     this.deadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000;
+  }
+
+  /** Whether the function timeout has passed: an invocation still running now has timed out. */
+  boolean timedOut() {
+    return System.nanoTime() - deadlineNanos > 0;
   }
 
   @Override

@@ -33,8 +33,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *   <li>the reported ones are left alone: they come back after their visibility timeout, and the
  *       queue's redrive policy moves them to its DLQ after {@code maxReceiveCount} receives;
  *   <li>a handler that throws, or a response naming a record that is not in the batch (or an empty
- *       identifier), fails the whole batch: nothing is deleted.
+ *       identifier), fails the whole batch: nothing is deleted;
+ *   <li>a handler that returns (or throws) after the function timeout has timed out: as in Lambda,
+ *       no response is taken and nothing is deleted, so every record of the batch comes back after
+ *       its visibility timeout ({@link Invocation#timedOut()}).
  * </ul>
+ *
+ * <p>Unlike Lambda, the harness cannot stop a function at its timeout: what the function does after
+ * it (effects, deletes) still happens, so a test that needs the stop models it in its handler (e.g.
+ * a hung call that throws instead of carrying on).
  *
  * <pre>{@code
  * LambdaEventSourceMapping mapping = LambdaEventSourceMapping.builder()
@@ -104,20 +111,25 @@ public final class LambdaEventSourceMapping {
                         .messageAttributeNames("All"))
             .messages();
     if (messages.isEmpty()) {
-      return new Invocation(List.of(), Set.of(), Set.of(), null);
+      return new Invocation(List.of(), Set.of(), Set.of(), null, false);
     }
     List<String> ids = new ArrayList<>();
     messages.forEach(message -> ids.add(message.messageId()));
     SQSEvent event = serializer.fromJson(SqsEventJson.of(messages, queueArn, region));
+    HarnessContext context = new HarnessContext("sqsx-harness", functionTimeout.toMillis());
     SQSBatchResponse response;
     try {
-      response =
-          handler.handleRequest(
-              event, new HarnessContext("sqsx-harness", functionTimeout.toMillis()));
+      response = handler.handleRequest(event, context);
     } catch (RuntimeException | Error e) {
+      if (context.timedOut()) {
+        return timedOut(ids, e);
+      }
       LOG.info(
           "invocation failed as a whole ({}): none of its {} records is deleted", e, ids.size());
-      return new Invocation(ids, new LinkedHashSet<>(ids), Set.of(), e);
+      return new Invocation(ids, new LinkedHashSet<>(ids), Set.of(), e, false);
+    }
+    if (context.timedOut()) {
+      return timedOut(ids, null);
     }
     Set<String> failed = failures(response, ids);
     Set<String> deleted = new LinkedHashSet<>();
@@ -135,7 +147,17 @@ public final class LambdaEventSourceMapping {
     if (!entries.isEmpty()) {
       sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
     }
-    return new Invocation(ids, failed, deleted, null);
+    return new Invocation(ids, failed, deleted, null, false);
+  }
+
+  /** The function ran past its timeout: Lambda takes no response, so nothing is deleted. */
+  private Invocation timedOut(List<String> ids, Throwable thrown) {
+    LOG.info(
+        "invocation timed out (function timeout {}): no response, none of its {} records is"
+            + " deleted",
+        functionTimeout,
+        ids.size());
+    return new Invocation(ids, new LinkedHashSet<>(ids), Set.of(), thrown, true);
   }
 
   /** The reported failures; every record when the response names one not in the batch. */
@@ -186,10 +208,15 @@ public final class LambdaEventSourceMapping {
 
   /**
    * One invocation: the batch's message ids in delivery order, those that failed (left for
-   * redelivery), those deleted, and what the handler threw, if it threw.
+   * redelivery: every record when the handler threw or timed out), those deleted, what the handler
+   * threw, if it threw, and whether it returned (or threw) after the function timeout.
    */
   public record Invocation(
-      List<String> records, Set<String> failed, Set<String> deleted, Throwable thrown) {}
+      List<String> records,
+      Set<String> failed,
+      Set<String> deleted,
+      Throwable thrown,
+      boolean timedOut) {}
 
   /** Builds a {@link LambdaEventSourceMapping}; not thread-safe. */
   public static final class Builder {
@@ -226,7 +253,10 @@ public final class LambdaEventSourceMapping {
       return this;
     }
 
-    /** The function timeout the context counts down from: default 30 s. */
+    /**
+     * The function timeout the context counts down from, after which an invocation that has not
+     * returned has timed out (nothing deleted): default 30 s.
+     */
     public Builder functionTimeout(Duration functionTimeout) {
       this.functionTimeout = functionTimeout;
       return this;
