@@ -77,7 +77,10 @@ public final class LambdaConsumerBuilder {
    * Delete a record's payload after it was handled (default false). Leave it off when other
    * consumers may still need the payload — an SNS fan-out, a replay — and let the bucket's
    * lifecycle rule or the table's TTL remove it; turn it on for a queue this function alone
-   * consumes, to pay for storage only while a message is in flight.
+   * consumes, to pay for storage only while a message is in flight. Needs {@code sqsClient}: the
+   * function deletes a handled offloaded record from SQS itself and deletes its payload only once
+   * SQS confirmed that delete — so an invocation that then times out (and whose batch Lambda
+   * retries) never leaves a record pointing to a deleted payload.
    */
   public LambdaConsumerBuilder deletePayloads(boolean deletePayloads) {
     this.deletePayloads = deletePayloads;
@@ -180,6 +183,11 @@ public final class LambdaConsumerBuilder {
     if (deadLetterQueueUrl != null && sqs == null) {
       throw new IllegalArgumentException(
           "deadLetterQueueUrl needs sqsClient: the dead letters are sent with it");
+    }
+    if (deletePayloads && sqs == null) {
+      throw new IllegalArgumentException(
+          "deletePayloads needs sqsClient: a payload is deleted only after SQS confirmed the delete"
+              + " of its message, which the function makes with it");
     }
     if (visibilityTimeout != null
         && (visibilityTimeout.isNegative() || visibilityTimeout.toSeconds() > 43_200)) {

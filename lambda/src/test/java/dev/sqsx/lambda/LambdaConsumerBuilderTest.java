@@ -31,6 +31,7 @@ class LambdaConsumerBuilderTest {
     rejects(b -> b.timeoutMargin(Duration.ofMinutes(2)), "timeoutMargin must be 0..60 s");
     rejects(b -> b.deadLetterQueueUrl("https://dlq"), "deadLetterQueueUrl needs sqsClient");
     rejects(b -> b.maxReceiveCount(0), "maxReceiveCount must be 1..1000");
+    rejects(b -> b.deletePayloads(true), "deletePayloads needs sqsClient");
   }
 
   @Test

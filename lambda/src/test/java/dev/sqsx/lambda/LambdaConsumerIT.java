@@ -232,6 +232,7 @@ class LambdaConsumerIT {
         LambdaConsumer.builder()
             .payloadStore(store)
             .deletePayloads(true)
+            .sqsClient(sqs)
             .handler(message -> handled.incrementAndGet())
             .build();
 
