@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import dev.sqsx.consumer.BatchOutcome;
+import dev.sqsx.consumer.NonRetryableException;
 import dev.sqsx.extended.S3PayloadStore;
 import dev.sqsx.extended.SqsExtendedClient;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.QueueWithDlq;
 import dev.sqsx.testing.lambda.LambdaEventSourceMapping;
 import dev.sqsx.testing.lambda.LambdaEventSourceMapping.Invocation;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The settlement edges of {@link LambdaConsumer}: payloads deleted only for records the final
@@ -185,6 +188,70 @@ class LambdaSettlementIT {
     assertThat(invocation.thrown()).as("the function must answer").isNull();
     assertThat(invocation.failed()).hasSize(1);
     assertThat(invocation.deleted()).hasSize(1);
+  }
+
+  @Test
+  void fifoBatch_aDeadLetteredRecord_stillHoldsItsGroup_theRecordsBehindItComeBack(
+      SqsClient sqs, AwsResources aws) {
+    QueueWithDlq queue = aws.createFifoQueueWithDlq(5, Duration.ofSeconds(1));
+    for (String body : new String[] {"poison", "next"}) {
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(queue.queueUrl())
+                  .messageGroupId("g")
+                  .messageDeduplicationId(body)
+                  .messageBody(body));
+    }
+    Map<String, String> idOf = new ConcurrentHashMap<>();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .batchHandler(
+                messages -> {
+                  messages.forEach(m -> idOf.put(m.body(), m.messageId()));
+                  // the handler stops the group at the poison record and leaves "next" unmarked
+                  return BatchOutcome.builder()
+                      .failed(idOf.get("poison"), new NonRetryableException("bad order"))
+                      .build();
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queue.queueUrl(), consumer, Duration.ofSeconds(10)).poll();
+
+    assertThat(invocation.records()).hasSize(2);
+    assertThat(invocation.failed())
+        .as(
+            "'next' is behind the dead-lettered record in its group: it must come back, not be deleted")
+        .containsExactly(idOf.get("next"));
+    assertThat(aws.messagesIn(queue.dlqUrl())).isEqualTo(1);
+  }
+
+  @Test
+  void theLastAttempt_goesToTheConfiguredDlqWithItsReason(SqsClient sqs, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(1, Duration.ofSeconds(1));
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("fails once and for all"));
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .handler(
+                message -> {
+                  throw new IllegalStateException("retryable, but this was the last attempt");
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queue.queueUrl(), consumer, Duration.ofSeconds(10)).poll();
+
+    assertThat(invocation.failed()).as("dead-lettered by sqsx: reported done").isEmpty();
+    Message dead =
+        sqs.receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
+        .isEqualTo(IllegalStateException.class.getName());
+    assertThat(dead.messageAttributes().get("sqsx.Attempts").stringValue()).isEqualTo("1");
   }
 
   private static LambdaEventSourceMapping mapping(
