@@ -4,10 +4,8 @@ import dev.sqsx.extended.internal.ReceiptHandles;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
@@ -58,21 +56,6 @@ final class Failures {
     }
   }
 
-  /**
-   * Whether a failed send certainly did not enqueue the message: SQS answered with a 4xx error (it
-   * rejected the request, throttling included). A 5xx answer, a reset connection or a timeout leave
-   * the outcome unknown: the message may be in the queue, pointing to the payload.
-   */
-  static boolean definitelyNotSent(Throwable error) {
-    Throwable cause = error;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause instanceof AwsServiceException service
-        && service.statusCode() >= 400
-        && service.statusCode() < 500;
-  }
-
   static void logPayloadKept(Logger log, String queueUrl, PayloadPointer pointer, Throwable error) {
     log.warn(
         "send to {} failed with an unknown outcome ({}); its stored payload {} is kept because a"
@@ -80,6 +63,17 @@ final class Failures {
             + " rule or the table's TTL)",
         queueUrl,
         error.toString(),
+        pointer);
+  }
+
+  static void logSharedPayloadKept(
+      Logger log, String queueUrl, PayloadPointer pointer, Throwable error) {
+    log.warn(
+        "send to {} was refused ({}); its stored payload {} is kept: it is under a stable key that"
+            + " an earlier attempt or send may have enqueued a pointer to (an unreferenced payload"
+            + " expires by the bucket's lifecycle rule or the table's TTL)",
+        queueUrl,
+        error == null ? "entry refused" : error.toString(),
         pointer);
   }
 

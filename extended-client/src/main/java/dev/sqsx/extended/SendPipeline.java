@@ -94,8 +94,12 @@ final class SendPipeline {
             return CompletableFuture.completedFuture(response);
           }
           boolean again = attempt < port.maxAttempts() && SendAttempts.retryable(error);
-          if (Failures.definitelyNotSent(error)) {
+          if (PayloadLifetime.definitelyRefused(error)) {
             if (!again) {
+              if (!PayloadLifetime.mayDeleteUnsent(error, stableKey != null)) {
+                Failures.logSharedPayloadKept(LOG, queueUrl, pointer, error);
+                return CompletableFuture.<SendMessageResponse>failedFuture(error);
+              }
               return deleteUnsent(queueUrl, List.of(pointer), error)
                   .<SendMessageResponse>thenCompose(done -> CompletableFuture.failedFuture(error));
             }
@@ -230,6 +234,29 @@ final class SendPipeline {
       }
       return new Batch(request, plan, dedup, utf8, lengths);
     }
+
+    /**
+     * The payloads of {@code stored} (entry id → pointer) that the payload-lifetime rule lets go
+     * after {@code error} (null: a per-entry refusal); the others are kept and logged. A FIFO
+     * entry's payload is under a stable key another send may share, so it is always kept.
+     */
+    List<PayloadPointer> unshared(Map<String, PayloadPointer> stored, Throwable error) {
+      boolean fifo = Offloading.isFifo(request.queueUrl());
+      List<PayloadPointer> unshared = new ArrayList<>();
+      for (SendMessageBatchRequestEntry entry : request.entries()) {
+        PayloadPointer pointer = stored.get(entry.id());
+        if (pointer == null) {
+          continue;
+        }
+        boolean stable = fifo && (dedup || entry.messageDeduplicationId() != null);
+        if (PayloadLifetime.mayDeleteUnsent(error, stable)) {
+          unshared.add(pointer);
+        } else {
+          Failures.logSharedPayloadKept(LOG, request.queueUrl(), pointer, error);
+        }
+      }
+      return unshared;
+    }
   }
 
   /** One attempt of a batch with offloaded entries; the same rules as {@link #sendAttempt}. */
@@ -248,12 +275,12 @@ final class SendPipeline {
                         batch.dedup()))),
         (response, error) -> {
           if (error == null) {
-            return deleteFailedEntries(queueUrl, response, stored);
+            return deleteFailedEntries(batch, response, stored);
           }
           boolean again = attempt < port.maxAttempts() && SendAttempts.retryable(error);
-          if (Failures.definitelyNotSent(error)) {
+          if (PayloadLifetime.definitelyRefused(error)) {
             if (!again) {
-              return deleteUnsent(queueUrl, stored.values(), error)
+              return deleteUnsent(queueUrl, batch.unshared(stored, error), error)
                   .<SendMessageBatchResponse>thenCompose(
                       done -> CompletableFuture.failedFuture(error));
             }
@@ -299,7 +326,7 @@ final class SendPipeline {
         CompletableFuture.allOf(stores.toArray(CompletableFuture[]::new)),
         (ignored, storeError) -> {
           if (storeError != null) {
-            return deleteUnsent(queueUrl, stored.values(), storeError)
+            return deleteUnsent(queueUrl, batch.unshared(stored, null), storeError)
                 .<Map<String, PayloadPointer>>thenCompose(
                     done -> CompletableFuture.failedFuture(storeError));
           }
@@ -308,15 +335,16 @@ final class SendPipeline {
   }
 
   private CompletableFuture<SendMessageBatchResponse> deleteFailedEntries(
-      String queueUrl, SendMessageBatchResponse response, Map<String, PayloadPointer> stored) {
-    List<PayloadPointer> unsent = new ArrayList<>();
+      Batch batch, SendMessageBatchResponse response, Map<String, PayloadPointer> stored) {
+    Map<String, PayloadPointer> refused = new java.util.HashMap<>();
     for (BatchResultErrorEntry failed : response.failed()) {
       PayloadPointer pointer = stored.get(failed.id());
       if (pointer != null) {
-        unsent.add(pointer);
+        refused.put(failed.id(), pointer);
       }
     }
-    return deleteUnsent(queueUrl, unsent, null).thenApply(done -> response);
+    return deleteUnsent(batch.request().queueUrl(), batch.unshared(refused, null), null)
+        .thenApply(done -> response);
   }
 
   private CompletableFuture<Void> pause(String queueUrl, int attempt, Throwable lastError) {

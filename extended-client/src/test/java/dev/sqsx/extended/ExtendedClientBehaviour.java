@@ -560,6 +560,27 @@ abstract class ExtendedClientBehaviour {
     assertThat(objectKeys(bucket)).isEmpty();
   }
 
+  @Test
+  void fifoStableKey_aRefusedResend_keepsThePayloadTheQueuedCopyPointsTo() {
+    String fifo = aws.createFifoQueue(false);
+    SqsClient client = extendedClient();
+    String body = text(300 * KB, 12);
+    client.sendMessage(
+        r -> r.queueUrl(fifo).messageBody(body).messageGroupId("g").messageDeduplicationId("o-19"));
+
+    // the application sends it again within the minute (same deduplication id: the same stable
+    // key), and SQS refuses that send outright (400: no group id)
+    assertThatThrownBy(
+            () ->
+                client.sendMessage(
+                    r -> r.queueUrl(fifo).messageBody(body).messageDeduplicationId("o-19")))
+        .isInstanceOf(software.amazon.awssdk.services.sqs.model.SqsException.class);
+
+    assertThat(objectKeys(bucket)).as("the queued copy's payload").hasSize(1);
+    List<Message> received = receiveAll(client, fifo, 1);
+    assertThat(received).extracting(Message::body).containsExactly(body);
+  }
+
   // ---- bad input -------------------------------------------------------------------------------
 
   @Test

@@ -9,6 +9,7 @@ import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.internal.Lease;
 import dev.sqsx.consumer.internal.Settlement;
 import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.PayloadLifetime;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.SnsNotification;
 import dev.sqsx.lambda.internal.Invocation;
@@ -314,8 +315,7 @@ public final class LambdaConsumer {
     for (Lease lease : handled) {
       String handle = lease.receiptHandle();
       if (lease.received().snsTopicArn().isEmpty()
-          && !ExtendedMessages.sharedPayload(handle)
-          && ExtendedMessages.embeddedPointer(handle).isPresent()) {
+          && PayloadLifetime.mayDeleteWithMessage(handle)) {
         offloaded.computeIfAbsent(lease.received().queueUrl(), q -> new ArrayList<>()).add(lease);
       }
     }

@@ -2,6 +2,7 @@ package dev.sqsx.sns;
 
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.PayloadLifetime;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadStore;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -151,17 +151,18 @@ final class SnsOffloading {
   }
 
   /**
-   * After a publish that failed: the payload is deleted only when SNS answered no (nothing was
-   * published); with no answer the publish may have happened, so the payload stays (the bucket's
+   * After a publish that failed: the payload is deleted only when SNS certainly refused it (the
+   * payload-lifetime rule: a 4xx answer to the only attempt); after a 5xx, no answer, or an answer
+   * after the SDK's own retries, the publish may have happened, so the payload stays (the bucket's
    * lifecycle rule removes it) and a WARN names it.
    */
   void afterFailedPublish(PayloadPointer pointer, Throwable failure) {
-    if (failure instanceof AwsServiceException) {
+    if (PayloadLifetime.mayDeleteUnsent(failure, false)) {
       deleteUnpublished(pointer, failure);
     } else {
       LOG.warn(
-          "publish of an offloaded message got no answer ({}); its payload {} is kept in case it"
-              + " was published",
+          "publish of an offloaded message failed with an unknown outcome ({}); its payload {} is"
+              + " kept in case it was published",
           failure.toString(),
           pointer);
     }
@@ -186,7 +187,7 @@ final class SnsOffloading {
 
   /** {@link #afterFailedPublish} without blocking: a delete that fails is logged. */
   void afterFailedPublishAsync(PayloadPointer pointer, Throwable failure) {
-    if (failure instanceof AwsServiceException) {
+    if (PayloadLifetime.mayDeleteUnsent(failure, false)) {
       deleteUnpublishedAsync(pointer);
     } else {
       afterFailedPublish(pointer, failure);

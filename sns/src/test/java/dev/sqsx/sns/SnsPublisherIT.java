@@ -12,12 +12,15 @@ import dev.sqsx.extended.SqsExtendedClient;
 import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.faults.Fault;
+import dev.sqsx.testing.faults.FaultInjector;
 import dev.sqsx.testing.sns.LocalSns;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
@@ -26,6 +29,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.SnsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -148,6 +152,33 @@ class SnsPublisherIT {
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
           .as("SNS answered no: nothing points at the payload")
           .isZero();
+    }
+  }
+
+  @Test
+  void aPublishAnsweredWithAServerError_keepsItsPayload_itMayHaveBeenPublished(
+      SqsClient sqs, S3Client s3, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    FaultInjector faults =
+        FaultInjector.builder().failureRate(1.0).faults(Fault.SERVER_ERROR).build();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient failing =
+            SnsClient.builder()
+                .region(endpoints.region())
+                .credentialsProvider(endpoints.credentialsProvider())
+                .endpointOverride(sns.endpoint())
+                .httpClientBuilder(faults.wrap(Apache5HttpClient.builder()))
+                .build()) {
+      SnsExtendedClient publisher = publisher(failing, s3, bucket);
+      String topic = "arn:aws:sns:" + endpoints.region().id() + ":000000000000:orders";
+
+      assertThatThrownBy(() -> publisher.publish(r -> r.topicArn(topic).message(payload(300_000))))
+          .isInstanceOf(SnsException.class)
+          .satisfies(e -> assertThat(((SnsException) e).statusCode()).isEqualTo(500));
+
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
+          .as("a 5xx leaves the outcome unknown (an earlier attempt may have published)")
+          .isEqualTo(1);
     }
   }
 
