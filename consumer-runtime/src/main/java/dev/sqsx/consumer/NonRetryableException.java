@@ -1,5 +1,9 @@
 package dev.sqsx.consumer;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -50,19 +54,34 @@ public class NonRetryableException extends RuntimeException {
 
   /**
    * The predicate sqsx's runners ({@code SqsConsumer}, sqsx-lambda) apply: true when the error or
-   * one of its causes is a {@code NonRetryableException} or satisfies {@code configured}.
+   * one of its causes is a {@code NonRetryableException}, or satisfies {@code configured}. A {@code
+   * NonRetryableException} anywhere in the chain decides before {@code configured} is asked, so a
+   * predicate that throws cannot make it retryable. Cause chains that loop are followed once.
    */
   public static Predicate<Throwable> orAnyCause(Predicate<Throwable> configured) {
     return error -> {
-      for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-        if (cause instanceof NonRetryableException || configured.test(cause)) {
+      List<Throwable> chain = causes(error);
+      for (Throwable cause : chain) {
+        if (cause instanceof NonRetryableException) {
           return true;
         }
-        if (cause.getCause() == cause) {
-          break;
+      }
+      for (Throwable cause : chain) {
+        if (configured.test(cause)) {
+          return true;
         }
       }
       return false;
     };
+  }
+
+  /** The error and its causes, each once (a chain that loops ends where it comes back). */
+  private static List<Throwable> causes(Throwable error) {
+    List<Throwable> chain = new ArrayList<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable cause = error; cause != null && seen.add(cause); cause = cause.getCause()) {
+      chain.add(cause);
+    }
+    return chain;
   }
 }

@@ -58,4 +58,14 @@ class DefaultNonRetryableTest {
       throw new IllegalStateException(e);
     }
   }
+
+  @Test
+  void aCauseChainThatLoops_isFollowedOnce() {
+    IllegalStateException first = new IllegalStateException("first");
+    IllegalArgumentException second = new IllegalArgumentException("second", first);
+    first.initCause(second);
+
+    assertThat(NonRetryableException.orAnyCause(e -> false).test(first)).isFalse();
+    assertThat(NonRetryableException.orAnyCause(e -> e == second).test(first)).isTrue();
+  }
 }

@@ -48,8 +48,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *   <li>Offloaded records (S3 or DynamoDB pointers, either marker name) are resolved with the
  *       configured {@code PayloadStore} and its allow-list; a record that cannot be resolved fails
  *       alone. With {@code deletePayloads(true)}, a payload is deleted only for a record the final
- *       response reports handled, once that response is decided, and only before the timeout margin
- *       begins.
+ *       response reports handled, once that response is decided, and after SQS confirmed the delete
+ *       of the record, which the function makes itself.
  *   <li>A failure is reported in {@code batchItemFailures} (the record comes back after its
  *       visibility timeout; the queue's redrive policy dead-letters it after {@code
  *       maxReceiveCount} receives). A non-retryable failure ({@code NonRetryableException}, a

@@ -117,11 +117,15 @@ public final class Settlement {
 
   /**
    * Whether a message may start now: its lease is still held for at least the start margin (it did
-   * not end while the message waited, or while the gate held it) and its FIFO group is not held.
-   * Checks only; a message that may not start goes to {@link #notStarted}.
+   * not end while the message waited, or while the gate held it), the heartbeat has not given it up
+   * (its maximum processing time since the receive has passed: started now, it would have neither
+   * time nor heartbeat left), and its FIFO group is not held. Checks only; a message that may not
+   * start goes to {@link #notStarted}.
    */
   public boolean mayStart(Lease lease, long nowMillis) {
-    return lease.held(saturatedAdd(nowMillis, startMarginMillis)) && !effects.groupHeld(lease);
+    return !lease.abandoned()
+        && lease.held(saturatedAdd(nowMillis, startMarginMillis))
+        && !effects.groupHeld(lease);
   }
 
   private static long saturatedAdd(long a, long b) {
@@ -138,12 +142,17 @@ public final class Settlement {
     guarded(
         lease,
         () -> {
-          if (effects.groupHeld(lease)) {
+          if (effects.groupHeld(lease) && lease.held(clock.millis()) && !lease.abandoned()) {
             effects.release(List.of(lease));
             effects.finish(lease, true);
             return;
           }
-          String why = lease.lost() ? "lease lost" : "too little of its lease left";
+          String why =
+              lease.lost()
+                  ? "lease lost"
+                  : lease.abandoned()
+                      ? "past its maximum processing time"
+                      : "too little of its lease left";
           LOG.warn(
               "message {} from {} not started ({}): SQS delivers it again",
               lease.messageId(),

@@ -178,6 +178,20 @@ class SettlementTest {
   }
 
   @Test
+  void aMessageTheHeartbeatGaveUp_mayNotStart_thoughItsLeaseIsStillHeld() {
+    Recorded effects = new Recorded();
+    Settlement settlement = settlement(effects, e -> false);
+    Lease abandoned = lease("m1", "g", 1, NOW + 30_000);
+    abandoned.markAbandoned(); // past its maximum processing time since the receive
+
+    assertThat(settlement.mayStart(abandoned, NOW)).isFalse();
+    settlement.notStarted(abandoned);
+
+    assertThat(effects.calls)
+        .containsExactly("letGo m1", "finish m1 hold", "keep m1 unstarted", "settled m1");
+  }
+
+  @Test
   void aStartMargin_refusesAMessageWithLessLeaseLeft() {
     Recorded effects = new Recorded();
     Settlement settlement =

@@ -135,11 +135,21 @@ public final class Invocation implements Settlement.Effects {
     return done;
   }
 
-  /** Records a report; false when the record was already reported failed (failed stays failed). */
+  /**
+   * Records a report; false when an earlier one stands. The same message id may come twice in one
+   * event: failed stays failed (the record comes back), and a dead-lettered record is never turned
+   * into a handled one (its DLQ copy points to its payload, which must stay).
+   */
   private boolean report(String messageId, Report report) {
-    Report now =
-        reports.merge(messageId, report, (old, fresh) -> old == Report.FAILED ? old : fresh);
+    Report now = reports.merge(messageId, report, Invocation::stronger);
     return now == report;
+  }
+
+  private static Report stronger(Report old, Report fresh) {
+    if (old == Report.FAILED || fresh == Report.FAILED) {
+      return Report.FAILED;
+    }
+    return old == Report.DEAD_LETTERED ? old : fresh;
   }
 
   private static String group(Lease lease) {
