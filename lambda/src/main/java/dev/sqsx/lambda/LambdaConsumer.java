@@ -121,7 +121,8 @@ public final class LambdaConsumer {
             config.nonRetryable(),
             clock,
             invocation,
-            config.timeoutMargin());
+            config.timeoutMargin(),
+            null);
     if (config.batchHandler() != null) {
       runBatch(leases, settlement);
     } else if (fifo) {

@@ -23,7 +23,9 @@ public final class ConsumerEffects implements Settlement.Effects {
   private final Permits permits;
   private volatile DeadLetters deadLetters;
   private volatile BiFunction<Lease, Boolean, List<Lease>> line = (lease, hold) -> List.of();
-  private final Set<CompletableFuture<?>> deadLettering = ConcurrentHashMap.newKeySet();
+
+  /** Dead letters being sent and releases being made: shutdown waits for them. */
+  private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
 
   /**
    * @param deadLetters where to dead-letter, or null when there is no DLQ
@@ -124,10 +126,9 @@ public final class ConsumerEffects implements Settlement.Effects {
       return null;
     }
     CompletableFuture<Boolean> send = target.send(lease, error);
-    deadLettering.add(send);
+    settling.add(send);
     Async.detach(
-        send.whenComplete((moved, sendError) -> deadLettering.remove(send)),
-        "dead-lettering a message");
+        send.whenComplete((moved, sendError) -> settling.remove(send)), "dead-lettering a message");
     return send;
   }
 
@@ -140,7 +141,11 @@ public final class ConsumerEffects implements Settlement.Effects {
 
   @Override
   public void release(List<Lease> leases) {
-    Async.detach(releases.release(leases), "releasing messages that will not run now");
+    CompletableFuture<Void> released = releases.release(leases);
+    settling.add(released);
+    Async.detach(
+        released.whenComplete((done, error) -> settling.remove(released)),
+        "releasing messages that will not run now");
   }
 
   @Override
@@ -156,11 +161,11 @@ public final class ConsumerEffects implements Settlement.Effects {
   }
 
   /**
-   * Completes when the dead letters being sent and the retry delays asked for so far have been
-   * answered (for shutdown).
+   * Completes when the dead letters being sent, the releases being made and the retry delays asked
+   * for so far have been answered (for shutdown).
    */
   public CompletableFuture<Void> settle() {
-    return CompletableFuture.allOf(deadLettering.toArray(CompletableFuture[]::new))
+    return CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new))
         .handle((done, error) -> null)
         .thenCompose(done -> backoff.settle());
   }

@@ -15,6 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -29,7 +31,11 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 public final class Dispatcher {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 10;
+
+  /** How long to wait before asking an executor that refused a task again. */
+  private static final Duration REJECTED_PAUSE = Duration.ofSeconds(1);
 
   /** How often {@link #nudge()} should run: how long a message may wait behind a quick handler. */
   public static final long NUDGE_MILLIS = HandlerPace.QUICK_WAIT_MILLIS;
@@ -99,9 +105,11 @@ public final class Dispatcher {
             return line.finished(lease, !holdGroup);
           }
         });
-    this.settlement = new Settlement(retry, nonRetryable, clock, effects, Duration.ZERO);
+    this.settlement =
+        new Settlement(retry, nonRetryable, clock, effects, Duration.ZERO, maxProcessingTime);
     this.unhandled =
-        new Settlement(retry, nonRetryable, clock, effects.outsideTheLine(), Duration.ZERO);
+        new Settlement(
+            retry, nonRetryable, clock, effects.outsideTheLine(), Duration.ZERO, maxProcessingTime);
     this.runs =
         new HandlerRuns(
             queueUrl, handler, gate, counters, settlement, observer, clock, maxProcessingTime);
@@ -208,15 +216,21 @@ public final class Dispatcher {
     try {
       executor.execute(this::runner);
     } catch (RejectedExecutionException e) {
+      // not the messages' failure: they stay in the line, held (heartbeated), and the executor is
+      // asked again after a pause; releasing them would use up a receive of each, and the redrive
+      // policy would move them to the DLQ without their ever running
       synchronized (lock) {
         starting--;
+        running--;
+        pause.closeFor(REJECTED_PAUSE);
       }
-      // not a failure of the messages: they are released, not retried or dead-lettered
-      List<Lease> leases;
-      while ((leases = claim(true)) != null) {
-        counters.rejected(leases.size());
-        settlement.refused(leases, e);
-      }
+      counters.rejected(1);
+      LOG.warn(
+          "the handler executor of {} refused a task ({}): the waiting messages stay held, tried"
+              + " again in {}",
+          queueUrl,
+          e.toString(),
+          REJECTED_PAUSE);
     }
   }
 
@@ -370,7 +384,7 @@ public final class Dispatcher {
       }
     }
     if (!held) {
-      Async.detach(effects.releaseAll(leases), "releasing messages at shutdown");
+      effects.release(leases); // close() waits for it with the other settlements
       return;
     }
     leases.forEach(lease -> counters.postponed());

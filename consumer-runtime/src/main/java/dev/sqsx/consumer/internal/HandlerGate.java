@@ -17,6 +17,12 @@ public interface HandlerGate {
   /** Records the outcome of an admitted handler run. */
   void completed(long durationNanos, Throwable error);
 
+  /**
+   * An admitted run did not happen after all (its messages' leases ended meanwhile): gives back
+   * what {@link #admit()} took (a half-open circuit breaker's trial permission).
+   */
+  default void unused() {}
+
   /** Whether polling should pause (an open circuit breaker). */
   boolean pollingPaused();
 

@@ -82,6 +82,13 @@ final class HandlerRuns {
         settlement.notStarted(lease);
       }
     }
+    if (held.isEmpty()) {
+      try {
+        gate.unused(); // the admission goes back (a half-open breaker's trial permission)
+      } catch (RuntimeException e) {
+        LOG.warn("handler gate of {} failed: {}", queueUrl, e.toString());
+      }
+    }
     return held;
   }
 

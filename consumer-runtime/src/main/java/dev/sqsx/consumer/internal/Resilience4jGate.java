@@ -47,6 +47,13 @@ public final class Resilience4jGate implements HandlerGate {
   }
 
   @Override
+  public void unused() {
+    if (breaker != null) {
+      breaker.releasePermission();
+    }
+  }
+
+  @Override
   public boolean pollingPaused() {
     if (breaker == null) {
       return false;

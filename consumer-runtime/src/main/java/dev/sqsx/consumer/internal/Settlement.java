@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  *       its reason when there is a DLQ, and retried when the dead letter could not be sent. A
  *       failure holds its FIFO group: the group's waiting messages are released unhandled.
  *   <li>The guards live here: a {@code nonRetryable} predicate that throws counts as "retryable"
- *       (logged); a message whose lease ended while it waited (or while the gate held it) is not
- *       started; messages an executor refused are released, not failed; whatever else fails while
- *       settling leaves the message to its visibility timeout, never lost.
+ *       (logged); a message whose lease ended, or whose maximum processing time passed, while it
+ *       waited (or while the gate held it) is not started; whatever else fails while settling
+ *       leaves the message to its visibility timeout, never lost.
  * </ul>
  *
  * <p>Thread-safe as far as its {@link Effects} are. Never throws.
@@ -97,22 +97,28 @@ public final class Settlement {
   private final Clock clock;
   private final Effects effects;
   private final long startMarginMillis;
+  private final long maxProcessingMillis;
 
   /**
    * @param startMargin how much of its lease a message must have left to start (Lambda: the timeout
    *     margin, so that nothing starts that cannot finish before the invocation's end)
+   * @param maxProcessingTime how long after its receive a message may still start (the consumer's
+   *     maximum processing time, the heartbeat's and the async time limit's clock), or null for no
+   *     such limit
    */
   public Settlement(
       RetryPolicy retry,
       Predicate<Throwable> nonRetryable,
       Clock clock,
       Effects effects,
-      Duration startMargin) {
+      Duration startMargin,
+      Duration maxProcessingTime) {
     this.retry = retry;
     this.nonRetryable = nonRetryable;
     this.clock = clock;
     this.effects = effects;
     this.startMarginMillis = startMargin.toMillis();
+    this.maxProcessingMillis = maxProcessingTime == null ? 0 : maxProcessingTime.toMillis();
   }
 
   /**
@@ -123,9 +129,27 @@ public final class Settlement {
    * start goes to {@link #notStarted}.
    */
   public boolean mayStart(Lease lease, long nowMillis) {
+    return timeLeft(lease, nowMillis) && !effects.groupHeld(lease);
+  }
+
+  /** Whether the message has lease and processing time left to start now. */
+  private boolean timeLeft(Lease lease, long nowMillis) {
     return !lease.abandoned()
-        && lease.held(saturatedAdd(nowMillis, startMarginMillis))
-        && !effects.groupHeld(lease);
+        && (maxProcessingMillis == 0 || nowMillis < lease.receivedAtMillis() + maxProcessingMillis)
+        && lease.held(saturatedAdd(nowMillis, startMarginMillis));
+  }
+
+  /** Why a message may not start, when it has no time left. */
+  private String noTimeLeft(Lease lease, long nowMillis) {
+    if (lease.lost()) {
+      return "lease lost";
+    }
+    if (lease.abandoned()
+        || (maxProcessingMillis > 0
+            && nowMillis >= lease.receivedAtMillis() + maxProcessingMillis)) {
+      return "past its maximum processing time";
+    }
+    return lease.held(nowMillis) ? "too little of its lease left" : "its lease ended";
   }
 
   private static long saturatedAdd(long a, long b) {
@@ -142,17 +166,14 @@ public final class Settlement {
     guarded(
         lease,
         () -> {
-          if (effects.groupHeld(lease) && lease.held(clock.millis()) && !lease.abandoned()) {
+          long now = clock.millis();
+          if (timeLeft(lease, now)) {
+            // its group is held: released, its place kept behind the message that holds it
             effects.release(List.of(lease));
-            effects.finish(lease, true);
+            holdGroup(lease);
             return;
           }
-          String why =
-              lease.lost()
-                  ? "lease lost"
-                  : lease.abandoned()
-                      ? "past its maximum processing time"
-                      : "too little of its lease left";
+          String why = noTimeLeft(lease, now);
           LOG.warn(
               "message {} from {} not started ({}): SQS delivers it again",
               lease.messageId(),
@@ -178,35 +199,11 @@ public final class Settlement {
         });
   }
 
-  /**
-   * Releases messages that were to run but the executor refused them (saturated, or shut down):
-   * they are not failures, so they neither use up an attempt nor reach the DLQ.
-   */
-  public void refused(List<Lease> leases, Throwable why) {
-    if (leases.isEmpty()) {
-      return;
-    }
-    LOG.warn(
-        "the handler executor refused {} message(s) from {} ({}): released, they come back at"
-            + " once",
-        leases.size(),
-        leases.get(0).received().queueUrl(),
-        why.toString());
-    for (Lease lease : leases) {
-      guarded(
-          lease,
-          () -> {
-            effects.release(List.of(lease));
-            holdGroup(lease);
-          });
-    }
-  }
-
   private void succeeded(Lease lease) {
     if (effects.groupHeld(lease)) {
       // its group's earlier message failed in the same run: deleting it would overtake that one
       effects.release(List.of(lease));
-      effects.finish(lease, true);
+      holdGroup(lease);
       return;
     }
     if (lease.held(clock.millis())) {

@@ -92,7 +92,7 @@ class SettlementReviewTest {
     Recorded effects = new Recorded();
     Settlement settlement =
         new Settlement(
-            RetryPolicy.immediate(), asTheBuildersComposeIt, clock, effects, Duration.ZERO);
+            RetryPolicy.immediate(), asTheBuildersComposeIt, clock, effects, Duration.ZERO, null);
 
     settlement.settle(
         lease("m1", 1),

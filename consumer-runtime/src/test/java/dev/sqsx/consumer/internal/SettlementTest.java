@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -102,7 +101,7 @@ class SettlementTest {
 
   private Settlement settlement(
       Recorded effects, java.util.function.Predicate<Throwable> permanent) {
-    return new Settlement(RetryPolicy.immediate(), permanent, clock, effects, Duration.ZERO);
+    return new Settlement(RetryPolicy.immediate(), permanent, clock, effects, Duration.ZERO, null);
   }
 
   @Test
@@ -192,24 +191,31 @@ class SettlementTest {
   }
 
   @Test
+  void aMessagePastItsMaximumProcessingTimeSinceTheReceive_mayNotStart() {
+    Recorded effects = new Recorded();
+    Settlement settlement =
+        new Settlement(
+            RetryPolicy.immediate(),
+            e -> false,
+            clock,
+            effects,
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+
+    assertThat(settlement.mayStart(lease("m1", "g", 1, NOW + 30_000), NOW)).isTrue();
+    assertThat(settlement.mayStart(lease("m2", "g", 1, NOW + 30_000), NOW + 990)).isFalse();
+  }
+
+  @Test
   void aStartMargin_refusesAMessageWithLessLeaseLeft() {
     Recorded effects = new Recorded();
     Settlement settlement =
-        new Settlement(RetryPolicy.immediate(), e -> false, clock, effects, Duration.ofSeconds(1));
+        new Settlement(
+            RetryPolicy.immediate(), e -> false, clock, effects, Duration.ofSeconds(1), null);
 
     assertThat(settlement.mayStart(lease("m1", "g", 1, NOW + 999), NOW)).isFalse();
     assertThat(settlement.mayStart(lease("m2", "g", 1, NOW + 1_001), NOW)).isTrue();
     assertThat(settlement.mayStart(lease("m3", "g", 1, Long.MAX_VALUE), NOW)).isTrue();
-  }
-
-  @Test
-  void messagesTheExecutorRefused_areReleased_notFailed_andHoldTheirGroup() {
-    Recorded effects = new Recorded();
-
-    settlement(effects, e -> true)
-        .refused(List.of(lease("m1", "g", 3, NOW + 5_000)), new RejectedExecutionException("full"));
-
-    assertThat(effects.calls).containsExactly("release m1", "finish m1 hold", "settled m1");
   }
 
   @Test
