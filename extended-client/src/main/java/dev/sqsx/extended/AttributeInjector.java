@@ -1,6 +1,7 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Injection;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -14,12 +15,13 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * <p>The rules, the same on both paths: called once per message — each {@code SendMessageBatch}
  * entry on its own — on the thread that calls {@code sendMessage} / {@code sendMessageBatch}, so
  * that thread's context is what gets injected. An attribute whose name the message already has is
- * never replaced. SQS allows 10 attributes per message: when the additions do not fit beside the
- * message's own — counting the extended client's size marker when the message is offloaded — none
- * is added and {@link #skipped} is told; the message is sent as it was. The plain-client
- * interceptor also skips the additions when they would push a message that fits SQS's default limit
- * of 262,144 bytes past it. The extended client injects before it decides to offload, so the
- * additions count towards the offloading threshold.
+ * never replaced. SQS allows 10 attributes per message: the additions are made in the order {@link
+ * #attributesFor} returns them, each as long as it still fits beside the message's own — counting
+ * the extended client's size marker when the message is offloaded — and {@link #skipped(String,
+ * Map, List)} is told the names of those left out; so return the most needed first (trace context
+ * before baggage). The plain-client interceptor also skips the additions when they would push a
+ * message that fits SQS's default limit of 262,144 bytes past it. The extended client injects
+ * before it decides to offload, so the additions count towards the offloading threshold.
  *
  * <p>Implementations must be thread-safe; what they throw is logged and the message is sent without
  * additions.
@@ -40,6 +42,16 @@ public interface AttributeInjector {
    * (see the class description). Default: nothing.
    */
   default void skipped(String queueUrl, Map<String, MessageAttributeValue> present) {}
+
+  /**
+   * Some of the additions for one message to {@code queueUrl} — {@code names}, in the order {@link
+   * #attributesFor} gave them — were not made: there was no room for them. Default: {@link
+   * #skipped(String, Map)}.
+   */
+  default void skipped(
+      String queueUrl, Map<String, MessageAttributeValue> present, List<String> names) {
+    skipped(queueUrl, present);
+  }
 
   /**
    * An SDK interceptor that applies {@code injector} to {@code SendMessage} and each {@code

@@ -180,8 +180,10 @@ final class SendPipeline {
         if (added[index]
             && entries.get(index).messageAttributes().size() >= Markers.MAX_ATTRIBUTES) {
           added[index] = false;
+          List<String> names = new ArrayList<>(entries.get(index).messageAttributes().keySet());
+          names.removeAll(original.messageAttributes().keySet());
           entries.set(index, original);
-          injection.skipped(request.queueUrl(), original.messageAttributes());
+          injection.skipped(request.queueUrl(), original.messageAttributes(), names);
           reverted = true;
         }
       }

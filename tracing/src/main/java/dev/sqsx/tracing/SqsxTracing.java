@@ -78,6 +78,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 public final class SqsxTracing implements AttributeInjector, MessageObserver {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqsxTracing.class);
+  private static final String BAGGAGE = "baggage";
 
   /** The instrumentation scope name of sqsx's spans and metrics. */
   public static final String INSTRUMENTATION_NAME = "dev.sqsx.tracing";
@@ -180,20 +181,34 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
             carrier.put(key, MessageAttributes.string(value));
           }
         });
+    MessageAttributeValue baggage = attributes.remove(BAGGAGE);
+    if (baggage != null) {
+      attributes.put(BAGGAGE, baggage); // the trace context first: baggage only if there is room
+    }
     return attributes;
   }
 
   @Override
   public void skipped(String queueUrl, Map<String, MessageAttributeValue> present) {
-    skipped.increment();
-    skippedMetric.add(1, Attributes.of(DESTINATION, Queues.name(queueUrl)));
+    skipped(queueUrl, present, List.of("trace context"));
+  }
+
+  @Override
+  public void skipped(
+      String queueUrl, Map<String, MessageAttributeValue> present, List<String> names) {
+    skipped.add(names.size());
+    skippedMetric.add(names.size(), Attributes.of(DESTINATION, Queues.name(queueUrl)));
     LOG.debug(
-        "message to {} sent without trace context: its {} attribute(s) leave no room",
+        "message to {} sent without {}: its {} attribute(s) leave no room",
         queueUrl,
+        names,
         present.size());
   }
 
-  /** Messages sent without trace context so far because SQS's attribute limit left no room. */
+  /**
+   * Propagation fields (trace context, baggage) left off messages so far because SQS's attribute
+   * limit left no room for them.
+   */
   public long injectionsSkipped() {
     return skipped.sum();
   }

@@ -374,6 +374,63 @@ class TracingIT {
   }
 
   @Test
+  @SuppressWarnings("try") // the scopes are opened for their effect on Context.current()
+  void withBaggage_traceContextGoesFirst_baggageOnlyWhenThereIsRoom_andEachDroppedFieldIsCounted(
+      SqsClient sqs, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    try (Otel otel = new Otel()) {
+      SqsxTracing tracing =
+          SqsxTracing.builder(otel.sdk)
+              .propagator(
+                  io.opentelemetry.context.propagation.TextMapPropagator.composite(
+                      io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator.getInstance(),
+                      io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator
+                          .getInstance()))
+              .build();
+      SqsClient traced =
+          SqsClient.builder()
+              .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+              .credentialsProvider(
+                  software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                      software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                          "test", "test")))
+              .endpointOverride(sqs.serviceClientConfiguration().endpointOverride().orElseThrow())
+              .overrideConfiguration(c -> c.addExecutionInterceptor(tracing.interceptor()))
+              .build();
+      Map<String, MessageAttributeValue> nine = new HashMap<>();
+      for (int i = 0; i < 9; i++) {
+        nine.put(
+            "a" + i, MessageAttributeValue.builder().dataType("String").stringValue("v").build());
+      }
+      Span sender = otel.sdk.getTracer("test").spanBuilder("send").startSpan();
+      try (Scope span = sender.makeCurrent();
+          Scope baggage =
+              io.opentelemetry.api.baggage.Baggage.builder()
+                  .put("tenant", "acme")
+                  .build()
+                  .makeCurrent()) {
+        // 9 + traceparent = 10: the trace context fits, the baggage does not
+        traced.sendMessage(r -> r.queueUrl(queueUrl).messageBody("S").messageAttributes(nine));
+      } finally {
+        sender.end();
+        traced.close();
+      }
+
+      Message received =
+          sqs.receiveMessage(
+                  r -> r.queueUrl(queueUrl).waitTimeSeconds(2).messageAttributeNames("All"))
+              .messages()
+              .get(0);
+      assertThat(received.messageAttributes())
+          .as("trace context first; baggage only if there is room")
+          .hasSize(10)
+          .containsKey("traceparent")
+          .doesNotContainKey("baggage");
+      assertThat(tracing.injectionsSkipped()).as("dropped fields: the baggage").isEqualTo(1);
+    }
+  }
+
+  @Test
   void noRoomForTraceContext_theMessageIsSentWithout_andCounted(
       SqsClient sqs, S3Client s3, S3AsyncClient s3Async, AwsResources aws) {
     String queueUrl = aws.createQueue();

@@ -37,8 +37,8 @@ public final class Injection {
   }
 
   /**
-   * {@code present} with the injector's additions, or {@code present} itself (the same instance)
-   * when there are none or they do not fit.
+   * {@code present} with the injector's additions that fit, in its order, or {@code present} itself
+   * (the same instance) when none does.
    *
    * @param fits whether the message is still sendable with these attributes: the caller's own
    *     limits, checked after the 10-attribute rule
@@ -57,27 +57,34 @@ public final class Injection {
     if (additions == null || additions.isEmpty()) {
       return present;
     }
+    // in the injector's order (its most needed first): each addition that still fits is made,
+    // the others are dropped and counted — never all-or-nothing
     Map<String, MessageAttributeValue> merged = new LinkedHashMap<>(present);
+    List<String> dropped = new ArrayList<>();
     int added = 0;
     for (Map.Entry<String, MessageAttributeValue> addition : additions.entrySet()) {
-      if (merged.putIfAbsent(addition.getKey(), addition.getValue()) == null) {
+      if (merged.containsKey(addition.getKey())) {
+        continue;
+      }
+      merged.put(addition.getKey(), addition.getValue());
+      if (merged.size() > Markers.MAX_ATTRIBUTES || !fits.test(merged)) {
+        merged.remove(addition.getKey());
+        dropped.add(addition.getKey());
+      } else {
         added++;
       }
     }
-    if (added == 0) {
-      return present;
+    if (!dropped.isEmpty()) {
+      skipped(queueUrl, present, dropped);
     }
-    if (merged.size() > Markers.MAX_ATTRIBUTES || !fits.test(merged)) {
-      skipped(queueUrl, present);
-      return present;
-    }
-    return merged;
+    return added == 0 ? present : merged;
   }
 
-  /** Tells the injector its additions for one message were not made. */
-  public void skipped(String queueUrl, Map<String, MessageAttributeValue> present) {
+  /** Tells the injector that these additions for one message were not made (no room). */
+  public void skipped(
+      String queueUrl, Map<String, MessageAttributeValue> present, List<String> names) {
     try {
-      injector.skipped(queueUrl, present);
+      injector.skipped(queueUrl, present, names);
     } catch (RuntimeException e) {
       LOG.warn("attribute injector failed for a message to {}: {}", queueUrl, e.toString());
     }
