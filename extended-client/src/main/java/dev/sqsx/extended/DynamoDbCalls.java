@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -23,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 interface DynamoDbCalls {
 
   CompletableFuture<QueryResponse> query(QueryRequest request);
+
+  CompletableFuture<GetItemResponse> getItem(GetItemRequest request);
 
   CompletableFuture<PutItemResponse> putItem(PutItemRequest request);
 
@@ -38,6 +42,11 @@ interface DynamoDbCalls {
       @Override
       public CompletableFuture<QueryResponse> query(QueryRequest request) {
         return Futures.guarded(() -> dynamoDb.query(request));
+      }
+
+      @Override
+      public CompletableFuture<GetItemResponse> getItem(GetItemRequest request) {
+        return Futures.guarded(() -> dynamoDb.getItem(request));
       }
 
       @Override
@@ -69,6 +78,11 @@ interface DynamoDbCalls {
       @Override
       public CompletableFuture<QueryResponse> query(QueryRequest request) {
         return now(() -> dynamoDb.query(request));
+      }
+
+      @Override
+      public CompletableFuture<GetItemResponse> getItem(GetItemRequest request) {
+        return now(() -> dynamoDb.getItem(request));
       }
 
       @Override

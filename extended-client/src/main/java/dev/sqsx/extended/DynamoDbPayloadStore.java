@@ -1,6 +1,7 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.BlockingPool;
+import dev.sqsx.extended.internal.DynamoDbItems;
 import dev.sqsx.extended.internal.DynamoDbTables;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.KeyPrefixes;
@@ -31,8 +32,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>A payload is split into chunks of at most {@link Builder#chunkSize} bytes (DynamoDB items hold
  * at most 400 KB), written under one partition key; a manifest item with the chunk count, size and
- * SHA-256 is written last, so a reader (one consistent query) never sees a partial payload. Deletes
- * remove the manifest first. The pointer is {@code
+ * SHA-256 is written last, so a reader (one consistent query) never sees a partial payload. A
+ * delete removes exactly the items the manifest names, the manifest first, and nothing else under
+ * the key (see {@link #delete}). The pointer is {@code
  * ["dev.sqsx.PayloadDynamoDbPointer",{"tableName":"<t>","key":"<k>"}]}. Table layout: partition key
  * {@code pk} (S), sort key {@code sk} (S), TTL attribute {@code ttl} (epoch seconds).
  *
@@ -198,12 +200,29 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     return async(payloads -> payloads.read(pointer));
   }
 
+  /**
+   * Deletes the payload: exactly the items its manifest names — the manifest first, then chunks
+   * {@code chunk#00000} to the manifest's count — and nothing else under the pointer's key, so a
+   * pointer into a table shared with other applications cannot take their items with it.
+   *
+   * <p>Deleting a payload that is gone (deleted before, or removed by TTL) succeeds and deletes
+   * nothing; so does a pointer to a key that holds no manifest, such as another application's
+   * items: nothing there is known to be a payload, and the store deletes nothing it cannot show is
+   * the payload's own. A delete interrupted after the manifest leaves the chunks to TTL (a second
+   * delete finds no manifest).
+   *
+   * @throws PayloadNotAllowedException when the pointer is not allowed, or when the item at its
+   *     manifest's key is not a payload manifest as this store writes it (valid {@code chunks},
+   *     {@code bytes} and {@code sha256}): another application's item, left untouched with the rest
+   * @throws ExtendedClientException when DynamoDB fails
+   */
   @Override
   public void delete(PayloadPointer pointer) {
     checkAllowed(pointer);
     blocking(payloads -> payloads.delete(pointer));
   }
 
+  /** Asynchronous {@link #delete}: the same items, the same failures as a failed future. */
   @Override
   public CompletableFuture<Void> deleteAsync(PayloadPointer pointer) {
     try {
@@ -371,7 +390,7 @@ public final class DynamoDbPayloadStore implements PayloadStore {
         throw new IllegalArgumentException(
             "table must be set: it is where payloads are written, was '" + table + "'");
       }
-      if (maxPayloadSize < 1 || maxPayloadSize > 64 * 1024 * 1024) {
+      if (maxPayloadSize < 1 || maxPayloadSize > DynamoDbItems.LARGEST_PAYLOAD) {
         throw new IllegalArgumentException(
             "maxPayloadSize must be 1..67108864 (64 MiB; larger payloads belong in S3), was "
                 + maxPayloadSize);

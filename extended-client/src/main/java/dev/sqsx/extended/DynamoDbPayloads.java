@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -164,7 +167,7 @@ final class DynamoDbPayloads {
   CompletableFuture<byte[]> read(PayloadPointer pointer) {
     int maxPayloadSize = config.maxPayloadSize();
     return queryAll(
-            query(pointer, false),
+            query(pointer),
             new ArrayList<>(),
             items -> DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize))
         .handle(
@@ -181,24 +184,17 @@ final class DynamoDbPayloads {
             });
   }
 
-  private static QueryRequest query(PayloadPointer pointer, boolean keysOnly) {
-    QueryRequest.Builder query =
-        QueryRequest.builder()
-            .tableName(pointer.container())
-            .keyConditionExpression("#pk = :pk")
-            .expressionAttributeNames(
-                keysOnly
-                    ? Map.of("#pk", DynamoDbItems.PARTITION_KEY, "#sk", DynamoDbItems.SORT_KEY)
-                    : Map.of("#pk", DynamoDbItems.PARTITION_KEY))
-            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pointer.key())))
-            // "manifest" sorts after "chunk#...": descending, it comes first, so its size is
-            // checked before more than one page of chunks is read.
-            .scanIndexForward(false)
-            .consistentRead(true);
-    if (keysOnly) {
-      query.projectionExpression("#pk, #sk");
-    }
-    return query.build();
+  private static QueryRequest query(PayloadPointer pointer) {
+    return QueryRequest.builder()
+        .tableName(pointer.container())
+        .keyConditionExpression("#pk = :pk")
+        .expressionAttributeNames(Map.of("#pk", DynamoDbItems.PARTITION_KEY))
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pointer.key())))
+        // "manifest" sorts after "chunk#...": descending, it comes first, so its size is
+        // checked before more than one page of chunks is read.
+        .scanIndexForward(false)
+        .consistentRead(true)
+        .build();
   }
 
   private CompletableFuture<List<Map<String, AttributeValue>>> queryAll(
@@ -223,39 +219,86 @@ final class DynamoDbPayloads {
 
   // ---- delete ----------------------------------------------------------------------------------
 
-  /** Deletes an (allowed) payload: the manifest first, then its chunks. */
+  /**
+   * Deletes an (allowed) payload: exactly the items its manifest names, the manifest first, then
+   * its chunks; nothing else under the key. No manifest: nothing is deleted (gone already, or never
+   * a payload). An item at the manifest's key that is not a payload manifest fails with {@link
+   * PayloadNotAllowedException}, deleting nothing. The chunks the manifest named are deleted even
+   * when the manifest is gone by the time it is deleted (another delete took it, or an SDK retry
+   * after a lost response finds its own earlier delete): the manifest that was read proved them the
+   * payload's.
+   */
   CompletableFuture<Void> delete(PayloadPointer pointer) {
     String table = pointer.container();
-    return queryAll(query(pointer, true), new ArrayList<>(), keys -> {})
+    GetItemRequest get =
+        GetItemRequest.builder()
+            .tableName(table)
+            .key(DynamoDbItems.manifestKey(pointer.key()))
+            .consistentRead(true)
+            .build();
+    return calls
+        .getItem(get)
         .thenCompose(
-            keys ->
-                calls
-                    .deleteItem(
-                        DeleteItemRequest.builder()
-                            .tableName(table)
-                            .key(DynamoDbItems.manifestKey(pointer.key()))
-                            .build())
-                    .thenCompose(done -> writeAll(table, chunkDeletes(keys))))
+            found -> {
+              if (!found.hasItem() || found.item().isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              int chunks = DynamoDbItems.deletableChunkCount(pointer, found.item());
+              return deleteManifest(table, found.item())
+                  .thenCompose(
+                      done ->
+                          writeAll(
+                              table,
+                              deleteRequests(DynamoDbItems.chunkKeys(pointer.key(), chunks))));
+            })
         .handle(
             (done, error) -> {
               if (error != null) {
+                Throwable cause = Futures.unwrap(error);
+                if (cause instanceof PayloadNotAllowedException refused) {
+                  throw refused;
+                }
                 throw new ExtendedClientException(
-                    "cannot delete payload from DynamoDB",
-                    null,
-                    null,
-                    pointer,
-                    Futures.unwrap(error));
+                    "cannot delete payload from DynamoDB", null, null, pointer, cause);
               }
               return null;
             });
   }
 
-  private static List<WriteRequest> chunkDeletes(List<Map<String, AttributeValue>> keys) {
+  /**
+   * Deletes the manifest that was read, on condition that it is still the same one: an item that
+   * replaced it is left alone; one that is gone is no failure.
+   */
+  private CompletableFuture<Void> deleteManifest(
+      String table, Map<String, AttributeValue> manifest) {
+    DeleteItemRequest delete =
+        DeleteItemRequest.builder()
+            .tableName(table)
+            .key(DynamoDbItems.itemKey(manifest))
+            .conditionExpression("#sha = :sha AND #chunks = :chunks")
+            .expressionAttributeNames(
+                Map.of("#sha", DynamoDbItems.SHA256, "#chunks", DynamoDbItems.CHUNKS))
+            .expressionAttributeValues(
+                Map.of(
+                    ":sha", manifest.get(DynamoDbItems.SHA256),
+                    ":chunks", manifest.get(DynamoDbItems.CHUNKS)))
+            .build();
+    return calls
+        .deleteItem(delete)
+        .handle(
+            (done, error) -> {
+              Throwable cause = error == null ? null : Futures.unwrap(error);
+              if (cause == null || cause instanceof ConditionalCheckFailedException) {
+                return null;
+              }
+              throw new CompletionException(cause);
+            });
+  }
+
+  private static List<WriteRequest> deleteRequests(List<Map<String, AttributeValue>> keys) {
     List<WriteRequest> deletes = new ArrayList<>();
     for (Map<String, AttributeValue> key : keys) {
-      if (!DynamoDbItems.isManifest(key)) {
-        deletes.add(deleteRequest(DynamoDbItems.itemKey(key)));
-      }
+      deletes.add(deleteRequest(key));
     }
     return deletes;
   }

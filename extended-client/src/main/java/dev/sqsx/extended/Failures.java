@@ -77,12 +77,13 @@ final class Failures {
         pointer);
   }
 
-  static void logForeignPointer(Logger log, String queueUrl, PayloadPointer pointer) {
+  static void logForeignPointer(
+      Logger log, String queueUrl, PayloadPointer pointer, Throwable refusal) {
     log.warn(
-        "message deleted from {}; its payload {} is in a container that is not allowed and was"
-            + " left untouched",
+        "message deleted from {}; its payload {} was left untouched: {}",
         queueUrl,
-        pointer);
+        pointer,
+        refusal.getMessage());
   }
 
   static void logPayloadNotDeleted(

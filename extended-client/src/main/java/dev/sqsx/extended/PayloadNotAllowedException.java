@@ -3,8 +3,10 @@ package dev.sqsx.extended;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * A pointer names a bucket or table that is not on the store's allow-list. The payload is never
- * read or deleted; retrying cannot help.
+ * A pointer names a bucket or table that is not on the store's allow-list, or something there the
+ * store will not take as one of its payloads (a key outside its {@code keyPrefix}; for a delete
+ * from the DynamoDB store, a key whose manifest item is not a payload manifest). The payload is
+ * never read or deleted; retrying cannot help.
  */
 public class PayloadNotAllowedException extends ExtendedClientException {
 

@@ -40,9 +40,10 @@ public interface PayloadStore {
   String read(PayloadPointer pointer);
 
   /**
-   * Deletes a payload; deleting one that does not exist succeeds.
+   * Deletes a payload, and nothing but the payload; deleting one that does not exist succeeds.
    *
-   * @throws PayloadNotAllowedException when the pointer names a container that is not allowed
+   * @throws PayloadNotAllowedException when the pointer names a container that is not allowed, or
+   *     something the store cannot show is one of its payloads (nothing is deleted)
    * @throws ExtendedClientException on any other failure
    */
   void delete(PayloadPointer pointer);

@@ -188,7 +188,7 @@ final class ReceivePipeline {
                             (done, error) -> {
                               Throwable cause = error == null ? null : Futures.unwrap(error);
                               if (cause instanceof PayloadNotAllowedException) {
-                                Failures.logForeignPointer(LOG, request.queueUrl(), pointer);
+                                Failures.logForeignPointer(LOG, request.queueUrl(), pointer, cause);
                               } else if (cause != null) {
                                 throw new ExtendedClientException(
                                     "message deleted from SQS, but its payload could not be"
@@ -239,7 +239,7 @@ final class ReceivePipeline {
             error -> {
               Throwable cause = Futures.unwrap(error);
               if (cause instanceof PayloadNotAllowedException) {
-                Failures.logForeignPointer(LOG, queueUrl, pointer);
+                Failures.logForeignPointer(LOG, queueUrl, pointer, cause);
               } else {
                 Failures.logPayloadNotDeleted(LOG, queueUrl, pointer, cause);
               }

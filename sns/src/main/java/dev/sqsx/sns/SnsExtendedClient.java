@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
  * attribute, byte for byte what AWS's {@code sns-extended-client} publishes, so every subscriber
  * that reads AWS's pointers (sqsx's extended clients and consumer, AWS's SQS extended client,
  * Powertools) resolves it. A batch offloads its entries over the threshold, then its largest others
- * until it fits SNS's 262,144 bytes.
+ * until it fits SNS's 262,144 bytes; a batch with something to offload whose entry ids repeat is
+ * refused with SNS's own {@code BatchEntryIdsNotDistinctException} before anything is stored.
  *
  * <p>A publisher never deletes a payload it published: it cannot know when every subscription has
  * read it. Let the bucket's lifecycle rule (or the table's TTL) remove payloads, after longer than

@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.sns.model.BatchEntryIdsNotDistinctException;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -88,8 +92,12 @@ final class SnsOffloading {
   /**
    * The entries to offload: each over the threshold (or all, with {@code alwaysOffload}), then the
    * largest others until the batch fits SNS's 262,144 bytes.
+   *
+   * @throws BatchEntryIdsNotDistinctException when entry ids repeat and something would be
+   *     offloaded: before anything is stored (payloads are kept by entry id)
    */
   List<Offload> plan(PublishBatchRequest request) {
+    String repeatedId = repeatedId(request.publishBatchRequestEntries());
     List<Offload> offloads = new ArrayList<>();
     List<Offload> others = new ArrayList<>();
     long total = 0;
@@ -100,6 +108,7 @@ final class SnsOffloading {
       byte[] utf8 = entry.message().getBytes(StandardCharsets.UTF_8);
       long attributes = attributesSize(entry.messageAttributes());
       if (alwaysOffload || utf8.length + attributes > threshold) {
+        refuseRepeated(repeatedId);
         check(entry.messageStructure(), entry.messageAttributes(), attributes, entry.id());
         offloads.add(new Offload(entry.id(), utf8));
         total += attributes;
@@ -115,12 +124,46 @@ final class SnsOffloading {
       if (total <= SNS_MAX_MESSAGE_SIZE) {
         break;
       }
+      refuseRepeated(repeatedId);
       PublishBatchRequestEntry entry = entry(request, other.entryId());
       check(entry.messageStructure(), entry.messageAttributes(), 0, entry.id());
       offloads.add(other);
       total -= other.utf8().length - 1024L;
     }
     return offloads;
+  }
+
+  /** The first entry id that repeats, or null when they are distinct. */
+  private static String repeatedId(List<PublishBatchRequestEntry> entries) {
+    Set<String> seen = new HashSet<>();
+    for (PublishBatchRequestEntry entry : entries) {
+      if (!seen.add(entry.id())) {
+        return entry.id();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Refuses a batch whose entry ids repeat before any payload is stored for it, with the error SNS
+   * gives (so a caller's handling stays the same), naming the repeated id: payloads are kept by
+   * entry id, so one would be orphaned and the other published for both entries.
+   */
+  private static void refuseRepeated(String repeatedId) {
+    if (repeatedId != null) {
+      throw BatchEntryIdsNotDistinctException.builder()
+          .message(
+              "Two or more batch entries in the request have the same Id: '"
+                  + repeatedId
+                  + "' (refused by sqsx before storing any payload)")
+          .statusCode(400)
+          .awsErrorDetails(
+              AwsErrorDetails.builder()
+                  .errorCode("BatchEntryIdsNotDistinct")
+                  .serviceName("Sns")
+                  .build())
+          .build();
+    }
   }
 
   /** The request with the pointer as its message and the marker added. */

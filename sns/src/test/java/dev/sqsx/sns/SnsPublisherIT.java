@@ -5,6 +5,7 @@ import static dev.sqsx.sns.SnsFanOutIT.receive;
 import static dev.sqsx.sns.SnsFanOutIT.snsClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.S3PayloadStore;
@@ -18,15 +19,20 @@ import dev.sqsx.testing.sns.LocalSns;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.BatchEntryIdsNotDistinctException;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sns.model.SnsException;
@@ -237,10 +243,69 @@ class SnsPublisherIT {
     }
   }
 
+  @ParameterizedTest(name = "async {0}")
+  @ValueSource(booleans = {false, true})
+  void publishBatch_duplicateEntryIds_areRefusedBeforeAnythingIsStored(
+      boolean async,
+      SqsClient sqs,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsEndpoints endpoints,
+      AwsResources aws) {
+    String bucket = aws.createBucket();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns);
+        SnsAsyncClient plainAsync = snsAsyncClient(endpoints, sns)) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      sns.subscribe(topic, aws.queueArn(aws.createQueue()), true);
+      PublishBatchRequest twice =
+          PublishBatchRequest.builder()
+              .topicArn(topic)
+              .publishBatchRequestEntries(
+                  entry("same", payload(300_000)), entry("same", payload(310_000)))
+              .build();
+
+      Throwable refusal;
+      if (async) {
+        CompletableFuture<PublishBatchResponse> published =
+            SnsExtendedAsyncClient.builder()
+                .snsAsyncClient(plainAsync)
+                .payloadStore(
+                    S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+                .build()
+                .publishBatch(twice);
+        refusal = catchThrowable(published::join);
+        assertThat(refusal).as("a failed future").isInstanceOf(CompletionException.class);
+        refusal = refusal.getCause();
+      } else {
+        refusal = catchThrowable(() -> publisher(plain, s3, bucket).publishBatch(twice));
+      }
+
+      assertThat(refusal)
+          .as("refused with SNS's own error")
+          .isInstanceOf(BatchEntryIdsNotDistinctException.class)
+          .hasMessageStartingWith(
+              "Two or more batch entries in the request have the same Id: 'same'"
+                  + " (refused by sqsx before storing any payload)");
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
+          .as("refused before any payload was stored")
+          .isZero();
+      assertThat(sns.publications()).isEmpty();
+    }
+  }
+
   static SnsExtendedClient publisher(SnsClient plain, S3Client s3, String bucket) {
     return SnsExtendedClient.builder()
         .snsClient(plain)
         .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+        .build();
+  }
+
+  private static SnsAsyncClient snsAsyncClient(AwsEndpoints endpoints, LocalSns sns) {
+    return SnsAsyncClient.builder()
+        .region(endpoints.region())
+        .credentialsProvider(endpoints.credentialsProvider())
+        .endpointOverride(sns.endpoint())
         .build();
   }
 

@@ -1,6 +1,7 @@
 package dev.sqsx.extended.internal;
 
 import dev.sqsx.extended.PayloadIntegrityException;
+import dev.sqsx.extended.PayloadNotAllowedException;
 import dev.sqsx.extended.PayloadNotFoundException;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadTooLargeException;
@@ -31,11 +32,17 @@ public final class DynamoDbItems {
   public static final String TTL = "ttl";
 
   static final String DATA = "data";
-  static final String CHUNKS = "chunks";
+
+  /** Manifest attribute: the number of chunk items. */
+  public static final String CHUNKS = "chunks";
+
   static final String BYTES = "bytes";
   public static final String SHA256 = "sha256";
   static final String MANIFEST = "manifest";
   static final String CHUNK_PREFIX = "chunk#";
+
+  /** The largest payload any sqsx DynamoDB store writes: the highest maxPayloadSize, 64 MiB. */
+  public static final int LARGEST_PAYLOAD = 64 * 1024 * 1024;
 
   private DynamoDbItems() {}
 
@@ -77,6 +84,73 @@ public final class DynamoDbItems {
   public static Map<String, AttributeValue> manifestKey(String key) {
     return Map.of(
         PARTITION_KEY, AttributeValue.fromS(key), SORT_KEY, AttributeValue.fromS(MANIFEST));
+  }
+
+  /** The primary keys of a payload's chunk items 0..count-1. */
+  public static List<Map<String, AttributeValue>> chunkKeys(String key, int count) {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>(count);
+    for (int index = 0; index < count; index++) {
+      keys.add(
+          Map.of(
+              PARTITION_KEY, AttributeValue.fromS(key),
+              SORT_KEY, AttributeValue.fromS(chunkSortKey(index))));
+    }
+    return keys;
+  }
+
+  /**
+   * The number of chunks a manifest item names, once the item is shown to be a payload manifest as
+   * sqsx writes it: {@code chunks} 1..max(1, {@code bytes}), {@code bytes} 0..64 MiB, {@code
+   * sha256} 64 lower-case hex digits. A delete removes this manifest and exactly these chunks.
+   *
+   * @throws PayloadNotAllowedException when the item is not such a manifest (another application's
+   *     item at sort key {@code manifest}): nothing under its key is known to be the payload's
+   */
+  public static int deletableChunkCount(
+      PayloadPointer pointer, Map<String, AttributeValue> manifest) {
+    int chunks = integer(manifest.get(CHUNKS), 1, LARGEST_PAYLOAD);
+    if (chunks < 0) {
+      throw notAManifest(pointer, "no valid '" + CHUNKS + "'");
+    }
+    int bytes = integer(manifest.get(BYTES), 0, LARGEST_PAYLOAD);
+    if (bytes < 0) {
+      throw notAManifest(pointer, "no valid '" + BYTES + "'");
+    }
+    if (chunks > Math.max(1, bytes)) {
+      // Every chunk but an empty payload's one holds at least one byte.
+      throw notAManifest(pointer, chunks + " chunks of " + bytes + " bytes");
+    }
+    AttributeValue sha256 = manifest.get(SHA256);
+    if (sha256 == null || sha256.s() == null || !sha256.s().matches("[0-9a-f]{64}")) {
+      throw notAManifest(pointer, "no valid '" + SHA256 + "'");
+    }
+    return chunks;
+  }
+
+  /** A number attribute's integer value within min..max; -1 when absent, not one, or outside. */
+  private static int integer(AttributeValue value, int min, int max) {
+    if (value == null || value.n() == null) {
+      return -1;
+    }
+    try {
+      int number = Integer.parseInt(value.n());
+      return number >= min && number <= max ? number : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static PayloadNotAllowedException notAManifest(PayloadPointer pointer, String reason) {
+    return new PayloadNotAllowedException(
+        "cannot delete from DynamoDB: the item at sort key '"
+            + MANIFEST
+            + "' is not an sqsx payload manifest ("
+            + reason
+            + "), so nothing under the key is known to be the payload's; nothing was deleted",
+        null,
+        null,
+        pointer,
+        null);
   }
 
   /** Whether an item is the manifest. */

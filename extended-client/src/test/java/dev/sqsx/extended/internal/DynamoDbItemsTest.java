@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqsx.extended.PayloadIntegrityException;
+import dev.sqsx.extended.PayloadNotAllowedException;
 import dev.sqsx.extended.PayloadNotFoundException;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadTooLargeException;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -112,5 +115,62 @@ class DynamoDbItemsTest {
     assertThatThrownBy(() -> DynamoDbItems.assemble(POINTER, items, 100))
         .isInstanceOf(PayloadIntegrityException.class)
         .hasMessageContaining("chunk 3 of 2147483647 is missing");
+  }
+
+  @Test
+  void deletableChunkCount_isTheManifestsCount_andItsChunkKeysAreExactlyThoseWritten() {
+    List<Map<String, AttributeValue>> items = itemsOf("abcdefghij", 4);
+    Map<String, AttributeValue> manifest = items.get(items.size() - 1);
+
+    int count = DynamoDbItems.deletableChunkCount(POINTER, manifest);
+
+    assertThat(count).isEqualTo(3);
+    assertThat(DynamoDbItems.chunkKeys("k", count))
+        .containsExactlyElementsOf(
+            items.subList(0, 3).stream().map(DynamoDbItems::itemKey).toList());
+    assertThat(DynamoDbItems.deletableChunkCount(POINTER, itemsOf("", 4).get(1)))
+        .as("an empty payload: one empty chunk")
+        .isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "chunks absent             | -   | 10  | SHA | no valid 'chunks'",
+        "chunks zero               | 0   | 10  | SHA | no valid 'chunks'",
+        "chunks not an integer     | 1.5 | 10  | SHA | no valid 'chunks'",
+        "bytes absent              | 1   | -   | SHA | no valid 'bytes'",
+        "bytes negative            | 1   | -1  | SHA | no valid 'bytes'",
+        "bytes over 64 MiB         | 1   | 67108865 | SHA | no valid 'bytes'",
+        "more chunks than bytes    | 11  | 10  | SHA | 11 chunks of 10 bytes",
+        "sha256 absent             | 3   | 10  | -   | no valid 'sha256'",
+        "sha256 not lower-case hex | 3   | 10  | ABC | no valid 'sha256'",
+      })
+  void deletableChunkCount_refusesAnItemThatIsNotAPayloadManifest(
+      String what, String chunks, String bytes, String sha256, String reason) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS("k"));
+    item.put("sk", AttributeValue.fromS("manifest"));
+    if (!chunks.equals("-")) {
+      item.put("chunks", AttributeValue.fromN(chunks));
+    }
+    if (!bytes.equals("-")) {
+      item.put("bytes", AttributeValue.fromN(bytes));
+    }
+    if (sha256.equals("SHA")) {
+      item.put("sha256", AttributeValue.fromS("0123456789abcdef".repeat(4)));
+    } else if (!sha256.equals("-")) {
+      item.put("sha256", AttributeValue.fromS("0123456789ABCDEF".repeat(4)));
+    }
+
+    assertThatThrownBy(() -> DynamoDbItems.deletableChunkCount(POINTER, item))
+        .as(what)
+        .isInstanceOf(PayloadNotAllowedException.class)
+        .hasMessageStartingWith(
+            "cannot delete from DynamoDB: the item at sort key 'manifest' is not an sqsx payload"
+                + " manifest ("
+                + reason
+                + "), so nothing under the key is known to be the payload's; nothing was deleted");
   }
 }
