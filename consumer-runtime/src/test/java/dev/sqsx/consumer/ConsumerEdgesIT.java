@@ -240,8 +240,9 @@ class ConsumerEdgesIT {
       SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
     String queueUrl = aws.createQueue();
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("stuck"));
-    sendNumbered(sqs, queueUrl, 3);
     List<String> handled = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean stuckStarted =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     SqsConsumer consumer =
         SqsConsumer.builder()
@@ -254,6 +255,7 @@ class ConsumerEdgesIT {
             .asyncHandler(
                 m -> {
                   if (m.body().equals("stuck")) {
+                    stuckStarted.set(true);
                     return new CompletableFuture<>();
                   }
                   handled.add(m.body());
@@ -261,6 +263,10 @@ class ConsumerEdgesIT {
                 })
             .build();
     consumer.start();
+    // sent once the stuck one holds the only slot: received after it, their maximum processing
+    // time (counted from their receive) outlasts its own
+    await().atMost(Duration.ofSeconds(10)).untilTrue(stuckStarted);
+    sendNumbered(sqs, queueUrl, 3);
     await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 3);
     consumer.close();
 
