@@ -152,6 +152,30 @@ class SettlementTest {
   }
 
   @Test
+  void aWrappedNonRetryableException_isDeadLettered_evenWhenTheUsersPredicateThrows() {
+    Recorded effects = new Recorded();
+    effects.deadLetter = CompletableFuture.completedFuture(true);
+    // as the builders compose it: NonRetryableException along the cause chain, or the user's
+    // predicate, which here throws on the wrapper (a ClassCastException, say)
+    Settlement settlement =
+        settlement(
+            effects,
+            dev.sqsx.consumer.NonRetryableException.orAnyCause(
+                e -> {
+                  throw new ClassCastException(e.getClass().getName());
+                }));
+
+    settlement.settle(
+        lease("m1", "g", 1, NOW + 5_000),
+        new IllegalStateException(
+            "order rejected", new dev.sqsx.consumer.NonRetryableException("malformed")));
+
+    assertThat(effects.calls)
+        .as("attempt 1 of 3, a NonRetryableException as its cause")
+        .containsExactly("letGo m1", "finish m1 hold", "deadLetter m1", "settled m1");
+  }
+
+  @Test
   void theLastAttempt_isDeadLettered_andRetriedWhenTheDeadLetterIsNotSent() {
     Recorded effects = new Recorded();
     effects.deadLetter = CompletableFuture.completedFuture(false);
