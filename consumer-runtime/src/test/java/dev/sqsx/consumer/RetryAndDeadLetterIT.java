@@ -19,6 +19,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 @LocalAws
@@ -110,6 +113,55 @@ class RetryAndDeadLetterIT {
     assertThat(strings(dead))
         .containsEntry("sqsx.ErrorClass", NonRetryableException.class.getName())
         .containsEntry("sqsx.Attempts", "1");
+  }
+
+  @Test
+  void aDeadLetter_carriesTheMessagesXRayTraceHeader(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queue.queueUrl())
+                .messageBody("traced")
+                .messageSystemAttributes(
+                    Map.of(
+                        MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+                        MessageSystemAttributeValue.builder()
+                            .dataType("String")
+                            .stringValue(header)
+                            .build())));
+
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  throw new NonRetryableException("cannot");
+                })
+            .build();
+    consumer.start();
+    Message dead =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    sqs.receiveMessage(
+                            r ->
+                                r.queueUrl(queue.dlqUrl())
+                                    .messageSystemAttributeNames(
+                                        MessageSystemAttributeName.AWS_TRACE_HEADER)
+                                    .waitTimeSeconds(1))
+                        .messages(),
+                messages -> !messages.isEmpty())
+            .get(0);
+    consumer.close();
+
+    assertThat(dead.attributes())
+        .as("the DLQ reader continues the producer's X-Ray trace")
+        .containsEntry(MessageSystemAttributeName.AWS_TRACE_HEADER, header);
   }
 
   @Test

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -18,7 +21,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * (ISO-8601, SQS's first-receive time, the start of the first failed attempt) and {@code
  * sqsx.SourceMessageId}. When the message's own attributes leave no room for them (SQS allows 10),
  * they are folded into one JSON attribute {@code sqsx.Failure}; with no room at all they are left
- * out and only logged.
+ * out and only logged. An {@code AWSTraceHeader} system attribute (X-Ray) goes on with the message.
  */
 public final class DeadLetterMessage {
 
@@ -56,7 +59,20 @@ public final class DeadLetterMessage {
             received.firstReceivedAt().orElse(null),
             message.messageId());
     String groupId = fifo ? received.messageGroupId().orElse("sqsx-dlq") : null;
-    return build(dlqUrl, body, attributes, failure, groupId);
+    SendMessageRequest request = build(dlqUrl, body, attributes, failure, groupId);
+    String xray =
+        message.attributesAsStrings().get(MessageSystemAttributeName.AWS_TRACE_HEADER.toString());
+    if (xray == null || xray.isEmpty()) {
+      return request;
+    }
+    // the X-Ray trace (the AWS SDK instrumentation's default propagation) goes on to the DLQ, so
+    // that whoever reads the DLQ continues it instead of starting a new one
+    return request.toBuilder()
+        .messageSystemAttributes(
+            Map.of(
+                MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+                MessageSystemAttributeValue.builder().dataType("String").stringValue(xray).build()))
+        .build();
   }
 
   /** The send request for the DLQ. */
