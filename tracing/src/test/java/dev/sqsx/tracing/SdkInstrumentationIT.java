@@ -112,19 +112,41 @@ class SdkInstrumentationIT {
   @Test
   void theDeadLetterSend_isAChildOfTheMessagesProcessSpan(
       SqsClient sqs, AwsEndpoints endpoints, AwsResources aws) {
+    deadLetterSendIsAChildOfTheProcessSpan(sqs, endpoints, aws, false);
+  }
+
+  @Test
+  void onASynchronousClient_theDeadLetterSend_isAChildOfTheMessagesProcessSpan(
+      SqsClient sqs, AwsEndpoints endpoints, AwsResources aws) {
+    deadLetterSendIsAChildOfTheProcessSpan(sqs, endpoints, aws, true);
+  }
+
+  private static void deadLetterSendIsAChildOfTheProcessSpan(
+      SqsClient sqs, AwsEndpoints endpoints, AwsResources aws, boolean synchronous) {
     dev.sqsx.testing.QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(5));
     sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("poison"));
     try (Otel otel = new Otel()) {
       AwsSdkTelemetry telemetry = AwsSdkTelemetry.create(otel.sdk);
       try (SqsAsyncClient instrumented =
-          endpoints
-              .configure(SqsAsyncClient.builder(), endpoints.sqsEndpoint())
-              .overrideConfiguration(
-                  c -> c.addExecutionInterceptor(telemetry.createExecutionInterceptor()))
-              .build()) {
+              endpoints
+                  .configure(SqsAsyncClient.builder(), endpoints.sqsEndpoint())
+                  .overrideConfiguration(
+                      c -> c.addExecutionInterceptor(telemetry.createExecutionInterceptor()))
+                  .build();
+          SqsClient instrumentedSync =
+              endpoints
+                  .configure(SqsClient.builder(), endpoints.sqsEndpoint())
+                  .overrideConfiguration(
+                      c -> c.addExecutionInterceptor(telemetry.createExecutionInterceptor()))
+                  .build()) {
+        dev.sqsx.consumer.SqsConsumerBuilder builder = SqsConsumer.builder();
+        if (synchronous) {
+          builder.sqsClient(instrumentedSync);
+        } else {
+          builder.sqsClient(instrumented);
+        }
         try (SqsConsumer consumer =
-            SqsConsumer.builder()
-                .sqsClient(instrumented)
+            builder
                 .queueUrl(queue.queueUrl())
                 .waitTime(Duration.ofSeconds(1))
                 .observer(SqsxTracing.create(otel.sdk))

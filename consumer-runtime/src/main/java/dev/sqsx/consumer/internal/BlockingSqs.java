@@ -1,5 +1,7 @@
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.MessageObserver;
+import dev.sqsx.consumer.MessageObserver.Observation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,15 +41,21 @@ public final class BlockingSqs implements SqsAsyncClient {
 
   private <T> CompletableFuture<T> call(Supplier<T> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
+    // the caller's observation (a dead letter's send runs with its message's span current) goes
+    // along to the I/O thread, so an instrumented client's span of the call is the span's child
+    Observation observation = Observing.current();
     try {
       io.execute(
           () -> {
             T value;
+            MessageObserver.Scope scope = Observing.open(observation, "an I/O thread");
             try {
               value = call.get();
             } catch (RuntimeException | Error e) {
               result.completeExceptionally(e);
               return;
+            } finally {
+              Observing.close(scope, "an I/O thread");
             }
             result.complete(value);
           });

@@ -17,6 +17,9 @@ final class Observing {
 
   private static final Logger LOG = LoggerFactory.getLogger(Observing.class);
 
+  /** The observation opened on this thread, so that a hop to an I/O thread can carry it along. */
+  private static final ThreadLocal<Observation> CURRENT = new ThreadLocal<>();
+
   private Observing() {}
 
   /** The run's observation, set on each lease; {@link Observation#NONE} when there is none. */
@@ -45,13 +48,36 @@ final class Observing {
 
   /** Makes {@code observation} current on this thread; the scope to close after. */
   static MessageObserver.Scope open(Observation observation, String queueUrl) {
+    if (observation == Observation.NONE) {
+      return MessageObserver.Scope.NONE;
+    }
+    MessageObserver.Scope opened;
     try {
-      MessageObserver.Scope scope = observation.open();
-      return scope == null ? MessageObserver.Scope.NONE : scope;
+      opened = observation.open();
     } catch (RuntimeException e) {
       LOG.warn("message observer of {} failed to open its scope: {}", queueUrl, e.toString());
       return MessageObserver.Scope.NONE;
     }
+    MessageObserver.Scope scope = opened == null ? MessageObserver.Scope.NONE : opened;
+    Observation previous = CURRENT.get();
+    CURRENT.set(observation);
+    return () -> {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+      scope.close();
+    };
+  }
+
+  /**
+   * The observation opened on this thread, or {@link Observation#NONE}: a call handed to another
+   * thread (the synchronous client's I/O threads) opens it there too.
+   */
+  static Observation current() {
+    Observation current = CURRENT.get();
+    return current == null ? Observation.NONE : current;
   }
 
   static void close(MessageObserver.Scope scope, String queueUrl) {
