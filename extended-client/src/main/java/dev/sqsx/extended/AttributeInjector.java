@@ -16,12 +16,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * entry on its own — on the thread that calls {@code sendMessage} / {@code sendMessageBatch}, so
  * that thread's context is what gets injected. An attribute whose name the message already has is
  * never replaced. SQS allows 10 attributes per message: the additions are made in the order {@link
- * #attributesFor} returns them, each as long as it still fits beside the message's own — counting
- * the extended client's size marker when the message is offloaded — and {@link #skipped(String,
- * Map, List)} is told the names of those left out; so return the most needed first (trace context
- * before baggage). The plain-client interceptor also skips the additions when they would push a
- * message that fits SQS's default limit of 262,144 bytes past it. The extended client injects
- * before it decides to offload, so the additions count towards the offloading threshold.
+ * #attributesFor} returns them, up to the first that no longer fits beside the message's own —
+ * counting the extended client's size marker when the message is offloaded — and {@link
+ * #skipped(String, Map, List)} is told the names of those left out; so return the most needed first
+ * (trace context before baggage). The plain-client interceptor also skips the additions when they
+ * would push a message that fits SQS's default limit of 262,144 bytes past it. The extended client
+ * injects before it decides to offload, so the additions count towards the offloading threshold.
  *
  * <p>Implementations must be thread-safe; what they throw is logged and the message is sent without
  * additions.

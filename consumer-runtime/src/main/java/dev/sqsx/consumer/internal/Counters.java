@@ -84,7 +84,7 @@ public final class Counters {
     metrics.count("leases.expired.waiting", 1);
   }
 
-  /** Messages the handler executor refused to run: released, they come back at once. */
+  /** Tasks the handler executor refused: their messages stay held in the line for a retry. */
   void rejected(int messages) {
     metrics.count("executor.rejections", messages);
   }

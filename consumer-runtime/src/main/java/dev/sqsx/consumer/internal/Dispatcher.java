@@ -65,6 +65,10 @@ public final class Dispatcher {
 
   private int running;
   private int starting;
+
+  /** Until when no new handler thread is asked for, after the executor refused one. */
+  private long refusedUntilNanos;
+
   private boolean accepting = true;
   private CompletableFuture<Void> idle;
 
@@ -205,6 +209,7 @@ public final class Dispatcher {
     synchronized (lock) {
       if (!accepting
           || pause.closed()
+          || System.nanoTime() < refusedUntilNanos
           || starting > 0
           || running >= concurrency
           || line.waiting() == 0) {
@@ -217,12 +222,20 @@ public final class Dispatcher {
       executor.execute(this::runner);
     } catch (RejectedExecutionException e) {
       // not the messages' failure: they stay in the line, held (heartbeated), and the executor is
-      // asked again after a pause; releasing them would use up a receive of each, and the redrive
-      // policy would move them to the DLQ without their ever running
+      // asked again after a pause (by the nudge) while the threads already running go on taking
+      // them; releasing them would use up a receive of each, and the redrive policy would move
+      // them to the DLQ without their ever running
+      CompletableFuture<Void> nowIdle = null;
       synchronized (lock) {
         starting--;
         running--;
-        pause.closeFor(REJECTED_PAUSE);
+        refusedUntilNanos = System.nanoTime() + REJECTED_PAUSE.toNanos();
+        if (idle != null && running == 0) {
+          nowIdle = idle;
+        }
+      }
+      if (nowIdle != null) {
+        nowIdle.complete(null); // shutdown began meanwhile and waits for no handler
       }
       counters.rejected(1);
       LOG.warn(

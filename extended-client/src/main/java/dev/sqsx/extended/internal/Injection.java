@@ -57,8 +57,9 @@ public final class Injection {
     if (additions == null || additions.isEmpty()) {
       return present;
     }
-    // in the injector's order (its most needed first): each addition that still fits is made,
-    // the others are dropped and counted — never all-or-nothing
+    // in the injector's order (its most needed first): the additions are made up to the first one
+    // that does not fit; that one and those after it are dropped and counted (a later field may
+    // need an earlier one: no tracestate without its traceparent)
     Map<String, MessageAttributeValue> merged = new LinkedHashMap<>(present);
     List<String> dropped = new ArrayList<>();
     int added = 0;
@@ -67,7 +68,7 @@ public final class Injection {
         continue;
       }
       merged.put(addition.getKey(), addition.getValue());
-      if (merged.size() > Markers.MAX_ATTRIBUTES || !fits.test(merged)) {
+      if (!dropped.isEmpty() || merged.size() > Markers.MAX_ATTRIBUTES || !fits.test(merged)) {
         merged.remove(addition.getKey());
         dropped.add(addition.getKey());
       } else {
