@@ -9,9 +9,8 @@ import dev.sqsx.consumer.RetryPolicy;
 import dev.sqsx.consumer.internal.Lease;
 import dev.sqsx.consumer.internal.Settlement;
 import dev.sqsx.extended.ExtendedMessages;
-import dev.sqsx.extended.PayloadLifetime;
-import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.SnsNotification;
+import dev.sqsx.lambda.internal.HandledPayloads;
 import dev.sqsx.lambda.internal.Invocation;
 import dev.sqsx.lambda.internal.QueueFacts;
 import dev.sqsx.lambda.internal.Records;
@@ -27,10 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -69,8 +64,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * ids, never bodies.
  */
 public final class LambdaConsumer {
-
-  private static final Logger LOG = LoggerFactory.getLogger(LambdaConsumer.class);
 
   private final LambdaConfig config;
   private final Clock clock = Clock.systemUTC();
@@ -138,7 +131,8 @@ public final class LambdaConsumer {
       }
     }
     if (config.deletePayloads() && config.payloadStore() != null) {
-      deletePayloads(invocation.succeeded());
+      new HandledPayloads(config.sqs(), config.payloadStore(), config.concurrency())
+          .delete(invocation.succeeded());
     }
     return new SQSBatchResponse(failures);
   }
@@ -299,89 +293,6 @@ public final class LambdaConsumer {
       } else {
         settlement.notStarted(lease);
       }
-    }
-  }
-
-  /**
-   * With {@code deletePayloads}: the records the response reports handled — decided now, so a
-   * record reported failed (or dead-lettered) keeps its payload — are deleted from SQS by the
-   * function, and a payload is deleted only for a record whose delete SQS confirmed: the payload
-   * lifetime rule. So whatever happens to the invocation afterwards (a timeout: Lambda retries the
-   * batch), no message is left pointing to a deleted payload — even late in the invocation, this is
-   * safe. A payload that came through SNS is shared with the other subscriptions and stays.
-   * Failures are logged; an orphan is the sweeper's, never a lost message.
-   */
-  private void deletePayloads(List<Lease> handled) {
-    Map<String, List<Lease>> offloaded = new LinkedHashMap<>();
-    for (Lease lease : handled) {
-      String handle = lease.receiptHandle();
-      if (lease.received().snsTopicArn().isEmpty()
-          && PayloadLifetime.mayDeleteWithMessage(handle)) {
-        offloaded.computeIfAbsent(lease.received().queueUrl(), q -> new ArrayList<>()).add(lease);
-      }
-    }
-    if (offloaded.isEmpty()) {
-      return;
-    }
-    List<Lease> deleted = new ArrayList<>();
-    offloaded.forEach((queueUrl, leases) -> deleted.addAll(deleteMessages(queueUrl, leases)));
-    Workers.run(
-        deleted.size(),
-        config.concurrency(),
-        i ->
-            deletePayload(
-                deleted.get(i),
-                ExtendedMessages.embeddedPointer(deleted.get(i).receiptHandle()).get()));
-  }
-
-  /** Deletes the records from SQS, 10 per call; those SQS confirmed. */
-  private List<Lease> deleteMessages(String queueUrl, List<Lease> leases) {
-    List<Lease> deleted = new ArrayList<>();
-    for (int from = 0; from < leases.size(); from += 10) {
-      List<Lease> batch = leases.subList(from, Math.min(leases.size(), from + 10));
-      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        entries.add(
-            DeleteMessageBatchRequestEntry.builder()
-                .id(Integer.toString(i))
-                .receiptHandle(ExtendedMessages.sqsReceiptHandle(batch.get(i).receiptHandle()))
-                .build());
-      }
-      DeleteMessageBatchResponse response;
-      try {
-        response = config.sqs().deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "{} handled record(s) from {} keep their payloads: their delete failed ({})",
-            batch.size(),
-            queueUrl,
-            e.toString());
-        continue;
-      }
-      response.successful().forEach(ok -> deleted.add(batch.get(Integer.parseInt(ok.id()))));
-      response
-          .failed()
-          .forEach(
-              failed ->
-                  LOG.warn(
-                      "message {} handled, but SQS did not confirm its delete from {} ({}): its"
-                          + " payload is kept",
-                      batch.get(Integer.parseInt(failed.id())).messageId(),
-                      queueUrl,
-                      failed.code()));
-    }
-    return deleted;
-  }
-
-  private void deletePayload(Lease lease, PayloadPointer pointer) {
-    try {
-      config.payloadStore().delete(pointer);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "message {} handled and deleted, but its payload {} could not be deleted: {}",
-          lease.messageId(),
-          pointer,
-          e.toString());
     }
   }
 }
