@@ -150,6 +150,43 @@ class S3PayloadStoreIT {
   }
 
   @Test
+  void keyPrefix_admitsOnlyTheKeysAWriterProduces_notKeysThatMerelyStartWithIt(
+      S3Client s3, AwsResources aws) {
+    String bucket = aws.createBucket();
+    for (String key : List.of("tenant-ab/x", "tenant-a-archive/y", "orders/2026/x", "orders/")) {
+      s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("someone else's"));
+    }
+    S3PayloadStore tenant =
+        S3PayloadStore.builder().s3Client(s3).bucket(bucket).keyPrefix("tenant-a").build();
+    S3PayloadStore orders =
+        S3PayloadStore.builder().s3Client(s3).bucket(bucket).keyPrefix("orders/").build();
+
+    // no '/' at its end: the rest must be what a writer puts there (a UUID, as AWS's library
+    // and sqsx write, or sqsx's stable key)
+    for (String key : List.of("tenant-ab/x", "tenant-a-archive/y", "tenant-a")) {
+      PayloadPointer foreign = PayloadPointer.s3(bucket, key);
+      assertThat(tenant.allows(foreign)).as(key).isFalse();
+      assertThatThrownBy(() -> tenant.delete(foreign))
+          .isInstanceOf(PayloadNotAllowedException.class);
+    }
+    PayloadPointer stored = tenant.store("mine");
+    assertThat(stored.key()).startsWith("tenant-a");
+    assertThat(tenant.read(stored)).isEqualTo("mine");
+    assertThat(tenant.allows(PayloadPointer.s3(bucket, "tenant-a" + java.util.UUID.randomUUID())))
+        .isTrue();
+    // tenant "tenant-as-"'s own key: "s-" and a UUID is not a stable key
+    assertThat(tenant.allows(PayloadPointer.s3(bucket, "tenant-as-" + java.util.UUID.randomUUID())))
+        .isFalse();
+    // ending in '/': one path level below it
+    assertThat(orders.allows(PayloadPointer.s3(bucket, "orders/any-name.json"))).isTrue();
+    assertThat(orders.allows(PayloadPointer.s3(bucket, "orders/2026/x"))).isFalse();
+    assertThat(orders.allows(PayloadPointer.s3(bucket, "orders/"))).isFalse();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
+        .as("nothing deleted")
+        .isEqualTo(5);
+  }
+
+  @Test
   void objectOverMaxPayloadSize_isRefusedFromItsContentLength_andALargePayloadIsNotStored(
       S3Client s3, S3AsyncClient s3Async, AwsResources aws) {
     String bucket = aws.createBucket();

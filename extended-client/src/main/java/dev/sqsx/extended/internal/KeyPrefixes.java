@@ -38,10 +38,33 @@ public final class KeyPrefixes {
     return trimmed;
   }
 
-  /** Whether a store with this prefix (enforced or not) may read or delete the key. */
+  /**
+   * Whether a store with this prefix (enforced or not) may read or delete the key. A prefix admits
+   * only the keys a writer puts under it, not every key that merely starts with it ({@code
+   * tenant-a} must not reach {@code tenant-ab/x}): a prefix ending in {@code /} admits one path
+   * level below it (any name without a further {@code /}); any other prefix admits the prefix
+   * followed by a UUID (what AWS's library and sqsx write) or by sqsx's stable key ({@code s-} and
+   * hex digits).
+   */
   public static boolean allows(String prefix, boolean enforced, String key) {
-    return !enforced || prefix.isEmpty() || key.startsWith(prefix);
+    if (!enforced || prefix.isEmpty()) {
+      return true;
+    }
+    if (!key.startsWith(prefix) || key.length() == prefix.length()) {
+      return false;
+    }
+    String rest = key.substring(prefix.length());
+    if (prefix.endsWith("/")) {
+      return rest.indexOf('/') < 0;
+    }
+    return WRITTEN.matcher(rest).matches();
   }
+
+  /** What a writer puts after a prefix: a UUID, or a stable key. */
+  private static final Pattern WRITTEN =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+              + "|s-[0-9a-f]{1,128}");
 
   /**
    * A stable key as a store's key, after checking it: 1..128 hex digits, so it can neither escape
