@@ -134,9 +134,14 @@ public final class Settlement {
 
   /** Whether the message has lease and processing time left to start now. */
   private boolean timeLeft(Lease lease, long nowMillis) {
-    return !lease.abandoned()
-        && (maxProcessingMillis == 0 || nowMillis < lease.receivedAtMillis() + maxProcessingMillis)
+    return !pastMaxProcessing(lease, nowMillis)
         && lease.held(saturatedAdd(nowMillis, startMarginMillis));
+  }
+
+  /** Whether the heartbeat gave the message up, or its maximum processing time has passed. */
+  private boolean pastMaxProcessing(Lease lease, long nowMillis) {
+    return lease.abandoned()
+        || (maxProcessingMillis > 0 && nowMillis >= lease.receivedAtMillis() + maxProcessingMillis);
   }
 
   /** Why a message may not start, when it has no time left. */
@@ -144,9 +149,7 @@ public final class Settlement {
     if (lease.lost()) {
       return "lease lost";
     }
-    if (lease.abandoned()
-        || (maxProcessingMillis > 0
-            && nowMillis >= lease.receivedAtMillis() + maxProcessingMillis)) {
+    if (pastMaxProcessing(lease, nowMillis)) {
       return "past its maximum processing time";
     }
     return lease.held(nowMillis) ? "too little of its lease left" : "its lease ended";
@@ -168,9 +171,7 @@ public final class Settlement {
         () -> {
           long now = clock.millis();
           if (timeLeft(lease, now)) {
-            // its group is held: released, its place kept behind the message that holds it
-            effects.release(List.of(lease));
-            holdGroup(lease);
+            releaseBehindItsGroup(lease);
             return;
           }
           String why = noTimeLeft(lease, now);
@@ -179,10 +180,7 @@ public final class Settlement {
               lease.messageId(),
               lease.received().queueUrl(),
               why);
-          effects.letGo(lease);
-          holdGroup(lease);
-          effects.keep(lease, false, "not started: " + why);
-          lease.settled(Outcome.NOT_DELETED, "not started: " + why);
+          keep(lease, false, "not started: " + why);
         });
   }
 
@@ -202,8 +200,7 @@ public final class Settlement {
   private void succeeded(Lease lease) {
     if (effects.groupHeld(lease)) {
       // its group's earlier message failed in the same run: deleting it would overtake that one
-      effects.release(List.of(lease));
-      holdGroup(lease);
+      releaseBehindItsGroup(lease);
       return;
     }
     if (lease.held(clock.millis())) {
@@ -218,10 +215,24 @@ public final class Settlement {
         lease.messageId(),
         lease.received().queueUrl(),
         why);
+    keep(lease, true, "lease " + why);
+  }
+
+  /** Neither deleted nor retried: it comes back when its visibility ends; its group is held. */
+  private void keep(Lease lease, boolean started, String reason) {
     effects.letGo(lease);
     holdGroup(lease);
-    effects.keep(lease, true, "lease " + why);
-    lease.settled(Outcome.NOT_DELETED, "lease " + why);
+    effects.keep(lease, started, reason);
+    lease.settled(Outcome.NOT_DELETED, reason);
+  }
+
+  /**
+   * A message whose FIFO group is held by an earlier one: released unrun (or undeleted), its place
+   * kept behind the message that holds the group.
+   */
+  private void releaseBehindItsGroup(Lease lease) {
+    effects.release(List.of(lease));
+    holdGroup(lease);
   }
 
   private void failed(Lease lease, Throwable error) {
