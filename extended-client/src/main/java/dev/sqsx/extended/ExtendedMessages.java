@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /**
  * The extended clients' message rules, for code that receives messages some other way (a Lambda
  * event, an SNS envelope, a consumer's dead-letter step): whether a message is offloaded, its
- * pointer, resolving it with a {@link PayloadStore}, the receipt handle SQS needs, and the pointer
- * message to send again (for a DLQ) for a message that was resolved. Stateless and thread-safe.
+ * pointer, resolving it with a {@link PayloadStore}, the receipt handle SQS needs, and the message
+ * as SQS held it, to send again (to a DLQ) for a message that was resolved. Stateless and
+ * thread-safe.
  *
  * <p>"Raw" is a message as SQS returns it (pointer body, marker attribute); "resolved" is one the
  * extended client returned (original body, no marker, the pointer embedded in the receipt handle).
@@ -48,8 +49,11 @@ public final class ExtendedMessages {
     return Offloading.parseHandle(receiptHandle).shared();
   }
 
-  /** A message as SQS holds it: pointer body, attributes with the marker, SQS's receipt handle. */
-  public record PointerMessage(
+  /**
+   * A message as SQS holds it: its body (a pointer, or an SNS envelope), its message attributes
+   * (with the marker for a pointer), SQS's receipt handle.
+   */
+  public record WireMessage(
       String body, Map<String, MessageAttributeValue> attributes, String receiptHandle) {}
 
   /** Whether a raw message carries the marker attribute (either name): its body is a pointer. */
@@ -68,7 +72,8 @@ public final class ExtendedMessages {
 
   /**
    * The message as its sender sent it: the payload read from {@code store} (whose allow-list, size
-   * limit and integrity check apply), no marker, the pointer embedded in the receipt handle. A
+   * limit and integrity check apply), no marker, the pointer embedded in the receipt handle —
+   * marked shared ({@link #sharedPayload}) for a message {@link SnsNotification#unwrap} returned. A
    * message that is not offloaded is returned as it is.
    *
    * @throws ExtendedClientException (or a subclass: malformed, not allowed, not found, too large,
@@ -80,7 +85,8 @@ public final class ExtendedMessages {
     if (pointer.isEmpty()) {
       return raw;
     }
-    return Offloading.resolved(raw, pointer.get(), store.readUtf8(pointer.get()));
+    return Offloading.resolved(
+        raw, pointer.get(), store.readUtf8(pointer.get()), cameThroughSns(raw));
   }
 
   /** {@link #resolve} without blocking; every failure is a failed future. */
@@ -92,10 +98,19 @@ public final class ExtendedMessages {
         return CompletableFuture.completedFuture(raw);
       }
       return Futures.guarded(() -> store.readUtf8Async(pointer.get()))
-          .thenApply(payload -> Offloading.resolved(raw, pointer.get(), payload));
+          .thenApply(
+              payload -> Offloading.resolved(raw, pointer.get(), payload, cameThroughSns(raw)));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Whether the message was unwrapped from an SNS envelope: its payload is shared with the topic's
+   * other subscriptions.
+   */
+  private static boolean cameThroughSns(Message message) {
+    return SnsNotification.topicArnOf(message).isPresent();
   }
 
   /** The pointer embedded in a resolved message's receipt handle, if any. */
@@ -109,21 +124,33 @@ public final class ExtendedMessages {
   }
 
   /**
-   * The pointer message for a resolved one — pointer body, its attributes plus the marker ({@code
-   * ExtendedPayloadSize}, the resolved body's UTF-8 length), SQS's receipt handle — to send it on
-   * (e.g. to a DLQ) without storing the payload again. Empty when the receipt handle embeds no
-   * pointer (the message was not offloaded).
+   * The message as SQS held it, to send it on (to a DLQ) without storing its payload again, for a
+   * message the extended client (or {@link #resolve}, or {@link SnsNotification#unwrap}) changed:
+   *
+   * <ul>
+   *   <li>one unwrapped from an SNS envelope: the notification as SNS delivered it ({@link
+   *       SnsNotification#toJson}), with the pointer and marker inside for an offloaded payload,
+   *       and no message attributes of its own. Its payload stays shared: whoever reads the copy —
+   *       sqsx unwrapping it, sqsx or AWS's extended client seeing a plain body — never deletes the
+   *       payload with it, as the topic's other subscriptions may still need it;
+   *   <li>an offloaded one: the pointer body, and its attributes plus the marker ({@code
+   *       ExtendedPayloadSize}, the body's UTF-8 length).
+   * </ul>
+   *
+   * <p>The receipt handle is the one SQS gave. Empty for a message that is as SQS returned it.
    */
-  public static Optional<PointerMessage> pointerMessage(
-      String receiptHandle, String resolvedBody, Map<String, MessageAttributeValue> attributes) {
-    ReceiptHandles.Parsed parsed = Offloading.parseHandle(receiptHandle);
-    return parsed
-        .pointer()
-        .map(
-            pointer ->
-                new PointerMessage(
-                    PointerCodec.write(pointer),
-                    Markers.add(attributes, Markers.utf8Length(resolvedBody), false),
-                    parsed.original()));
+  public static Optional<WireMessage> asReceived(Message message) {
+    ReceiptHandles.Parsed parsed = Offloading.parseHandle(message.receiptHandle());
+    Optional<PayloadPointer> pointer = parsed.pointer();
+    String body = pointer.map(PointerCodec::write).orElse(message.body());
+    Map<String, MessageAttributeValue> attributes =
+        pointer.isPresent()
+            ? Markers.add(message.messageAttributes(), Markers.utf8Length(message.body()), false)
+            : message.messageAttributes();
+    Optional<SnsNotification> notification = SnsNotification.of(message, body, attributes);
+    if (notification.isPresent()) {
+      return Optional.of(new WireMessage(notification.get().toJson(), Map.of(), parsed.original()));
+    }
+    return pointer.map(found -> new WireMessage(body, attributes, parsed.original()));
   }
 }

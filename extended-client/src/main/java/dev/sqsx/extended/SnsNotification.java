@@ -2,6 +2,7 @@ package dev.sqsx.extended;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * MessageAttributes} as {@code {"Type": …, "Value": …}}, and the signature fields). {@link #parse}
  * reads one; {@link #unwrap} turns the SQS message into the message as its publisher sent it — body
  * and message attributes — so that a pointer inside (AWS's SNS extended client, sqsx's {@code
- * sqsx-sns}) is resolved like any other. The topic ARN and the SNS message id stay available on the
- * unwrapped message as the system-attribute strings {@link #TOPIC_ARN} and {@link #MESSAGE_ID}
- * ({@code message.attributesAsStrings()}); they are never sent anywhere.
+ * sqsx-sns}) is resolved like any other. The topic ARN, the SNS message id, the subject and the
+ * timestamp stay available on the unwrapped message as the system-attribute strings {@link
+ * #TOPIC_ARN}, {@link #MESSAGE_ID}, {@link #SUBJECT} and {@link #TIMESTAMP} ({@code
+ * message.attributesAsStrings()}), so that {@link #of} can give the notification back (a
+ * dead-letter step sends it on as SNS delivered it); they are never sent as message attributes.
  *
  * <p>The signature is not verified: the message came from SQS, whose access policy decides who may
  * send to the queue. Thread-safe; stateless.
@@ -46,6 +49,12 @@ public record SnsNotification(
 
   /** System-attribute string of an unwrapped message: the SNS message id. */
   public static final String MESSAGE_ID = "sqsx.SnsMessageId";
+
+  /** System-attribute string of an unwrapped message: the notification's subject, if it had one. */
+  public static final String SUBJECT = "sqsx.SnsSubject";
+
+  /** System-attribute string of an unwrapped message: when SNS accepted the publish, if known. */
+  public static final String TIMESTAMP = "sqsx.SnsTimestamp";
 
   private static final JSON JSON_CODEC = JSON.std;
 
@@ -95,10 +104,79 @@ public record SnsNotification(
     return Optional.ofNullable(message.attributesAsStrings().get(MESSAGE_ID));
   }
 
+  /**
+   * The notification a message {@link #unwrap} returned came in, with {@code message} and {@code
+   * messageAttributes} as given (for an offloaded payload: its pointer and marker); empty for a
+   * message that did not come through an SNS envelope.
+   */
+  public static Optional<SnsNotification> of(
+      Message unwrapped, String message, Map<String, MessageAttributeValue> messageAttributes) {
+    Map<String, String> system = unwrapped.attributesAsStrings();
+    String topicArn = system.get(TOPIC_ARN);
+    String messageId = system.get(MESSAGE_ID);
+    if (topicArn == null || messageId == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SnsNotification(
+            messageId,
+            topicArn,
+            system.get(SUBJECT),
+            system.get(TIMESTAMP),
+            message,
+            messageAttributes));
+  }
+
+  /**
+   * The envelope as SNS delivers it to a queue without raw message delivery ({@code Type} {@code
+   * Notification}, the ids, subject, message, timestamp and message attributes as {@code {"Type":
+   * …, "Value": …}}, binary values in base64), without the signature fields, which only SNS can
+   * write. {@link #parse} reads it back as this notification.
+   */
+  public String toJson() {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("Type", "Notification");
+    fields.put("MessageId", messageId);
+    fields.put("TopicArn", topicArn);
+    if (subject != null) {
+      fields.put("Subject", subject);
+    }
+    fields.put("Message", message);
+    if (timestamp != null) {
+      fields.put("Timestamp", timestamp);
+    }
+    if (!messageAttributes.isEmpty()) {
+      Map<String, Object> attributes = new LinkedHashMap<>();
+      messageAttributes.forEach(
+          (name, value) -> {
+            Map<String, Object> attribute = new LinkedHashMap<>();
+            attribute.put("Type", value.dataType());
+            attribute.put(
+                "Value",
+                value.binaryValue() != null
+                    ? Base64.getEncoder().encodeToString(value.binaryValue().asByteArrayUnsafe())
+                    : value.stringValue());
+            attributes.put(name, attribute);
+          });
+      fields.put("MessageAttributes", attributes);
+    }
+    try {
+      return JSON_CODEC.asString(fields);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write SNS envelope " + clip(messageId), e);
+    }
+  }
+
   private Message toMessage(Message envelope) {
     Map<String, String> system = new LinkedHashMap<>(envelope.attributesAsStrings());
     system.put(TOPIC_ARN, topicArn);
     system.put(MESSAGE_ID, messageId);
+    if (subject != null) {
+      system.put(SUBJECT, subject);
+    }
+    if (timestamp != null) {
+      system.put(TIMESTAMP, timestamp);
+    }
     return envelope.toBuilder()
         .body(message)
         .md5OfBody(null)

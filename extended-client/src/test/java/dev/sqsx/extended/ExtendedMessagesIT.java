@@ -57,10 +57,7 @@ class ExtendedMessagesIT {
     assertThat(ExtendedMessages.sqsReceiptHandle(resolved.receiptHandle()))
         .isEqualTo(raw.receiptHandle());
 
-    ExtendedMessages.PointerMessage again =
-        ExtendedMessages.pointerMessage(
-                resolved.receiptHandle(), resolved.body(), resolved.messageAttributes())
-            .orElseThrow();
+    ExtendedMessages.WireMessage again = ExtendedMessages.asReceived(resolved).orElseThrow();
     assertThat(again.body()).isEqualTo(raw.body());
     assertThat(again.attributes().get("ExtendedPayloadSize").stringValue())
         .isEqualTo(Integer.toString(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
@@ -87,7 +84,7 @@ class ExtendedMessagesIT {
 
     assertThat(ExtendedMessages.isOffloaded(plain)).isFalse();
     assertThat(ExtendedMessages.pointerOf(plain)).isEmpty();
-    assertThat(ExtendedMessages.pointerMessage("AQEB", "small", Map.of())).isEmpty();
+    assertThat(ExtendedMessages.asReceived(plain)).isEmpty();
     assertThat(ExtendedMessages.sqsReceiptHandle("AQEB")).isEqualTo("AQEB");
     assertThat(ExtendedMessages.isOffloaded(hostile)).isTrue();
     assertThatThrownBy(() -> ExtendedMessages.pointerOf(hostile))

@@ -7,6 +7,7 @@ import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.extended.DynamoDbPayloadStore;
 import dev.sqsx.extended.ExtendedMessages;
 import dev.sqsx.extended.S3PayloadStore;
+import dev.sqsx.extended.SnsNotification;
 import dev.sqsx.extended.SqsExtendedClient;
 import dev.sqsx.extended.TieredPayloadStore;
 import dev.sqsx.idempotency.DynamoDbIdempotencyStore;
@@ -292,6 +293,79 @@ class LambdaConsumerIT {
     assertThat(dead.body()).isEqualTo(confirmation);
     assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
         .isEqualTo("dev.sqsx.extended.SnsEnvelopeException");
+  }
+
+  @Test
+  void anSnsDeliveredPayload_deadLettered_goesToTheDlqAsItsEnvelope_soDrainingItKeepsThePayload(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    String payload = "p".repeat(300_000);
+    String pointer = ExtendedMessages.pointerBody(store.store(payload));
+    String topic = "arn:aws:sns:us-east-1:000000000000:orders";
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queue.queueUrl())
+                .messageBody(
+                    "{\"Type\":\"Notification\",\"MessageId\":\"sns-9\",\"TopicArn\":\""
+                        + topic
+                        + "\",\"Subject\":\"order 9\",\"Message\":\""
+                        + pointer.replace("\"", "\\\"")
+                        + "\",\"Timestamp\":\"2026-12-03T12:00:00.000Z\",\"MessageAttributes\":{"
+                        + "\"kind\":{\"Type\":\"String\",\"Value\":\"order\"},"
+                        + "\"ExtendedPayloadSize\":{\"Type\":\"Number\",\"Value\":\"300000\"}}}"));
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .snsEnvelopes(true)
+            .deletePayloads(true)
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .handler(
+                message -> {
+                  throw new NonRetryableException("order 9 cannot be booked");
+                })
+            .build();
+
+    mapping(sqs, queue.queueUrl(), consumer)
+        .runUntil(() -> aws.messagesIn(queue.queueUrl()) == 0, Duration.ofSeconds(20));
+
+    Message dead =
+        sqs.receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(ExtendedMessages.isOffloaded(dead))
+        .as("no bare pointer in the DLQ: a reader with cleanup would delete the shared payload")
+        .isFalse();
+    SnsNotification envelope = SnsNotification.parse(dead.body()).orElseThrow();
+    assertThat(envelope.messageId()).isEqualTo("sns-9");
+    assertThat(envelope.topicArn()).isEqualTo(topic);
+    assertThat(envelope.subject()).isEqualTo("order 9");
+    assertThat(envelope.timestamp()).isEqualTo("2026-12-03T12:00:00.000Z");
+    assertThat(envelope.message()).isEqualTo(pointer);
+    assertThat(envelope.messageAttributes().get("kind").stringValue()).isEqualTo("order");
+    assertThat(envelope.messageAttributes().get("ExtendedPayloadSize").stringValue())
+        .isEqualTo("300000");
+    assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
+        .isEqualTo(NonRetryableException.class.getName());
+
+    SqsExtendedClient drainer =
+        SqsExtendedClient.builder().sqsClient(sqs).payloadStore(store).snsEnvelopes(true).build();
+    sqs.changeMessageVisibility(
+        r -> r.queueUrl(queue.dlqUrl()).receiptHandle(dead.receiptHandle()).visibilityTimeout(0));
+    Message drained =
+        drainer
+            .receiveMessage(r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2))
+            .messages()
+            .get(0);
+    assertThat(drained.body()).isEqualTo(payload);
+    drainer.deleteMessage(r -> r.queueUrl(queue.dlqUrl()).receiptHandle(drained.receiptHandle()));
+    assertThat(aws.messagesIn(queue.dlqUrl())).isZero();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .as("the payload the topic's other subscriptions share is still there")
+        .hasSize(1);
   }
 
   @Test

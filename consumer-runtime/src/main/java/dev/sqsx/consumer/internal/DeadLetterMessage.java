@@ -14,7 +14,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * The message sqsx sends to a dead-letter queue: the original body (for an offloaded message, its
- * pointer: the payload is not copied) and attributes, plus the reason it failed.
+ * pointer: the payload is not copied) and attributes, plus the reason it failed. A message that
+ * came through an SNS envelope goes as the envelope (the notification as SNS delivered it, a
+ * pointer inside), so its payload stays shared with the topic's other subscriptions whoever reads
+ * the copy.
  *
  * <p>Error attributes: {@code sqsx.ErrorClass}, {@code sqsx.ErrorMessage} (at most 1,024
  * characters), {@code sqsx.Attempts}, {@code sqsx.SourceQueue}, {@code sqsx.FirstFailureTime}
@@ -34,17 +37,16 @@ public final class DeadLetterMessage {
 
   /**
    * The DLQ request for a message that failed with {@code error}: for one the extended client
-   * resolved, its pointer body and marker again (the payload is not copied); the group kept on a
-   * FIFO queue.
+   * resolved, its pointer body and marker again (the payload is not copied), for one it unwrapped
+   * from SNS, the envelope; the group kept on a FIFO queue.
    */
   public static SendMessageRequest forFailed(
       ReceivedMessage received, Throwable error, String dlqUrl, boolean fifo) {
     Message message = received.sdkMessage();
     String body = message.body();
     Map<String, MessageAttributeValue> attributes = message.messageAttributes();
-    if (OffloadedMessages.mayBeOffloaded(message.receiptHandle())) {
-      Optional<OffloadedMessages.Wire> wire =
-          OffloadedMessages.wire(message.receiptHandle(), body, attributes);
+    if (OffloadedMessages.mayBeChanged(message)) {
+      Optional<OffloadedMessages.Wire> wire = OffloadedMessages.wire(message);
       if (wire.isPresent()) {
         body = wire.get().body();
         attributes = wire.get().attributes();

@@ -3,27 +3,43 @@ package dev.sqsx.consumer.internal;
 import dev.sqsx.extended.ExtendedMessages;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Turns a message that the extended client resolved back into what is on the wire: its pointer body
- * and marker attribute, and the receipt handle SQS gave. Loaded only for receipt handles that carry
- * payload markers, so sqsx-extended-client is needed only by those who use it. Uses the extended
- * client's public {@link ExtendedMessages}, never its internals, so any compatible version works.
+ * and marker attribute (or the SNS envelope it came in), and the receipt handle SQS gave. Loaded
+ * only for messages the extended client changed, so sqsx-extended-client is needed only by those
+ * who use it. Uses the extended client's public {@link ExtendedMessages}, never its internals, so
+ * any compatible version works.
  */
 final class OffloadedMessages {
 
   private OffloadedMessages() {}
 
+  /**
+   * The system-attribute string the extended client puts on a message it unwrapped from an SNS
+   * envelope ({@code SnsNotification.TOPIC_ARN}), named here so that checking for it loads nothing.
+   */
+  private static final String SNS_TOPIC_ARN = "sqsx.SnsTopicArn";
+
   static boolean mayBeOffloaded(String receiptHandle) {
     return receiptHandle != null && receiptHandle.startsWith("-..");
   }
 
-  /** The pointer body and attributes (with the marker) of an offloaded message, if it is one. */
-  static Optional<Wire> wire(
-      String receiptHandle, String resolvedBody, Map<String, MessageAttributeValue> attributes) {
-    return ExtendedMessages.pointerMessage(receiptHandle, resolvedBody, attributes)
-        .map(message -> new Wire(message.body(), message.attributes(), message.receiptHandle()));
+  /** Whether the extended client changed the message: resolved a payload or unwrapped SNS. */
+  static boolean mayBeChanged(Message message) {
+    return mayBeOffloaded(message.receiptHandle())
+        || message.attributesAsStrings().containsKey(SNS_TOPIC_ARN);
+  }
+
+  /**
+   * The message as SQS held it (pointer body and marker, or the SNS envelope it came in), if the
+   * extended client changed it.
+   */
+  static Optional<Wire> wire(Message message) {
+    return ExtendedMessages.asReceived(message)
+        .map(wire -> new Wire(wire.body(), wire.attributes(), wire.receiptHandle()));
   }
 
   /** The receipt handle SQS gave, without the pointer the extended client embedded in it. */
