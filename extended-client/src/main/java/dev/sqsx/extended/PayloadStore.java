@@ -88,6 +88,33 @@ public interface PayloadStore {
     return stableKey == null ? storeAsync(payload) : storeAsync(payload, stableKey);
   }
 
+  /**
+   * Stores a payload's UTF-8 bytes under exactly {@code key}, overwriting what is there: for
+   * senders that name their objects, as AWS's SNS extended client does with the {@code S3Key}
+   * message attribute. The key must be one this store may read back (its allow-list and key
+   * prefix), or nothing is stored. A payload under a named key may be pointed at by an earlier
+   * message too, so the extended clients never delete it on a failed send. The default refuses: a
+   * store need not let senders name its keys.
+   *
+   * @throws ExtendedClientException when the payload cannot be stored, the key is not one the store
+   *     may read back, or the store does not store under named keys
+   */
+  default PayloadPointer storeUtf8Named(byte[] utf8, String key) {
+    throw new ExtendedClientException(
+        getClass().getSimpleName()
+            + " does not store payloads under a key the sender names (S3Key); use a store that"
+            + " does, such as S3PayloadStore, or leave the key to the store");
+  }
+
+  /** Asynchronous {@link #storeUtf8Named}; every failure is a failed future. */
+  default CompletableFuture<PayloadPointer> storeUtf8NamedAsync(byte[] utf8, String key) {
+    try {
+      return CompletableFuture.completedFuture(storeUtf8Named(utf8, key));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Asynchronous {@link #read}. */
   CompletableFuture<String> readAsync(PayloadPointer pointer);
 

@@ -3,6 +3,7 @@ package dev.sqsx.extended;
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.Download;
 import dev.sqsx.extended.internal.KeyPrefixes;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -80,6 +81,36 @@ final class S3Objects {
   PayloadPointer stablePointer(String stableKey) {
     return PayloadPointer.s3(
         config.bucket(), config.keyPrefix() + KeyPrefixes.stableKey(stableKey));
+  }
+
+  /**
+   * A pointer to exactly {@code key} in the store's bucket, after checking that the store may read
+   * it back: not empty, at most S3's 1,024 UTF-8 bytes, and within the key prefix.
+   *
+   * @throws PayloadNotAllowedException when the key is not one this store may read
+   */
+  PayloadPointer namedPointer(String key) {
+    if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > 1024) {
+      throw new PayloadNotAllowedException(
+          "a named key must be 1 to 1,024 UTF-8 bytes (S3's limit), was "
+              + (key == null ? "null" : key.getBytes(StandardCharsets.UTF_8).length + " bytes"),
+          null,
+          null,
+          null,
+          null);
+    }
+    PayloadPointer pointer = PayloadPointer.s3(config.bucket(), key);
+    if (!keyAllowed(key)) {
+      throw new PayloadNotAllowedException(
+          "a named key must be one this store reads back: within its keyPrefix '"
+              + config.keyPrefix()
+              + "' (one path level below a prefix ending in '/'), nothing was stored",
+          null,
+          null,
+          pointer,
+          null);
+    }
+    return pointer;
   }
 
   PutObjectRequest putRequest(PayloadPointer pointer, byte[] payload) {

@@ -112,6 +112,31 @@ public final class S3PayloadStore implements PayloadStore {
     return storeBytes(objects.withinLimit(pointer, utf8), pointer);
   }
 
+  /**
+   * Stores the UTF-8 bytes under exactly {@code key} in the store's bucket (AWS's SNS extended
+   * client's {@code S3Key}), overwriting what is there. The key must be one this store reads back:
+   * with a {@code keyPrefix}, the prefix and one path level below it (prefix ending in '/'), or a
+   * UUID or stable key after it.
+   *
+   * @throws PayloadNotAllowedException when the key is outside the key prefix (nothing is stored)
+   */
+  @Override
+  public PayloadPointer storeUtf8Named(byte[] utf8, String key) {
+    PayloadPointer pointer = objects.namedPointer(key);
+    return storeBytes(objects.withinLimit(pointer, utf8), pointer);
+  }
+
+  /** Asynchronous {@link #storeUtf8Named}. */
+  @Override
+  public CompletableFuture<PayloadPointer> storeUtf8NamedAsync(byte[] utf8, String key) {
+    try {
+      PayloadPointer pointer = objects.namedPointer(key);
+      return storeBytesAsync(objects.withinLimit(pointer, utf8), pointer);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private PayloadPointer storeBytes(byte[] bytes, PayloadPointer pointer) {
     if (s3 == null) {
       return Futures.join(storeBytesAsync(bytes, pointer), "S3 call");

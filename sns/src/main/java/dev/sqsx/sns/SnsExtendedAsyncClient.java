@@ -72,6 +72,7 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
         .thenCompose(
             pointer ->
                 publishOrClean(
+                    offload,
                     pointer,
                     () ->
                         delegate.publish(
@@ -93,6 +94,8 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
     for (SnsOffloading.Offload offload : offloads) {
       stored.add(store(offload));
     }
+    Map<String, SnsOffloading.Offload> byId = new HashMap<>();
+    offloads.forEach(offload -> byId.put(offload.entryId(), offload));
     return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
         .handle(
             (done, error) -> {
@@ -106,7 +109,8 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
               }
               if (error != null) {
                 Throwable failure = unwrap(error);
-                pointers.values().forEach(rules::deleteUnpublishedAsync);
+                pointers.forEach(
+                    (id, pointer) -> rules.deleteUnpublishedAsync(byId.get(id), pointer));
                 throw new CompletionException(failure);
               }
               return new Stored(pointers, sizes);
@@ -121,15 +125,16 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
                             Throwable failure = unwrap(error);
                             stored2
                                 .pointers()
-                                .values()
                                 .forEach(
-                                    pointer -> rules.afterFailedPublishAsync(pointer, failure));
+                                    (id, pointer) ->
+                                        rules.afterFailedPublishAsync(
+                                            byId.get(id), pointer, failure));
                             throw new CompletionException(failure);
                           }
                           for (BatchResultErrorEntry failed : response.failed()) {
                             PayloadPointer pointer = stored2.pointers().get(failed.id());
                             if (pointer != null) {
-                              rules.deleteUnpublishedAsync(pointer);
+                              rules.deleteUnpublishedAsync(byId.get(failed.id()), pointer);
                             }
                           }
                           return response;
@@ -139,23 +144,21 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
   private record Stored(Map<String, PayloadPointer> pointers, Map<String, Integer> sizes) {}
 
   private CompletableFuture<PayloadPointer> store(SnsOffloading.Offload offload) {
-    CompletableFuture<PayloadPointer> stored;
-    try {
-      stored = rules.store().storeUtf8Async(offload.utf8(), null);
-    } catch (RuntimeException e) {
-      stored = CompletableFuture.failedFuture(e);
-    }
-    return stored.handle(
-        (pointer, error) -> {
-          if (error != null) {
-            throw SnsOffloading.storeFailed(unwrap(error));
-          }
-          return pointer;
-        });
+    return rules
+        .storeAsync(offload)
+        .handle(
+            (pointer, error) -> {
+              if (error != null) {
+                throw SnsOffloading.storeFailed(unwrap(error));
+              }
+              return pointer;
+            });
   }
 
   private <T> CompletableFuture<T> publishOrClean(
-      PayloadPointer pointer, Supplier<CompletableFuture<T>> publish) {
+      SnsOffloading.Offload offload,
+      PayloadPointer pointer,
+      Supplier<CompletableFuture<T>> publish) {
     CompletableFuture<T> published;
     try {
       published = publish.get();
@@ -166,7 +169,7 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
         (response, error) -> {
           if (error != null) {
             Throwable failure = unwrap(error);
-            rules.afterFailedPublishAsync(pointer, failure);
+            rules.afterFailedPublishAsync(offload, pointer, failure);
             throw new CompletionException(failure);
           }
           return response;

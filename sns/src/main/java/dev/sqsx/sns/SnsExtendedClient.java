@@ -74,14 +74,14 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
     }
     PayloadPointer pointer;
     try {
-      pointer = rules.store().storeUtf8(offload.utf8(), null);
+      pointer = rules.store(offload);
     } catch (RuntimeException e) {
       throw SnsOffloading.storeFailed(e);
     }
     try {
       return delegate.publish(rules.pointerRequest(request, pointer, offload.utf8().length));
     } catch (RuntimeException e) {
-      rules.afterFailedPublish(pointer, e);
+      rules.afterFailedPublish(offload, pointer, e);
       throw e;
     }
   }
@@ -92,29 +92,31 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
     if (offloads.isEmpty()) {
       return delegate.publishBatch(request);
     }
+    Map<String, SnsOffloading.Offload> byId = new HashMap<>();
     Map<String, PayloadPointer> pointers = new HashMap<>();
     Map<String, Integer> sizes = new HashMap<>();
     try {
       for (SnsOffloading.Offload offload : offloads) {
-        pointers.put(offload.entryId(), rules.store().storeUtf8(offload.utf8(), null));
+        byId.put(offload.entryId(), offload);
+        pointers.put(offload.entryId(), rules.store(offload));
         sizes.put(offload.entryId(), offload.utf8().length);
       }
     } catch (RuntimeException e) {
       RuntimeException failure = SnsOffloading.storeFailed(e);
-      pointers.values().forEach(pointer -> rules.deleteUnpublished(pointer, failure));
+      pointers.forEach((id, pointer) -> rules.deleteUnpublished(byId.get(id), pointer, failure));
       throw failure;
     }
     PublishBatchResponse response;
     try {
       response = delegate.publishBatch(rules.pointerBatch(request, pointers, sizes));
     } catch (RuntimeException e) {
-      pointers.values().forEach(pointer -> rules.afterFailedPublish(pointer, e));
+      pointers.forEach((id, pointer) -> rules.afterFailedPublish(byId.get(id), pointer, e));
       throw e;
     }
     for (BatchResultErrorEntry failed : response.failed()) {
       PayloadPointer pointer = pointers.get(failed.id());
       if (pointer != null) {
-        rules.deleteUnpublished(pointer, null);
+        rules.deleteUnpublished(byId.get(failed.id()), pointer, null);
       }
     }
     return response;

@@ -55,18 +55,39 @@ final class SnsOffloading {
     return store;
   }
 
-  /** One message to offload: its UTF-8 bytes, and where it sits (a batch entry's id, or null). */
+  /**
+   * The message attribute that names the payload's object key, as AWS's SNS extended client reads
+   * it: when a message to offload carries it, its payload is stored under exactly that key (and the
+   * attribute is published with the message, as AWS's client does).
+   */
+  static final String S3_KEY = "S3Key";
+
+  /**
+   * One message to offload: its UTF-8 bytes, where it sits (a batch entry's id, or null), and the
+   * key its sender named ({@code S3Key}), or null.
+   */
   static final class Offload {
     private final String entryId;
     private final byte[] utf8;
+    private final String namedKey;
 
-    Offload(String entryId, byte[] utf8) {
+    Offload(String entryId, byte[] utf8, String namedKey) {
       this.entryId = entryId;
       this.utf8 = utf8;
+      this.namedKey = namedKey;
     }
 
     String entryId() {
       return entryId;
+    }
+
+    /**
+     * Whether another publication may point at the same object: its sender named the key, so a
+     * payload stored under it is never deleted after a failed publish (the payload-lifetime rule's
+     * "shared").
+     */
+    boolean shared() {
+      return namedKey != null;
     }
 
     /** The message's UTF-8 bytes; stored as they are, never copied or changed. */
@@ -85,8 +106,8 @@ final class SnsOffloading {
     if (!alwaysOffload && utf8.length + attributes <= threshold) {
       return null;
     }
-    check(request.messageStructure(), request.messageAttributes(), attributes, null);
-    return new Offload(null, utf8);
+    check(request.messageStructure(), request.messageAttributes(), attributes, utf8.length, null);
+    return new Offload(null, utf8, namedKey(request.messageAttributes(), null));
   }
 
   /**
@@ -109,11 +130,17 @@ final class SnsOffloading {
       long attributes = attributesSize(entry.messageAttributes());
       if (alwaysOffload || utf8.length + attributes > threshold) {
         refuseRepeated(repeatedId);
-        check(entry.messageStructure(), entry.messageAttributes(), attributes, entry.id());
-        offloads.add(new Offload(entry.id(), utf8));
+        check(
+            entry.messageStructure(),
+            entry.messageAttributes(),
+            attributes,
+            utf8.length,
+            entry.id());
+        offloads.add(
+            new Offload(entry.id(), utf8, namedKey(entry.messageAttributes(), entry.id())));
         total += attributes;
       } else {
-        others.add(new Offload(entry.id(), utf8));
+        others.add(new Offload(entry.id(), utf8, namedKey(entry.messageAttributes(), entry.id())));
         total += utf8.length + attributes;
       }
     }
@@ -126,7 +153,7 @@ final class SnsOffloading {
       }
       refuseRepeated(repeatedId);
       PublishBatchRequestEntry entry = entry(request, other.entryId());
-      check(entry.messageStructure(), entry.messageAttributes(), 0, entry.id());
+      check(entry.messageStructure(), entry.messageAttributes(), -1, 0, entry.id());
       offloads.add(other);
       total -= other.utf8().length - 1024L;
     }
@@ -193,29 +220,50 @@ final class SnsOffloading {
     return request.toBuilder().publishBatchRequestEntries(entries).build();
   }
 
-  /**
-   * After a publish that failed: the payload is deleted only when SNS certainly refused it (the
-   * payload-lifetime rule: a 4xx answer to the only attempt); after a 5xx, no answer, or an answer
-   * after the SDK's own retries, the publish may have happened, so the payload stays (the bucket's
-   * lifecycle rule removes it) and a WARN names it.
-   */
-  void afterFailedPublish(PayloadPointer pointer, Throwable failure) {
-    if (PayloadLifetime.mayDeleteUnsent(failure, false)) {
-      deleteUnpublished(pointer, failure);
-    } else {
-      LOG.warn(
-          "publish of an offloaded message failed with an unknown outcome ({}); its payload {} is"
-              + " kept in case it was published",
-          failure.toString(),
-          pointer);
+  /** Stores the payload: under the key its sender named, else under a new one. */
+  PayloadPointer store(Offload offload) {
+    return offload.namedKey == null
+        ? store.storeUtf8(offload.utf8, null)
+        : store.storeUtf8Named(offload.utf8, offload.namedKey);
+  }
+
+  /** {@link #store} without blocking; every failure is a failed future. */
+  CompletableFuture<PayloadPointer> storeAsync(Offload offload) {
+    try {
+      return offload.namedKey == null
+          ? store.storeUtf8Async(offload.utf8, null)
+          : store.storeUtf8NamedAsync(offload.utf8, offload.namedKey);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
   /**
-   * Deletes the payload of a message that was not published; a delete that fails is added to {@code
-   * failure} (or, without one, logged with the pointer).
+   * After a publish call that failed: the payload is deleted only when SNS certainly refused it
+   * (the payload-lifetime rule: a 4xx answer to the only attempt) and no other publication may
+   * point at it. After a 5xx, no answer, or an answer after the SDK's own retries, the publish may
+   * have happened: the payload stays (the bucket's lifecycle rule removes it) and a WARN names it.
+   * A delete that fails is added to {@code failure}.
    */
-  void deleteUnpublished(PayloadPointer pointer, Throwable failure) {
+  void afterFailedPublish(Offload offload, PayloadPointer pointer, Throwable failure) {
+    if (PayloadLifetime.definitelyRefused(failure)) {
+      deleteUnpublished(offload, pointer, failure);
+    } else {
+      keep(offload, pointer, failure);
+    }
+  }
+
+  /**
+   * Deletes the payload of a message that was certainly not published (a batch entry SNS reports
+   * failed, or a batch whose store failed before the publish), unless its sender named the key
+   * ({@code S3Key}): another publication may point at that object. A delete that fails is added to
+   * {@code failure} (or, without one, logged with the pointer).
+   */
+  void deleteUnpublished(Offload offload, PayloadPointer pointer, Throwable failure) {
+    if (!PayloadLifetime.mayDeleteUnsent(null, offload.shared())) {
+      keep(offload, pointer, failure);
+      return;
+    }
     try {
       store.delete(pointer);
     } catch (RuntimeException e) {
@@ -229,16 +277,20 @@ final class SnsOffloading {
   }
 
   /** {@link #afterFailedPublish} without blocking: a delete that fails is logged. */
-  void afterFailedPublishAsync(PayloadPointer pointer, Throwable failure) {
-    if (PayloadLifetime.mayDeleteUnsent(failure, false)) {
-      deleteUnpublishedAsync(pointer);
+  void afterFailedPublishAsync(Offload offload, PayloadPointer pointer, Throwable failure) {
+    if (PayloadLifetime.definitelyRefused(failure)) {
+      deleteUnpublishedAsync(offload, pointer);
     } else {
-      afterFailedPublish(pointer, failure);
+      keep(offload, pointer, failure);
     }
   }
 
   /** {@link #deleteUnpublished} without blocking: a delete that fails is logged. */
-  void deleteUnpublishedAsync(PayloadPointer pointer) {
+  void deleteUnpublishedAsync(Offload offload, PayloadPointer pointer) {
+    if (!PayloadLifetime.mayDeleteUnsent(null, offload.shared())) {
+      keep(offload, pointer, null);
+      return;
+    }
     CompletableFuture<Void> deleted;
     try {
       deleted = store.deleteAsync(pointer);
@@ -255,6 +307,23 @@ final class SnsOffloading {
                     error.toString());
               }
             });
+  }
+
+  private static void keep(Offload offload, PayloadPointer pointer, Throwable failure) {
+    if (offload.shared()) {
+      LOG.warn(
+          "publish of an offloaded message was not made ({}); its payload {} is kept: it is"
+              + " stored under the key its sender named (S3Key), which another publication may"
+              + " point at",
+          failure == null ? "not published" : failure.toString(),
+          pointer);
+    } else {
+      LOG.warn(
+          "publish of an offloaded message failed with an unknown outcome ({}); its payload {} is"
+              + " kept in case it was published",
+          String.valueOf(failure),
+          pointer);
+    }
   }
 
   /** The failure of a payload store call, as the publisher's exception. */
@@ -275,10 +344,17 @@ final class SnsOffloading {
     return withMarker;
   }
 
+  /**
+   * Refuses what cannot be offloaded, before anything is stored. With {@code attributesSize} of 0
+   * or more (a message over the threshold), also AWS's SNS extended client's size rule: the
+   * attributes with the marker that will be added must not exceed the threshold; -1 skips it (an
+   * entry offloaded only to make its batch fit).
+   */
   private void check(
       String structure,
       Map<String, MessageAttributeValue> attributes,
       long attributesSize,
+      int payloadLength,
       String entryId) {
     String where = entryId == null ? "" : " (batch entry " + entryId + ")";
     if ("json".equals(structure)) {
@@ -301,15 +377,41 @@ final class SnsOffloading {
               + attributes.size()
               + where);
     }
-    if (attributesSize > threshold) {
+    long withMarker = attributesSize < 0 ? -1 : attributesSize + markerSize(payloadLength);
+    if (withMarker > threshold) {
       throw new ExtendedClientException(
-          "the message attributes alone are "
-              + attributesSize
+          "the message attributes with the payload size marker are "
+              + withMarker
               + " bytes, over the threshold of "
               + threshold
               + where
               + ": put large data in the message body");
     }
+  }
+
+  /** What the marker adds to the attributes' size: its name, {@code Number} and the digits. */
+  private long markerSize(int payloadLength) {
+    return utf8Length(marker) + "Number".length() + Integer.toString(payloadLength).length();
+  }
+
+  /**
+   * The key the sender named with the {@code S3Key} attribute, or null without one.
+   *
+   * @throws ExtendedClientException when the attribute is there without a string value
+   */
+  private static String namedKey(Map<String, MessageAttributeValue> attributes, String entryId) {
+    MessageAttributeValue named = attributes.get(S3_KEY);
+    if (named == null) {
+      return null;
+    }
+    if (named.stringValue() == null || named.stringValue().isEmpty()) {
+      throw new ExtendedClientException(
+          "message attribute "
+              + S3_KEY
+              + " names the payload's object key, but has no string value"
+              + (entryId == null ? "" : " (batch entry " + entryId + ")"));
+    }
+    return named.stringValue();
   }
 
   private static PublishBatchRequestEntry entry(PublishBatchRequest request, String id) {
