@@ -69,7 +69,13 @@ final class ConsumerInstance {
                             .build())
                     .build())
             .payloadSizeThreshold(SoakOrders.THRESHOLD)
-            .resolutionListener(payloadFailures)
+            .resolutionListener(
+                failure -> {
+                  if (failure.error() instanceof PayloadNotFoundException) {
+                    ledger.missingPayload(name, failure.messageId());
+                  }
+                  payloadFailures.onFailure(failure);
+                })
             .build();
     IdempotentHandler idempotent =
         IdempotentHandler.builder()

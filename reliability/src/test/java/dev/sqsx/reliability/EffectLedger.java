@@ -19,6 +19,7 @@ final class EffectLedger {
   private final Map<String, List<Execution>> executions = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> handledPayloads = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> sqsHandles = new ConcurrentHashMap<>();
+  private final List<String> missingPayloads = new CopyOnWriteArrayList<>();
 
   void applied(String orderId, String instance, long fencingToken) {
     executions
@@ -39,6 +40,18 @@ final class EffectLedger {
   }
 
   /** The SQS receipt handles of the deliveries of a payload's message that were handled. */
+  /**
+   * A receive found a message whose payload was gone: a payload deleted while a pointer to it still
+   * lived (the payload-lifetime rule forbids it).
+   */
+  void missingPayload(String instance, String messageId) {
+    missingPayloads.add("message " + messageId + " received by " + instance);
+  }
+
+  List<String> missingPayloads() {
+    return List.copyOf(missingPayloads);
+  }
+
   Set<String> sqsHandles(String key) {
     return Set.copyOf(sqsHandles.getOrDefault(key, Set.of()));
   }

@@ -309,7 +309,7 @@ class SoakIT {
             + " %s; %d crashes; producer batches %,d (%,d failed and were resent);"
             + " lost %d, duplicates applied %d, crash-window executions rolled back %d;"
             + " DLQ: %d poison orders, %d pointer copies whose payload a sibling's delete removed,"
-            + " %d unexpected; orphaned payloads of handled messages %d, plus %d of messages a"
+            + " %d unexpected; payloads deleted while a pointer to them lived %d; orphaned payloads of handled messages %d, plus %d of messages a"
             + " crash interrupted between the SQS delete and the payload delete and %d kept"
             + " after a repeated delete was refused as invalid; left in the stores: %d S3"
             + " objects, %d DynamoDB items%n",
@@ -329,6 +329,7 @@ class SoakIT {
         dead.poison.size(),
         dead.pointerCopies,
         unexpectedDead.size(),
+        ledger.missingPayloads().size(),
         orphans.size(),
         crashOrphans,
         refusedOrphans,
@@ -342,6 +343,14 @@ class SoakIT {
     assertThat(poisonApplied).as("poison orders applied").isEmpty();
     assertThat(dead.poison).as("poison orders in the DLQ").isEqualTo(poison);
     assertThat(unexpectedDead).as("DLQ messages that are not designated poison").isEmpty();
+    assertThat(dead.pointerCopies)
+        .as(
+            "pointer copies in the DLQ: each send attempt stores a payload of its own, so no copy"
+                + " loses its payload to a sibling's delete")
+        .isZero();
+    assertThat(ledger.missingPayloads())
+        .as("receives that found a payload deleted while a pointer to it lived")
+        .isEmpty();
     assertThat(orphans).as("payloads of handled messages still stored").isEmpty();
     assertThat(aws.messagesIn(queue.queueUrl())).as("messages left in the queue").isZero();
   }
