@@ -53,8 +53,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * behaves exactly as {@link SqsExtendedAsyncClient}, and throws what the asynchronous client's
  * future would fail with.
  *
- * <p>Thread-safe. {@link #close()} does not close the wrapped client nor the store's clients: their
- * owner closes them.
+ * <p>Thread-safe, and re-entrant: a {@link PayloadResolutionListener} or {@link AttributeInjector}
+ * may call this client again from inside a call; the nested call runs its own payload operations.
+ * {@link #close()} does not close the wrapped client nor the store's clients: their owner closes
+ * them.
  */
 public final class SqsExtendedClient extends ForwardingSqsClient {
 

@@ -15,6 +15,11 @@ import java.util.function.Supplier;
  * So a receive of ten offloaded messages reads up to ten payloads at a time, while a receive of one
  * never leaves the caller's thread, and a busy pool costs nothing: the caller does the work itself,
  * as it would without one. An operation started outside a join, or on a pool thread, runs at once.
+ *
+ * <p>Joins nest: a join started inside another on the same thread (the client called again from a
+ * listener or an injector it runs) collects and runs its own operations; the outer join's
+ * collecting resumes when it returns. So each join runs every operation it waits for, and a nested
+ * call never waits for work that only the outer join, blocked behind it, would run.
  */
 public final class Fanout {
 
@@ -52,9 +57,7 @@ public final class Fanout {
    * @throws RuntimeException what the pipeline failed with (see {@link Futures#join})
    */
   public <T> T join(Supplier<CompletableFuture<T>> pipeline, String what) {
-    if (pending.get() != null) {
-      return Futures.join(pipeline.get(), what); // nested: the outer join runs the operations
-    }
+    Queue<Operation<?>> outer = pending.get();
     Queue<Operation<?>> queue = new ArrayDeque<>();
     pending.set(queue);
     CompletableFuture<T> result;
@@ -65,7 +68,11 @@ public final class Fanout {
         next.runUnlessStarted();
       }
     } finally {
-      pending.remove();
+      if (outer == null) {
+        pending.remove();
+      } else {
+        pending.set(outer); // a nested join: the outer one's operations go on collecting there
+      }
     }
     return Futures.join(result, what);
   }

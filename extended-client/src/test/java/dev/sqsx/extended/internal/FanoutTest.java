@@ -2,7 +2,9 @@ package dev.sqsx.extended.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +104,33 @@ class FanoutTest {
             () -> fanout.run(() -> 1).thenCombine(fanout.run(() -> 2), Integer::sum), "test");
 
     assertThat(sum).isEqualTo(3);
+  }
+
+  /** A listener or injector calling the client again: a join inside the outer join's operation. */
+  @Test
+  void aJoinNestedInAnOperation_runsItsOwnOperations_evenWithAPoolThatRunsNothing() {
+    List<Runnable> neverRun = new ArrayList<>();
+    Fanout fanout = new Fanout(neverRun::add);
+
+    String outer =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                fanout.join(
+                    () ->
+                        fanout.run(
+                            () ->
+                                "outer+"
+                                    + fanout.join(
+                                        () ->
+                                            fanout
+                                                .run(() -> "a")
+                                                .thenCombine(fanout.run(() -> "b"), String::concat),
+                                        "nested")),
+                    "test"),
+            "a nested join waited for operations nobody runs");
+
+    assertThat(outer).isEqualTo("outer+ab");
   }
 
   @Test
