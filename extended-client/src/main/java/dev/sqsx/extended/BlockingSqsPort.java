@@ -20,12 +20,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * {@link SqsPort} on an {@link SqsClient} and the store's blocking methods: SQS calls run on the
- * caller's thread and return a future that is already complete; payload reads (up to 1 MiB), stores
- * and deletes go through a {@link Fanout}, so those of one call (a receive of ten offloaded
- * messages, a batch delete) run side by side, the first on the caller's thread; larger reads run
- * one at a time on the caller's thread. The pipeline runs to its end before the synchronous
- * client's method returns. Pauses sleep on the thread that needs them, as the SDK's own synchronous
- * retries do.
+ * caller's thread and return a future that is already complete; payload reads of up to 1 MiB,
+ * stores and deletes go through a {@link Fanout}, so those of one call (a receive of ten offloaded
+ * messages, a batch delete) run side by side, the first on the caller's thread. Larger payloads are
+ * read one at a time, through the call's {@linkplain Fanout#oneAtATime() lane}. What is larger is
+ * the store's answer ({@link PayloadStore#readUtf8IfAtMost}: the object's content length, the
+ * manifest), not the sender's size marker: a marker over 1 MiB sends the read to the lane at once,
+ * on the caller's thread, but a smaller one is only a guess, and a read side by side that finds
+ * more stops before the payload's body and reads it in the lane. The pipeline runs to its end
+ * before the synchronous client's method returns. Pauses sleep on the thread that needs them, as
+ * the SDK's own synchronous retries do.
  */
 final class BlockingSqsPort implements SqsPort {
 
@@ -92,12 +96,16 @@ final class BlockingSqsPort implements SqsPort {
 
   @Override
   public CompletableFuture<byte[]> read(PayloadPointer pointer, long declaredSize) {
+    // One at a time: downloads side by side would hold their bytes at once, beside the strings the
+    // receive returns, for no gain where the CPU is the limit.
+    Fanout.Lane oneAtATime = fanout.oneAtATime();
+    Supplier<byte[]> alone = () -> oneAtATime.run(() -> store.readUtf8(pointer));
     if (declaredSize < 0 || declaredSize > SIDE_BY_SIDE_READ_LIMIT) {
-      // one at a time on the caller's thread: downloads side by side would hold their bytes at
-      // once, beside the strings the receive returns, for no gain where the CPU is the limit
-      return now(() -> store.readUtf8(pointer));
+      return now(alone);
     }
-    return fanout.run(() -> store.readUtf8(pointer));
+    // The marker is the sender's word: the store's own size decides.
+    return fanout.run(
+        () -> store.readUtf8IfAtMost(pointer, SIDE_BY_SIDE_READ_LIMIT).orElseGet(alone));
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -187,6 +188,16 @@ public final class DynamoDbPayloadStore implements PayloadStore {
   public byte[] readUtf8(PayloadPointer pointer) {
     checkAllowed(pointer);
     return blocking(payloads -> payloads.read(pointer));
+  }
+
+  /**
+   * {@link #readUtf8} of a payload whose manifest says at most {@code maxBytes}: the manifest is
+   * read first (with at most one page of chunks), and a larger payload's other chunks are not read.
+   */
+  @Override
+  public Optional<byte[]> readUtf8IfAtMost(PayloadPointer pointer, long maxBytes) {
+    checkAllowed(pointer);
+    return Optional.ofNullable(blocking(payloads -> payloads.readWithin(pointer, maxBytes)));
   }
 
   /** Asynchronous {@link #readUtf8}. */

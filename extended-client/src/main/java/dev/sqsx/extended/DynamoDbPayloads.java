@@ -165,15 +165,34 @@ final class DynamoDbPayloads {
 
   /** Reads and assembles an (allowed) payload, checking its size before reading every chunk. */
   CompletableFuture<byte[]> read(PayloadPointer pointer) {
+    return readWithin(pointer, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #read} of a payload whose manifest says at most {@code cap} bytes; null, after the first
+   * page of the query, when it says more or is not the first item (the size is not known).
+   */
+  CompletableFuture<byte[]> readWithin(PayloadPointer pointer, long cap) {
     int maxPayloadSize = config.maxPayloadSize();
     return queryAll(
             query(pointer),
             new ArrayList<>(),
-            items -> DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize))
+            items -> {
+              DynamoDbItems.checkManifestSize(pointer, items, maxPayloadSize);
+              if (cap != Long.MAX_VALUE && !items.isEmpty()) {
+                long bytes = DynamoDbItems.manifestBytes(pointer, items);
+                if (bytes < 0 || bytes > cap) {
+                  throw new OverCap();
+                }
+              }
+            })
         .handle(
             (items, error) -> {
               if (error != null) {
                 Throwable cause = Futures.unwrap(error);
+                if (OverCap.in(cause)) {
+                  return null;
+                }
                 if (cause instanceof ExtendedClientException known) {
                   throw known;
                 }

@@ -1,5 +1,6 @@
 package dev.sqsx.extended;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -127,6 +128,29 @@ public interface PayloadStore {
    */
   default byte[] readUtf8(PayloadPointer pointer) {
     return read(pointer).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads a payload's UTF-8 bytes if it is at most {@code maxBytes} long, with the same checks and
+   * failures as {@link #readUtf8}; a larger payload is not read, and the answer is empty. The store
+   * learns the size from what it keeps, before the payload's body is read (the S3 store from the
+   * object's content length, the DynamoDB store from its manifest), never from the message.
+   *
+   * <p>{@code SqsExtendedClient} reads the payloads of one receive side by side with it, and reads
+   * any payload it answers empty for one at a time: so the payload's real size, not the size marker
+   * its sender wrote, decides whether large payloads are held in memory at once. The default
+   * answers empty without reading anything — a store that cannot learn a payload's size before
+   * reading it has every payload read one at a time, after {@link #readUtf8}.
+   *
+   * @return the bytes (the caller's array), or empty when the payload is larger than {@code
+   *     maxBytes} or its size cannot be known before it is read
+   * @throws PayloadNotAllowedException as {@link #readUtf8}
+   * @throws PayloadNotFoundException as {@link #readUtf8}
+   * @throws PayloadIntegrityException as {@link #readUtf8}
+   * @throws ExtendedClientException on any other failure
+   */
+  default Optional<byte[]> readUtf8IfAtMost(PayloadPointer pointer, long maxBytes) {
+    return Optional.empty();
   }
 
   /** Asynchronous {@link #readUtf8}; the default encodes what {@link #readAsync} completes with. */

@@ -152,6 +152,17 @@ final class S3Objects {
     }
   }
 
+  /**
+   * Whether an object of {@code contentLength} bytes (null: not known) is over a read's {@code
+   * cap}; with no cap ({@code Long.MAX_VALUE}) an unknown length is read.
+   */
+  static boolean overCap(Long contentLength, long cap) {
+    if (cap == Long.MAX_VALUE) {
+      return false;
+    }
+    return contentLength == null || contentLength > cap;
+  }
+
   PayloadTooLargeException tooLarge(PayloadPointer pointer, long size, String what) {
     return new PayloadTooLargeException(
         what

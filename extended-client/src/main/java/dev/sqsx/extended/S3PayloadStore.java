@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -164,14 +165,32 @@ public final class S3PayloadStore implements PayloadStore {
    */
   @Override
   public byte[] readUtf8(PayloadPointer pointer) {
+    return readWithin(pointer, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #readUtf8} of an object of at most {@code maxBytes}, known from its content length: a
+   * larger object's body is not downloaded (the response is aborted after its headers).
+   */
+  @Override
+  public Optional<byte[]> readUtf8IfAtMost(PayloadPointer pointer, long maxBytes) {
+    return Optional.ofNullable(readWithin(pointer, maxBytes));
+  }
+
+  /** The payload's bytes, or null when its object is over {@code cap} (or of unknown length). */
+  private byte[] readWithin(PayloadPointer pointer, long cap) {
     objects.checkAllowed(pointer);
     if (s3 == null) {
-      return Futures.join(readUtf8Async(pointer), "S3 call");
+      return Futures.join(Futures.guarded(() -> readWithinAsync(pointer, cap)), "S3 call");
     }
     try (ResponseInputStream<GetObjectResponse> in =
         s3.getObject(r -> r.bucket(pointer.container()).key(pointer.key()))) {
       GetObjectResponse response = in.response();
       objects.checkSize(pointer, response.contentLength(), in::abort);
+      if (S3Objects.overCap(response.contentLength(), cap)) {
+        in.abort();
+        return null;
+      }
       Download download = objects.download(pointer, response.contentLength());
       download.readAll(in);
       return objects.verified(pointer, response, download.finish());
@@ -256,21 +275,40 @@ public final class S3PayloadStore implements PayloadStore {
       if (s3Async == null) {
         return CompletableFuture.supplyAsync(() -> readUtf8(pointer), asyncExecutor);
       }
-      return s3Async
-          .getObject(
-              r -> r.bucket(pointer.container()).key(pointer.key()),
-              new BoundedBytes<GetObjectResponse>(
-                  response -> objects.download(pointer, response.contentLength())))
-          .handle(
-              (body, error) -> {
-                if (error != null) {
-                  throw S3Objects.readFailed(pointer, Futures.unwrap(error));
-                }
-                return objects.verified(pointer, body.response(), body.downloaded());
-              });
+      return readWithinAsync(pointer, Long.MAX_VALUE);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * On the asynchronous client: the payload's bytes, or null when its object is over {@code cap}
+   * (or of unknown length), whose body is then not downloaded.
+   */
+  private CompletableFuture<byte[]> readWithinAsync(PayloadPointer pointer, long cap) {
+    return s3Async
+        .getObject(
+            r -> r.bucket(pointer.container()).key(pointer.key()),
+            new BoundedBytes<GetObjectResponse>(
+                response -> {
+                  Long length = response.contentLength();
+                  objects.checkSize(pointer, length, () -> {});
+                  if (S3Objects.overCap(length, cap)) {
+                    throw new OverCap();
+                  }
+                  return objects.download(pointer, length);
+                }))
+        .handle(
+            (body, error) -> {
+              if (error != null) {
+                Throwable cause = Futures.unwrap(error);
+                if (OverCap.in(cause)) {
+                  return null;
+                }
+                throw S3Objects.readFailed(pointer, cause);
+              }
+              return objects.verified(pointer, body.response(), body.downloaded());
+            });
   }
 
   @Override

@@ -138,12 +138,13 @@ public final class SqsExtendedClient extends ForwardingSqsClient {
 
     /**
      * Where a call's second and later payload operations run beside the caller's thread: the
-     * payloads of a receive of several offloaded messages are read side by side (those up to 1 MiB,
-     * by their size marker: larger ones are read one at a time, so their bytes are not held at
-     * once), those of a batch delete deleted side by side, a batch's offloaded entries stored side
-     * by side. The first always runs on the caller's thread, and the caller runs any the executor
-     * has not started, so a busy executor slows nothing down. Default: a shared pool of up to 32
-     * daemon threads; not shut down by the client.
+     * payloads of a receive of several offloaded messages are read side by side (those up to 1 MiB
+     * as the store counts them, whatever the sender's size marker says: larger ones are read one at
+     * a time, so their bytes are not held at once; see {@link PayloadStore#readUtf8IfAtMost}),
+     * those of a batch delete deleted side by side, a batch's offloaded entries stored side by
+     * side. The first always runs on the caller's thread, and the caller runs any the executor has
+     * not started, so a busy executor slows nothing down. Default: a shared pool of up to 32 daemon
+     * threads; not shut down by the client.
      */
     public Builder payloadExecutor(Executor payloadExecutor) {
       this.payloadExecutor = Objects.requireNonNull(payloadExecutor, "payloadExecutor");

@@ -45,7 +45,8 @@ interface SqsPort {
 
   /**
    * Reads a payload's UTF-8 bytes; {@code declaredSize} is what the message's marker says (-1: not
-   * known), a hint only.
+   * known), a hint only: the sender wrote it, so nothing that matters (memory held at once) may
+   * rest on it alone.
    */
   CompletableFuture<byte[]> read(PayloadPointer pointer, long declaredSize);
 

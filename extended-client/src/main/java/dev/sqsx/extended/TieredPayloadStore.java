@@ -4,6 +4,7 @@ import dev.sqsx.extended.internal.Markers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -69,6 +70,11 @@ public final class TieredPayloadStore implements PayloadStore {
   @Override
   public byte[] readUtf8(PayloadPointer pointer) {
     return reader(pointer).readUtf8(pointer);
+  }
+
+  @Override
+  public Optional<byte[]> readUtf8IfAtMost(PayloadPointer pointer, long maxBytes) {
+    return reader(pointer).readUtf8IfAtMost(pointer, maxBytes);
   }
 
   @Override

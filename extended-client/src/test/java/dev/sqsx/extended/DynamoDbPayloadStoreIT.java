@@ -354,6 +354,49 @@ class DynamoDbPayloadStoreIT {
     assertThat(store().build().read(pointer)).as("untouched").hasSize(800 * KB);
   }
 
+  /**
+   * A capped read answers from the manifest: what fits is read as {@code readUtf8} reads it; a
+   * larger payload answers empty; failures are those of {@code readUtf8}.
+   */
+  @Test
+  void readUtf8IfAtMost_readsWhatFits_andALargerPayloadAnswersEmpty_syncAndAsync(
+      DynamoDbAsyncClient async) {
+    String smallText = text(10 * KB, 5);
+    PayloadPointer small = store().build().store(smallText);
+    PayloadPointer large = store().build().store(text(1_500 * KB, 7));
+    PayloadPointer huge = store().build().store(text(800 * KB, 9));
+    for (DynamoDbPayloadStore reader :
+        List.of(
+            store().build(),
+            DynamoDbPayloadStore.builder().dynamoDbAsyncClient(async).table(table).build())) {
+      assertThat(reader.readUtf8IfAtMost(small, 10 * KB))
+          .hasValueSatisfying(
+              bytes ->
+                  assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))
+                      .isEqualTo(smallText));
+      assertThat(reader.readUtf8IfAtMost(small, 10 * KB - 1)).isEmpty();
+      assertThat(reader.readUtf8IfAtMost(large, 1_048_576)).isEmpty();
+      assertThat(reader.readUtf8IfAtMost(large, 2_000_000))
+          .hasValueSatisfying(bytes -> assertThat(bytes).hasSize(1_500 * KB));
+      assertThatThrownBy(
+              () ->
+                  reader.readUtf8IfAtMost(PayloadPointer.dynamoDb(table, "no-such-key"), 1_048_576))
+          .isInstanceOf(PayloadNotFoundException.class);
+      assertThatThrownBy(
+              () -> reader.readUtf8IfAtMost(PayloadPointer.dynamoDb("foreign", "key"), 1_048_576))
+          .isInstanceOf(PayloadNotAllowedException.class);
+    }
+    PayloadStore tiered = TieredPayloadStore.builder().otherwise(store().build()).build();
+    assertThat(tiered.readUtf8IfAtMost(small, 10 * KB))
+        .as("tiered: the store's answer")
+        .isPresent();
+    assertThat(tiered.readUtf8IfAtMost(large, 1_048_576)).isEmpty();
+    assertThatThrownBy(
+            () -> store().maxPayloadSize(100 * KB).build().readUtf8IfAtMost(huge, 1_048_576))
+        .as("over maxPayloadSize is a refusal, not an empty answer")
+        .isInstanceOf(PayloadTooLargeException.class);
+  }
+
   /** Every item of the table (the scan pages at 1 MB, so follow the pages). */
   private List<Map<String, AttributeValue>> items() {
     List<Map<String, AttributeValue>> items = new ArrayList<>();

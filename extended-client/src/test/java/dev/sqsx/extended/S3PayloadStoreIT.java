@@ -335,6 +335,75 @@ class S3PayloadStoreIT {
         .isEqualTo("sync over async");
   }
 
+  /**
+   * A capped read answers from the object's content length: what fits is read (and checked) as
+   * {@code readUtf8} reads it; a larger object is not downloaded and answers empty, on one GET;
+   * failures are those of {@code readUtf8}.
+   */
+  @Test
+  void readUtf8IfAtMost_readsWhatFits_andALargerObjectAnswersEmpty_onOneRequest_syncAndAsync(
+      AwsEndpoints endpoints, S3Client s3, AwsResources aws) {
+    String bucket = aws.createBucket();
+    List<String> gets = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor counting =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(
+              Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (context.httpRequest().method().name().equals("GET")) {
+              gets.add(context.httpRequest().encodedPath());
+            }
+          }
+        };
+    try (S3Client syncOnly =
+            endpoints
+                .configure(S3Client.builder(), endpoints.s3Endpoint())
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(counting))
+                .build();
+        S3AsyncClient asyncOnly =
+            endpoints
+                .configure(S3AsyncClient.builder(), endpoints.s3Endpoint())
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(counting))
+                .build()) {
+      S3PayloadStore writer = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+      String smallText = "s".repeat(1_000);
+      PayloadPointer small = writer.store(smallText);
+      PayloadPointer large = writer.store("L".repeat(2_000_000));
+      s3.putObject(
+          r -> r.bucket(bucket).key("huge"), RequestBody.fromBytes(new byte[3 * 1024 * 1024]));
+      for (S3PayloadStore store :
+          List.of(
+              S3PayloadStore.builder().s3Client(syncOnly).bucket(bucket).build(),
+              S3PayloadStore.builder().s3AsyncClient(asyncOnly).bucket(bucket).build())) {
+        gets.clear();
+
+        assertThat(store.readUtf8IfAtMost(small, 1_000))
+            .hasValueSatisfying(
+                bytes ->
+                    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(smallText));
+        assertThat(store.readUtf8IfAtMost(small, 999)).isEmpty();
+        assertThat(store.readUtf8IfAtMost(large, 1_048_576)).isEmpty();
+        assertThat(store.readUtf8IfAtMost(large, 2_000_000))
+            .hasValueSatisfying(bytes -> assertThat(bytes).hasSize(2_000_000));
+        assertThat(gets).as("one GET per read, none retried").hasSize(4);
+        assertThatThrownBy(
+                () -> store.readUtf8IfAtMost(PayloadPointer.s3(bucket, "no-such-key"), 1_048_576))
+            .isInstanceOf(PayloadNotFoundException.class);
+        assertThatThrownBy(
+                () -> store.readUtf8IfAtMost(PayloadPointer.s3("foreign", "key"), 1_048_576))
+            .isInstanceOf(PayloadNotAllowedException.class);
+      }
+      S3PayloadStore limited =
+          S3PayloadStore.builder().s3Client(s3).bucket(bucket).maxPayloadSize(1024 * 1024).build();
+      assertThatThrownBy(
+              () -> limited.readUtf8IfAtMost(PayloadPointer.s3(bucket, "huge"), 1_048_576))
+          .as("over maxPayloadSize is a refusal, not an empty answer")
+          .isInstanceOf(PayloadTooLargeException.class);
+    }
+  }
+
   @Test
   void closingTheExtendedClient_leavesTheCallersClientsOpen(
       SqsClient sqs, S3Client s3, AwsResources aws) {

@@ -225,6 +225,20 @@ public final class DynamoDbItems {
     }
   }
 
+  /**
+   * The payload's size as its manifest says, when the manifest is the first item (as the store
+   * reads in descending order); -1 when the first item is something else.
+   *
+   * @throws PayloadIntegrityException when the manifest's size is not a number
+   */
+  public static long manifestBytes(
+      PayloadPointer pointer, List<Map<String, AttributeValue>> items) {
+    if (!items.isEmpty() && isManifest(items.get(0))) {
+      return number(pointer, items.get(0), BYTES);
+    }
+    return -1;
+  }
+
   private static void checkSize(PayloadPointer pointer, int totalBytes, int maxPayloadSize) {
     if (totalBytes > maxPayloadSize) {
       throw new PayloadTooLargeException(

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -20,11 +21,21 @@ import java.util.function.Supplier;
  * listener or an injector it runs) collects and runs its own operations; the outer join's
  * collecting resumes when it returns. So each join runs every operation it waits for, and a nested
  * call never waits for work that only the outer join, blocked behind it, would run.
+ *
+ * <p>Each join also has a {@linkplain #oneAtATime() lane} for operations that must not overlap one
+ * another (reads of large payloads, whose bytes should not be held at once), whichever threads run
+ * them.
  */
 public final class Fanout {
 
   private final Executor pool;
-  private static final ThreadLocal<Queue<Operation<?>>> pending = new ThreadLocal<>();
+  private static final ThreadLocal<Call> current = new ThreadLocal<>();
+
+  /** One join's state: the operations it deferred, and its one-at-a-time lane. */
+  private static final class Call {
+    final Queue<Operation<?>> pending = new ArrayDeque<>();
+    final Lane lane = new Lane();
+  }
 
   /** Side by side on {@code pool} (which is not shut down here). */
   public Fanout(Executor pool) {
@@ -33,12 +44,13 @@ public final class Fanout {
 
   /** An operation: deferred inside a join on this thread, else run at once. */
   public <T> CompletableFuture<T> run(Supplier<T> operation) {
-    Queue<Operation<?>> queue = pending.get();
+    Call call = current.get();
     Operation<T> task = new Operation<>(operation);
-    if (queue == null) {
+    if (call == null) {
       task.runUnlessStarted();
       return task.result;
     }
+    Queue<Operation<?>> queue = call.pending;
     boolean callersOwn = queue.isEmpty();
     queue.add(task);
     if (!callersOwn) {
@@ -52,14 +64,24 @@ public final class Fanout {
   }
 
   /**
+   * The one-at-a-time lane of the join running on this thread (outside a join, a lane of its own):
+   * what runs through it never overlaps anything else run through it, on any thread.
+   */
+  public Lane oneAtATime() {
+    Call call = current.get();
+    return call == null ? new Lane() : call.lane;
+  }
+
+  /**
    * Starts a pipeline on this thread, runs the operations it defers, and waits for its result.
    *
    * @throws RuntimeException what the pipeline failed with (see {@link Futures#join})
    */
   public <T> T join(Supplier<CompletableFuture<T>> pipeline, String what) {
-    Queue<Operation<?>> outer = pending.get();
-    Queue<Operation<?>> queue = new ArrayDeque<>();
-    pending.set(queue);
+    Call outer = current.get();
+    Call call = new Call();
+    current.set(call);
+    Queue<Operation<?>> queue = call.pending;
     CompletableFuture<T> result;
     try {
       result = Futures.guarded(pipeline);
@@ -69,12 +91,32 @@ public final class Fanout {
       }
     } finally {
       if (outer == null) {
-        pending.remove();
+        current.remove();
       } else {
-        pending.set(outer); // a nested join: the outer one's operations go on collecting there
+        current.set(outer); // a nested join: the outer one's operations go on collecting there
       }
     }
     return Futures.join(result, what);
+  }
+
+  /**
+   * Runs operations one at a time, each on the thread that asks, waiting for the one running. It
+   * holds nothing but its lock while an operation runs: an operation must not wait for the join.
+   */
+  public static final class Lane {
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private Lane() {}
+
+    /** What {@code operation} returns (or throws), once nothing else of this lane runs. */
+    public <T> T run(Supplier<T> operation) {
+      lock.lock();
+      try {
+        return operation.get();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /** One deferred operation: run by whoever claims it first. */

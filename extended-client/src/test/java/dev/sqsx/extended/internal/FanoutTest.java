@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +137,43 @@ class FanoutTest {
   }
 
   @Test
+  void operationsThroughTheJoinsLane_neverOverlap_whicheverThreadsRunThem() {
+    Fanout fanout = new Fanout(pool);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostRunning = new AtomicInteger();
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+
+    List<Integer> results =
+        fanout.join(
+            () -> {
+              Fanout.Lane lane = fanout.oneAtATime();
+              List<CompletableFuture<Integer>> all = new ArrayList<>();
+              for (int i = 0; i < 4; i++) {
+                int index = i;
+                all.add(
+                    fanout.run(
+                        () ->
+                            lane.run(
+                                () -> {
+                                  threads.add(Thread.currentThread().getName());
+                                  mostRunning.accumulateAndGet(
+                                      running.incrementAndGet(), Math::max);
+                                  sleep(50);
+                                  running.decrementAndGet();
+                                  return index;
+                                })));
+              }
+              return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                  .thenApply(done -> all.stream().map(CompletableFuture::join).toList());
+            },
+            "test");
+
+    assertThat(results).containsExactly(0, 1, 2, 3);
+    assertThat(threads).as("run by pool threads too").hasSizeGreaterThan(1);
+    assertThat(mostRunning).hasValue(1);
+  }
+
+  @Test
   void outsideAJoin_anOperationRunsAtOnce() {
     Fanout fanout = new Fanout(pool);
 
@@ -164,6 +204,15 @@ class FanoutTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("payload gone");
     assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void await(CyclicBarrier barrier) {
