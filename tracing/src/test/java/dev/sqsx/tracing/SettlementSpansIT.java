@@ -155,6 +155,13 @@ class SettlementSpansIT {
               span -> {
                 assertThat(span.getTraceId()).isEqualTo(sender.getSpanContext().getTraceId());
                 assertThat(span.getParentSpanId()).isEqualTo(sender.getSpanContext().getSpanId());
+                assertThat(span.getLinks())
+                    .as("linked to the creation context too")
+                    .singleElement()
+                    .satisfies(
+                        link ->
+                            assertThat(link.getSpanContext().getSpanId())
+                                .isEqualTo(sender.getSpanContext().getSpanId()));
                 assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
                 assertThat(span.getEvents())
                     .extracting(EventData::getName)
