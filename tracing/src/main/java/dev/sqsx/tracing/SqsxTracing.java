@@ -59,19 +59,25 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * AWS services and the OpenTelemetry agent's SDK instrumentation send), else — for a queue
  * subscribed to an SNS topic without raw delivery, read by a plain client — from the SNS envelope's
  * message attributes. The handler runs inside a {@link SpanKind#CONSUMER} span named {@code process
- * <queue name>} whose <b>parent</b> is that context: a message is one causal story, and the
- * producer's trace shows what became of each message it sent. The span is current for the handler
- * and everything it calls on its thread (an SDK or idempotency-store call instrumented by
- * OpenTelemetry is its child); heartbeats are events on it; it ends when the message is deleted,
- * retried or dead-lettered, with {@code sqsx.outcome}, {@code sqsx.attempt} and, on failure, an
- * error status, {@code error.type} and the exception. A retry is a new span of the same trace with
- * a higher attempt. A batch handler's run is one span with a <b>link</b> to each message's context
- * (a span has one parent; links keep every producer's trace reachable).
+ * <queue name>} whose <b>parent</b> is that context, and which also <b>links</b> to it (the
+ * messaging conventions ask a process span to link its message's creation context): a message is
+ * one causal story, and the producer's trace shows what became of each message it sent. A span
+ * current on the thread where the process span starts (an executor running tasks inside spans of
+ * its own) is linked, not taken as the parent. The span is current for the handler and everything
+ * it calls on its thread (an SDK or idempotency-store call instrumented by OpenTelemetry is its
+ * child); heartbeats are events on it; it ends when the message is deleted, retried or
+ * dead-lettered, with {@code sqsx.outcome}, {@code sqsx.attempt} and, on failure, an error status,
+ * {@code error.type} and the exception. A retry is a new span of the same trace with a higher
+ * attempt. A batch handler's run is one span with a <b>link</b> to each message's context (a span
+ * has one parent; links keep every producer's trace reachable).
  *
  * <p>Attributes follow OpenTelemetry's messaging semantic conventions: {@code messaging.system}
  * {@code aws_sqs}, {@code messaging.operation.type} / {@code .name} {@code process}, {@code
  * messaging.destination.name} (the queue name), {@code messaging.message.id}, {@code
- * messaging.batch.message_count}; sqsx's own under {@code sqsx.}. No body is ever recorded.
+ * messaging.batch.message_count}, {@code server.address} / {@code server.port} (the queue URL's
+ * host and port, the scheme's default port when it has none), {@code aws.sqs.queue.url}; sqsx's own
+ * under {@code sqsx.}. All are given when the span is created, for samplers. No body is ever
+ * recorded.
  *
  * <p>Thread-safe. With a no-op {@code OpenTelemetry} nothing is recorded and nothing is injected.
  */
@@ -94,6 +100,9 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
   static final AttributeKey<Long> BATCH_COUNT =
       AttributeKey.longKey("messaging.batch.message_count");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> AWS_QUEUE_URL = AttributeKey.stringKey("aws.sqs.queue.url");
   static final AttributeKey<String> QUEUE_URL = AttributeKey.stringKey("sqsx.queue.url");
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("sqsx.attempt");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("sqsx.outcome");
@@ -270,16 +279,33 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
 
   @Override
   public Observation handlerStarting(ReceivedMessage message) {
-    Context producer = extract(message);
-    Span span = messageSpan(message).setParent(producer).startSpan();
-    return new ProcessSpan(producer.with(span), span, 1, false);
+    return messageRun(message, null);
   }
 
   @Override
   public Observation unhandled(ReceivedMessage message, Throwable error) {
+    return messageRun(message, error);
+  }
+
+  /**
+   * One message's span: a child of the message's creation context and linked to it (OpenTelemetry's
+   * messaging conventions ask for the link; the parent is their opt-in for single messages), and
+   * linked to the calling thread's own span, if it has one.
+   *
+   * @param notRun why no handler runs for it (its payload could not be resolved), or null
+   */
+  private Observation messageRun(ReceivedMessage message, Throwable notRun) {
     Context producer = extract(message);
-    Span span = messageSpan(message).setParent(producer).startSpan();
-    span.addEvent("sqsx.handler_not_run", Attributes.of(ERROR_TYPE, error.getClass().getName()));
+    SpanContext creation = Span.fromContext(producer).getSpanContext();
+    SpanBuilder builder = messageSpan(message).setParent(producer);
+    if (creation.isValid()) {
+      builder.addLink(creation);
+    }
+    linkAmbient(builder, creation);
+    Span span = builder.startSpan();
+    if (notRun != null) {
+      span.addEvent("sqsx.handler_not_run", Attributes.of(ERROR_TYPE, notRun.getClass().getName()));
+    }
     return new ProcessSpan(producer.with(span), span, 1, false);
   }
 
@@ -294,8 +320,20 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
         builder.addLink(producer, Attributes.of(MESSAGE_ID, message.messageId()));
       }
     }
+    linkAmbient(builder, SpanContext.getInvalid());
     Span span = builder.startSpan();
     return new ProcessSpan(Context.root().with(span), span, messages.size(), true);
+  }
+
+  /**
+   * Links the span current on the calling thread (say, a span the application's executor runs its
+   * tasks in), which a process span does not take as its parent, so that the two stay correlated.
+   */
+  private static void linkAmbient(SpanBuilder builder, SpanContext creation) {
+    SpanContext ambient = Span.current().getSpanContext();
+    if (ambient.isValid() && !ambient.equals(creation)) {
+      builder.addLink(ambient);
+    }
   }
 
   private SpanBuilder messageSpan(ReceivedMessage message) {
@@ -308,16 +346,27 @@ public final class SqsxTracing implements AttributeInjector, MessageObserver {
     return builder;
   }
 
+  /** A process span with the attributes a sampler may decide on, all given at its creation. */
   private SpanBuilder processSpan(String queueUrl) {
     String queue = Queues.name(queueUrl);
-    return tracer
-        .spanBuilder("process " + queue)
-        .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute(MESSAGING_SYSTEM, "aws_sqs")
-        .setAttribute(OPERATION_TYPE, "process")
-        .setAttribute(OPERATION_NAME, "process")
-        .setAttribute(DESTINATION, queue)
-        .setAttribute(QUEUE_URL, queueUrl);
+    SpanBuilder builder =
+        tracer
+            .spanBuilder("process " + queue)
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute(MESSAGING_SYSTEM, "aws_sqs")
+            .setAttribute(OPERATION_TYPE, "process")
+            .setAttribute(OPERATION_NAME, "process")
+            .setAttribute(DESTINATION, queue)
+            .setAttribute(AWS_QUEUE_URL, queueUrl)
+            .setAttribute(QUEUE_URL, queueUrl);
+    Queues.Server server = Queues.server(queueUrl);
+    if (server != null) {
+      builder.setAttribute(SERVER_ADDRESS, server.address());
+      if (server.port() > 0) {
+        builder.setAttribute(SERVER_PORT, (long) server.port());
+      }
+    }
+    return builder;
   }
 
   /** Chooses the propagator; everything else comes from the {@code OpenTelemetry} given. */

@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
 
 /** An OpenTelemetry SDK that keeps every span and metric in memory, for one test. */
@@ -18,15 +19,25 @@ final class Otel implements AutoCloseable {
 
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
   final InMemoryMetricReader metrics = InMemoryMetricReader.create();
-  final OpenTelemetrySdk sdk =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                  .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-          .build();
+  final OpenTelemetrySdk sdk;
+
+  Otel() {
+    this(Sampler.alwaysOn());
+  }
+
+  /** With {@code sampler} deciding on each span (it sees what the span has at its creation). */
+  Otel(Sampler sampler) {
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .setSampler(sampler)
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+  }
 
   /** sqsx's CONSUMER spans, finished so far. */
   List<SpanData> processSpans() {
