@@ -318,4 +318,160 @@ class SnsPublisherIT {
         .map(publication -> publication.messageAttributes().containsKey("ExtendedPayloadSize"))
         .toList();
   }
+
+  private static PublishBatchRequestEntry largeEntry(
+      String id, int bytes, Map<String, MessageAttributeValue> attributes) {
+    return PublishBatchRequestEntry.builder()
+        .id(id)
+        .message(payload(bytes))
+        .messageAttributes(attributes)
+        .build();
+  }
+
+  @Test
+  void publishBatch_anEntrySnsReportsFailed_getsItsPayloadDeleted_unlessItsKeyWasNamed(
+      SqsClient sqs, S3Client s3, S3AsyncClient s3Async, AwsEndpoints endpoints, AwsResources aws)
+      throws Exception {
+    String bucket = aws.createBucket();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns);
+        SnsAsyncClient plainAsync =
+            SnsAsyncClient.builder()
+                .region(endpoints.region())
+                .credentialsProvider(endpoints.credentialsProvider())
+                .endpointOverride(sns.endpoint())
+                .build()) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      S3PayloadStore store =
+          S3PayloadStore.builder().s3Client(s3).s3AsyncClient(s3Async).bucket(bucket).build();
+      MessageAttributeValue notANumber =
+          MessageAttributeValue.builder().dataType("Number").stringValue("many").build();
+      MessageAttributeValue named =
+          MessageAttributeValue.builder().dataType("String").stringValue("named/o-1").build();
+      PublishBatchRequest request =
+          PublishBatchRequest.builder()
+              .topicArn(topic)
+              .publishBatchRequestEntries(
+                  largeEntry("good", 300_000, Map.of()),
+                  largeEntry("refused", 300_000, Map.of("count", notANumber)),
+                  largeEntry("refusedNamed", 300_000, Map.of("count", notANumber, "S3Key", named)))
+              .build();
+
+      PublishBatchResponse sync =
+          SnsExtendedClient.builder()
+              .snsClient(plain)
+              .payloadStore(store)
+              .build()
+              .publishBatch(request);
+      PublishBatchResponse async =
+          SnsExtendedAsyncClient.builder()
+              .snsAsyncClient(plainAsync)
+              .payloadStore(store)
+              .build()
+              .publishBatch(request)
+              .get();
+
+      for (PublishBatchResponse response : List.of(sync, async)) {
+        assertThat(response.successful()).extracting(r -> r.id()).containsExactly("good");
+        assertThat(response.failed())
+            .extracting(r -> r.id())
+            .containsExactlyInAnyOrder("refused", "refusedNamed");
+      }
+      assertThat(sns.publications()).hasSize(2);
+      java.util.Set<String> pointed = new java.util.HashSet<>();
+      sns.publications()
+          .forEach(
+              publication ->
+                  pointed.add(
+                      publication.message().replaceAll(".*\"s3Key\":\"([^\"]+)\".*", "$1")));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+                      .extracting(software.amazon.awssdk.services.s3.model.S3Object::key)
+                      .as(
+                          "the published entries' payloads, and the one under the key its sender"
+                              + " named (an earlier publication may point at it); the other"
+                              + " refused entries' payloads deleted")
+                      .containsExactlyInAnyOrderElementsOf(
+                          java.util.stream.Stream.concat(
+                                  pointed.stream(), java.util.stream.Stream.of("named/o-1"))
+                              .toList()));
+    }
+  }
+
+  @Test
+  void publishBatch_whenTheStoreFailsPartway_nothingIsPublished_andWhatWasStoredIsDeleted(
+      SqsClient sqs, S3Client s3, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    S3PayloadStore real = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    java.util.concurrent.atomic.AtomicInteger stores =
+        new java.util.concurrent.atomic.AtomicInteger();
+    dev.sqsx.extended.PayloadStore failingSecond =
+        new dev.sqsx.extended.PayloadStore() {
+          @Override
+          public boolean allows(dev.sqsx.extended.PayloadPointer pointer) {
+            return real.allows(pointer);
+          }
+
+          @Override
+          public dev.sqsx.extended.PayloadPointer store(String payload) {
+            if (stores.incrementAndGet() == 2) {
+              throw new IllegalStateException("the store is full");
+            }
+            return real.store(payload);
+          }
+
+          @Override
+          public String read(dev.sqsx.extended.PayloadPointer pointer) {
+            return real.read(pointer);
+          }
+
+          @Override
+          public void delete(dev.sqsx.extended.PayloadPointer pointer) {
+            real.delete(pointer);
+          }
+
+          @Override
+          public CompletableFuture<dev.sqsx.extended.PayloadPointer> storeAsync(String payload) {
+            return CompletableFuture.completedFuture(store(payload));
+          }
+
+          @Override
+          public CompletableFuture<String> readAsync(dev.sqsx.extended.PayloadPointer pointer) {
+            return real.readAsync(pointer);
+          }
+
+          @Override
+          public CompletableFuture<Void> deleteAsync(dev.sqsx.extended.PayloadPointer pointer) {
+            return real.deleteAsync(pointer);
+          }
+        };
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns)) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      SnsExtendedClient publisher =
+          SnsExtendedClient.builder().snsClient(plain).payloadStore(failingSecond).build();
+
+      assertThatThrownBy(
+              () ->
+                  publisher.publishBatch(
+                      r ->
+                          r.topicArn(topic)
+                              .publishBatchRequestEntries(
+                                  largeEntry("a", 300_000, Map.of()),
+                                  largeEntry("b", 300_000, Map.of()),
+                                  largeEntry("c", 300_000, Map.of()))))
+          .isInstanceOf(ExtendedClientException.class)
+          .hasMessageContaining("nothing was published")
+          .hasRootCauseMessage("the store is full");
+
+      assertThat(stores.get()).as("the batch stopped at the failing store").isEqualTo(2);
+      assertThat(sns.publications()).isEmpty();
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
+          .as("the payload stored before the failure is deleted")
+          .isZero();
+    }
+  }
 }

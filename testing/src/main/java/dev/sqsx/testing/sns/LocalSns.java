@@ -37,14 +37,16 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *
  * <p>What SNS does and this does too: a publish of more than 262,144 bytes (message plus
  * attributes) is refused ({@code InvalidParameter}, "Message too long"), as is a batch of more than
- * 10 entries or 262,144 bytes; without raw delivery each queue gets SNS's JSON envelope ({@code
- * Type} {@code Notification}, {@code MessageId}, {@code TopicArn}, {@code Subject} when set, {@code
- * Message}, {@code Timestamp}, {@code SignatureVersion}, {@code Signature}, {@code SigningCertURL},
- * {@code UnsubscribeURL}, and {@code MessageAttributes} as {@code {"Type", "Value"}}, binary values
- * in base64); with raw delivery the message goes as it was published, its attributes as SQS message
- * attributes. What it does not: the signature is not a real one (nothing here holds SNS's key) and
- * no other protocol, filter policy or FIFO topic is served. Every accepted publication is kept for
- * assertions ({@link #publications()}).
+ * 10 entries or 262,144 bytes; a {@code Number} message attribute whose value is not a number is
+ * refused ({@code ParameterValueInvalid}) — in a batch that entry alone, reported under {@code
+ * Failed} while the others are published; without raw delivery each queue gets SNS's JSON envelope
+ * ({@code Type} {@code Notification}, {@code MessageId}, {@code TopicArn}, {@code Subject} when
+ * set, {@code Message}, {@code Timestamp}, {@code SignatureVersion}, {@code Signature}, {@code
+ * SigningCertURL}, {@code UnsubscribeURL}, and {@code MessageAttributes} as {@code {"Type",
+ * "Value"}}, binary values in base64); with raw delivery the message goes as it was published, its
+ * attributes as SQS message attributes. What it does not: the signature is not a real one (nothing
+ * here holds SNS's key) and no other protocol, filter policy or FIFO topic is served. Every
+ * accepted publication is kept for assertions ({@link #publications()}).
  */
 public final class LocalSns implements AutoCloseable {
 
@@ -208,15 +210,33 @@ public final class LocalSns implements AutoCloseable {
     }
     List<String> ids = new ArrayList<>();
     List<Publication> batch = new ArrayList<>();
+    StringBuilder failed = new StringBuilder("<Failed>");
+    int entries = 0;
     long total = 0;
     for (int i = 1; params.containsKey("PublishBatchRequestEntries.member." + i + ".Id"); i++) {
       String prefix = "PublishBatchRequestEntries.member." + i + ".";
+      entries++;
+      Publication publication;
+      try {
+        publication = publication(topicArn, params, prefix);
+      } catch (SnsError entryError) {
+        // an entry SNS refuses on its own is reported in Failed; the others go on
+        failed
+            .append("<member><Id>")
+            .append(SnsQuery.xml(params.get(prefix + "Id")))
+            .append("</Id><Code>")
+            .append(SnsQuery.xml(entryError.code))
+            .append("</Code><Message>")
+            .append(SnsQuery.xml(entryError.getMessage()))
+            .append("</Message><SenderFault>true</SenderFault></member>");
+        continue;
+      }
       ids.add(params.get(prefix + "Id"));
-      Publication publication = publication(topicArn, params, prefix);
       batch.add(publication);
       total += size(publication);
     }
-    if (batch.size() > 10) {
+    failed.append("</Failed>");
+    if (entries > 10) {
       throw new SnsError(
           400,
           "TooManyEntriesInBatchRequest",
@@ -238,7 +258,7 @@ public final class LocalSns implements AutoCloseable {
           .append(batch.get(i).messageId())
           .append("</MessageId></member>");
     }
-    successful.append("</Successful><Failed/>");
+    successful.append("</Successful>").append(failed);
     return SnsQuery.result("PublishBatch", successful.toString());
   }
 
@@ -259,7 +279,18 @@ public final class LocalSns implements AutoCloseable {
       } else {
         value.stringValue(params.get(entry + "Value.StringValue"));
       }
-      attributes.put(params.get(entry + "Name"), value.build());
+      MessageAttributeValue built = value.build();
+      if (type != null
+          && (type.equals("Number") || type.startsWith("Number."))
+          && !numeric(built.stringValue())) {
+        throw new SnsError(
+            400,
+            "ParameterValueInvalid",
+            "The message attribute '"
+                + params.get(entry + "Name")
+                + "' with type 'Number' must contain a numeric value");
+      }
+      attributes.put(params.get(entry + "Name"), built);
     }
     Publication publication =
         new Publication(
@@ -269,6 +300,18 @@ public final class LocalSns implements AutoCloseable {
             message,
             attributes);
     return publication;
+  }
+
+  private static boolean numeric(String value) {
+    if (value == null) {
+      return false;
+    }
+    try {
+      new java.math.BigDecimal(value.trim());
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private void deliver(Publication publication, List<Subscription> subscriptions) {
