@@ -369,6 +369,68 @@ class LambdaConsumerIT {
   }
 
   @Test
+  void whenTheDeadLetterSendFails_theRecordIsReportedFailed_andStaysWithItsPayload(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(store)
+        .alwaysOffload(true)
+        .build()
+        .sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("order 11"));
+    String missingDlq = queue.dlqUrl() + "-does-not-exist";
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(missingDlq)
+            .deletePayloads(true)
+            .handler(
+                message -> {
+                  throw new NonRetryableException("order 11 cannot be booked");
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queue.queueUrl(), consumer).poll();
+
+    assertThat(invocation.failed())
+        .as("the dead letter could not be sent: the record must come back, not be dropped")
+        .hasSize(1);
+    assertThat(invocation.deleted()).isEmpty();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .as("its payload stays for the next attempt")
+        .hasSize(1);
+    assertThat(aws.messagesIn(queue.queueUrl())).isEqualTo(1);
+  }
+
+  @Test
+  void anOffloadedRecord_withoutAPayloadStore_isReportedFailed_neverHandedOutAsABody(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(store)
+        .alwaysOffload(true)
+        .build()
+        .sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody("order 12"));
+    AtomicInteger handled = new AtomicInteger();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder().handler(message -> handled.incrementAndGet()).build();
+
+    Invocation invocation = mapping(sqs, queue.queueUrl(), consumer).poll();
+
+    assertThat(handled.get()).as("a pointer is never handed out as the body").isZero();
+    assertThat(invocation.failed()).hasSize(1);
+    assertThat(invocation.deleted()).isEmpty();
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).hasSize(1);
+    assertThat(aws.messagesIn(queue.queueUrl())).isEqualTo(1);
+  }
+
+  @Test
   void aPointerToABucketNotAllowed_goesToTheConfiguredDlqWithItsReason_andTheObjectIsUntouched(
       SqsClient sqs, S3Client s3, AwsResources aws) {
     QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
