@@ -233,4 +233,60 @@ class SnsWireCompatibilityIT {
       assertThat(sns.publications()).isEmpty();
     }
   }
+
+  /**
+   * Review of issue #30: two entries of one {@code PublishBatch} naming the same {@code S3Key}
+   * store their payloads under one object, so one entry's subscribers would read the other entry's
+   * body (AWS's client offloads no batch: this rule is sqsx's own). The batch must be refused
+   * before anything is stored, sync and async.
+   */
+  @Test
+  void publishBatch_twoEntriesNamingTheSameS3Key_isRefusedBeforeAnythingIsStored_syncAndAsync(
+      SqsClient sqs, S3Client s3, S3AsyncClient s3Async, AwsEndpoints endpoints, AwsResources aws) {
+    String bucket = aws.createBucket();
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns);
+        software.amazon.awssdk.services.sns.SnsAsyncClient plainAsync =
+            software.amazon.awssdk.services.sns.SnsAsyncClient.builder()
+                .region(endpoints.region())
+                .credentialsProvider(endpoints.credentialsProvider())
+                .endpointOverride(sns.endpoint())
+                .build()) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      S3PayloadStore store =
+          S3PayloadStore.builder().s3Client(s3).s3AsyncClient(s3Async).bucket(bucket).build();
+      software.amazon.awssdk.services.sns.model.PublishBatchRequest batch =
+          software.amazon.awssdk.services.sns.model.PublishBatchRequest.builder()
+              .topicArn(topic)
+              .publishBatchRequestEntries(
+                  List.of(
+                      software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry.builder()
+                          .id("a")
+                          .message("A".repeat(300_000))
+                          .messageAttributes(Map.of("S3Key", string("orders/o-20")))
+                          .build(),
+                      software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry.builder()
+                          .id("b")
+                          .message("B".repeat(300_000))
+                          .messageAttributes(Map.of("S3Key", string("orders/o-20")))
+                          .build()))
+              .build();
+      SnsExtendedClient publisher =
+          SnsExtendedClient.builder().snsClient(plain).payloadStore(store).build();
+      SnsExtendedAsyncClient asyncPublisher =
+          SnsExtendedAsyncClient.builder().snsAsyncClient(plainAsync).payloadStore(store).build();
+
+      assertThatThrownBy(() -> publisher.publishBatch(batch))
+          .as("sync: two entries, one object")
+          .isInstanceOf(ExtendedClientException.class)
+          .hasMessageContaining("orders/o-20");
+      assertThatThrownBy(() -> asyncPublisher.publishBatch(batch).join())
+          .as("async: two entries, one object")
+          .hasCauseInstanceOf(ExtendedClientException.class)
+          .hasStackTraceContaining("orders/o-20");
+
+      assertThat(sns.publications()).as("nothing published").isEmpty();
+      assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount()).as("nothing stored").isZero();
+    }
+  }
 }
