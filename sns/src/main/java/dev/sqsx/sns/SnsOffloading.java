@@ -157,7 +157,34 @@ final class SnsOffloading {
       offloads.add(other);
       total -= other.utf8().length - 1024L;
     }
+    refuseSharedNamedKeys(offloads);
     return offloads;
+  }
+
+  /**
+   * Refuses a batch in which two offloaded entries name the same key ({@code S3Key}), before
+   * anything is stored: both payloads would go to one object, and one entry's subscribers would
+   * read the other entry's body.
+   */
+  private static void refuseSharedNamedKeys(List<Offload> offloads) {
+    Map<String, String> entryByKey = new HashMap<>();
+    for (Offload offload : offloads) {
+      if (offload.namedKey == null) {
+        continue;
+      }
+      String earlier = entryByKey.putIfAbsent(offload.namedKey, offload.entryId());
+      if (earlier != null) {
+        throw new ExtendedClientException(
+            "batch entries "
+                + earlier
+                + " and "
+                + offload.entryId()
+                + " both name the object key '"
+                + offload.namedKey
+                + "' (S3Key): one object cannot hold both payloads; nothing was stored or"
+                + " published");
+      }
+    }
   }
 
   /** The first entry id that repeats, or null when they are distinct. */
