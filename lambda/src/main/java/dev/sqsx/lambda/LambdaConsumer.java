@@ -107,7 +107,8 @@ public final class LambdaConsumer {
       leases.add(new Lease(message, now, end));
     }
     boolean fifo = records.get(0).getEventSourceArn().endsWith(".fifo");
-    Invocation invocation = new Invocation(fifo, config.sqs(), config.deadLetterQueueUrl());
+    Invocation invocation =
+        new Invocation(fifo, config.sqs(), config.deadLetterQueueUrl(), config.payloadStore());
     Settlement settlement =
         new Settlement(
             RetryPolicy.immediate(),

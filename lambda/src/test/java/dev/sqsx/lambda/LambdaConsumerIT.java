@@ -406,6 +406,64 @@ class LambdaConsumerIT {
   }
 
   @Test
+  void aDeadLetteredOffloadedRecord_getsAPayloadOfItsOwnForTheDlqCopy_andItsOwnGoesWithIt(
+      SqsClient sqs, S3Client s3, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    String body = "q".repeat(300_000);
+    SqsExtendedClient.builder()
+        .sqsClient(sqs)
+        .payloadStore(store)
+        .build()
+        .sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(body));
+    String sourceKey = s3.listObjectsV2(r -> r.bucket(bucket)).contents().get(0).key();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .sqsClient(sqs)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .deletePayloads(true)
+            .handler(
+                message -> {
+                  throw new NonRetryableException("order 13 cannot be booked");
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queue.queueUrl(), consumer).poll();
+
+    assertThat(invocation.failed()).isEmpty();
+    Message dead =
+        sqs.receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(dead.body())
+        .as(
+            "the DLQ copy points at a payload of its own: the record's may go with the record"
+                + " (or with a later success of a record whose delete did not land)")
+        .contains("PayloadS3Pointer")
+        .doesNotContain(sourceKey);
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
+        .extracting(software.amazon.awssdk.services.s3.model.S3Object::key)
+        .as("with deletePayloads, the record's payload went with the record")
+        .hasSize(1)
+        .doesNotContain(sourceKey);
+    sqs.changeMessageVisibility(
+        r -> r.queueUrl(queue.dlqUrl()).receiptHandle(dead.receiptHandle()).visibilityTimeout(0));
+    assertThat(
+            SqsExtendedClient.builder()
+                .sqsClient(sqs)
+                .payloadStore(store)
+                .build()
+                .receiveMessage(r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2))
+                .messages()
+                .get(0)
+                .body())
+        .isEqualTo(body);
+  }
+
+  @Test
   void anOffloadedRecord_withoutAPayloadStore_isReportedFailed_neverHandedOutAsABody(
       SqsClient sqs, S3Client s3, AwsResources aws) {
     QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));

@@ -13,9 +13,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
- * The message sqsx sends to a dead-letter queue: the original body (for an offloaded message, its
- * pointer: the payload is not copied) and attributes, plus the reason it failed. A message that
- * came through an SNS envelope goes as the envelope (the notification as SNS delivered it, a
+ * The message sqsx sends to a dead-letter queue: the original body and attributes, plus the reason
+ * it failed. For an offloaded message, the pointer again (the payload is not copied) — or, for
+ * {@code SqsConsumer}'s own dead-letter step, the resolved body, so the DLQ copy gets a payload of
+ * its own (see {@link #forFailed(ReceivedMessage, Throwable, String, boolean, boolean)}). A message
+ * that came through an SNS envelope goes as the envelope (the notification as SNS delivered it, a
  * pointer inside), so its payload stays shared with the topic's other subscriptions whoever reads
  * the copy.
  *
@@ -42,10 +44,27 @@ public final class DeadLetterMessage {
    */
   public static SendMessageRequest forFailed(
       ReceivedMessage received, Throwable error, String dlqUrl, boolean fifo) {
+    return forFailed(received, error, dlqUrl, fifo, false);
+  }
+
+  /**
+   * As {@link #forFailed(ReceivedMessage, Throwable, String, boolean)}; with {@code ownPayload},
+   * for a runner that sends through the extended client the message came from: an offloaded message
+   * whose payload is its own (not shared through SNS) goes with its resolved body, so that the
+   * extended client stores a payload of its own for the DLQ copy. The DLQ copy then never depends
+   * on the source message's payload, which goes with the source (see {@link #ownsPayload}): a
+   * source delete that does not land, followed by a later success, cannot leave the copy pointing
+   * at nothing. Its attributes leave room for the marker.
+   */
+  public static SendMessageRequest forFailed(
+      ReceivedMessage received, Throwable error, String dlqUrl, boolean fifo, boolean ownPayload) {
     Message message = received.sdkMessage();
     String body = message.body();
     Map<String, MessageAttributeValue> attributes = message.messageAttributes();
-    if (OffloadedMessages.mayBeChanged(message)) {
+    int maxAttributes = MAX_ATTRIBUTES;
+    if (ownPayload && ownsPayload(message)) {
+      maxAttributes = MAX_ATTRIBUTES - 1;
+    } else if (OffloadedMessages.mayBeChanged(message)) {
       Optional<OffloadedMessages.Wire> wire = OffloadedMessages.wire(message);
       if (wire.isPresent()) {
         body = wire.get().body();
@@ -61,7 +80,7 @@ public final class DeadLetterMessage {
             received.firstReceivedAt().orElse(null),
             message.messageId());
     String groupId = fifo ? received.messageGroupId().orElse("sqsx-dlq") : null;
-    SendMessageRequest request = build(dlqUrl, body, attributes, failure, groupId);
+    SendMessageRequest request = build(dlqUrl, body, attributes, failure, groupId, maxAttributes);
     String xray =
         message.attributesAsStrings().get(MessageSystemAttributeName.AWS_TRACE_HEADER.toString());
     if (xray == null || xray.isEmpty()) {
@@ -77,6 +96,15 @@ public final class DeadLetterMessage {
         .build();
   }
 
+  /**
+   * Whether the message is one the extended client resolved whose payload is its own: deleting the
+   * message through that client deletes the payload too (not one shared through SNS).
+   */
+  public static boolean ownsPayload(Message message) {
+    return OffloadedMessages.mayBeOffloaded(message.receiptHandle())
+        && OffloadedMessages.ownsPayload(message.receiptHandle());
+  }
+
   /** The send request for the DLQ. */
   public static SendMessageRequest build(
       String dlqUrl,
@@ -84,11 +112,21 @@ public final class DeadLetterMessage {
       Map<String, MessageAttributeValue> attributes,
       Failure failure,
       String messageGroupId) {
+    return build(dlqUrl, body, attributes, failure, messageGroupId, MAX_ATTRIBUTES);
+  }
+
+  private static SendMessageRequest build(
+      String dlqUrl,
+      String body,
+      Map<String, MessageAttributeValue> attributes,
+      Failure failure,
+      String messageGroupId,
+      int maxAttributes) {
     Map<String, MessageAttributeValue> all = new LinkedHashMap<>(attributes);
     Map<String, String> error = failure.attributes();
-    if (all.size() + error.size() <= MAX_ATTRIBUTES) {
+    if (all.size() + error.size() <= maxAttributes) {
       error.forEach((name, value) -> all.put(name, string(value)));
-    } else if (all.size() < MAX_ATTRIBUTES) {
+    } else if (all.size() < maxAttributes) {
       all.put("sqsx.Failure", string(json(error)));
     }
     SendMessageRequest.Builder request =

@@ -12,8 +12,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Moves a message to the dead-letter queue on purpose, with the reason: sends it there first, and
- * deletes the original only after the send succeeded (with the plain receipt handle, so a payload
- * that the extended client offloaded stays where it is: the pointer moves with the message).
+ * deletes the original only after the send succeeded. An offloaded message whose payload is its own
+ * is sent through the extended client with its body, so the DLQ copy gets a payload of its own, and
+ * the original is deleted with its payload: if that delete never lands and the source later
+ * succeeds, the copy still resolves. A pointer the copy shares (a payload that came through SNS, or
+ * a payload that could not be resolved) moves as it is, and the original is deleted without it.
  */
 public final class DeadLetters {
 
@@ -44,11 +47,16 @@ public final class DeadLetters {
    */
   public CompletableFuture<Boolean> send(Lease lease, Throwable error) {
     Message message = lease.message();
+    // An offloaded message whose payload is its own goes to the DLQ with its body, so the extended
+    // client stores a payload for the copy, and the source is then deleted with its payload; any
+    // other goes as it is on the wire (a pointer the copy shares), and the source without it.
+    boolean ownPayload = DeadLetterMessage.ownsPayload(message);
     String originalHandle =
-        OffloadedMessages.mayBeOffloaded(message.receiptHandle())
-            ? OffloadedMessages.sqsReceiptHandle(message.receiptHandle())
-            : message.receiptHandle();
-    return send(lease, DeadLetterMessage.forFailed(lease.received(), error, dlqUrl, fifo))
+        ownPayload || !OffloadedMessages.mayBeOffloaded(message.receiptHandle())
+            ? message.receiptHandle()
+            : OffloadedMessages.sqsReceiptHandle(message.receiptHandle());
+    return send(
+            lease, DeadLetterMessage.forFailed(lease.received(), error, dlqUrl, fifo, ownPayload))
         .thenApply(sent -> true)
         .exceptionally(
             sendError -> {

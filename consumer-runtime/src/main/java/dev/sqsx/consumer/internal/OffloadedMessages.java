@@ -1,6 +1,7 @@
 package dev.sqsx.consumer.internal;
 
 import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.PayloadLifetime;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -40,6 +41,14 @@ final class OffloadedMessages {
   static Optional<Wire> wire(Message message) {
     return ExtendedMessages.asReceived(message)
         .map(wire -> new Wire(wire.body(), wire.attributes(), wire.receiptHandle()));
+  }
+
+  /**
+   * Whether the handle embeds a payload that goes with the message when it is deleted through the
+   * extended client (one not shared through SNS).
+   */
+  static boolean ownsPayload(String receiptHandle) {
+    return PayloadLifetime.mayDeleteWithMessage(receiptHandle);
   }
 
   /** The receipt handle SQS gave, without the pointer the extended client embedded in it. */

@@ -3,6 +3,11 @@ package dev.sqsx.lambda.internal;
 import dev.sqsx.consumer.DeadLetterRequest;
 import dev.sqsx.consumer.internal.Lease;
 import dev.sqsx.consumer.internal.Settlement;
+import dev.sqsx.extended.ExtendedMessages;
+import dev.sqsx.extended.PayloadLifetime;
+import dev.sqsx.extended.PayloadPointer;
+import dev.sqsx.extended.PayloadStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * How one Lambda invocation carries out the {@link Settlement} core's decisions: a delete is a
@@ -31,7 +37,9 @@ public final class Invocation implements Settlement.Effects {
     /** Handled: reported successful; its payload may be deleted once the response is decided. */
     SUCCEEDED,
     /**
-     * Sent to the DLQ by sqsx: reported successful; its payload stays (the DLQ copy points to it).
+     * Sent to the DLQ by sqsx: reported successful. An offloaded record's DLQ copy points at a
+     * payload of its own (stored for it), so the record's payload goes with the record like a
+     * handled one's.
      */
     DEAD_LETTERED,
     /** Reported in {@code batchItemFailures}: it comes back. */
@@ -41,18 +49,23 @@ public final class Invocation implements Settlement.Effects {
   private final boolean fifo;
   private final SqsClient sqs;
   private final String deadLetterQueueUrl;
+  private final PayloadStore store;
   private final Map<String, Report> reports = new ConcurrentHashMap<>();
+  private final Map<String, Lease> deadLettered = new ConcurrentHashMap<>();
   private final Map<String, Lease> succeeded = new ConcurrentHashMap<>();
   private final Set<String> heldGroups = ConcurrentHashMap.newKeySet();
 
   /**
    * @param sqs the client dead letters are sent with, or null
    * @param deadLetterQueueUrl where to dead-letter, or null when sqsx does not
+   * @param store the payload store, which stores a payload of its own for the DLQ copy of an
+   *     offloaded record; or null
    */
-  public Invocation(boolean fifo, SqsClient sqs, String deadLetterQueueUrl) {
+  public Invocation(boolean fifo, SqsClient sqs, String deadLetterQueueUrl, PayloadStore store) {
     this.fifo = fifo;
     this.sqs = sqs;
     this.deadLetterQueueUrl = sqs == null ? null : deadLetterQueueUrl;
+    this.store = store;
   }
 
   @Override
@@ -72,9 +85,26 @@ public final class Invocation implements Settlement.Effects {
     if (deadLetterQueueUrl == null) {
       return null;
     }
+    SendMessageRequest request = DeadLetterRequest.of(lease.received(), error, deadLetterQueueUrl);
+    PayloadPointer copy = null;
     try {
-      sqs.sendMessage(DeadLetterRequest.of(lease.received(), error, deadLetterQueueUrl));
+      if (ownsPayload(lease)) {
+        // the DLQ copy gets a payload of its own: the record's may be deleted with the record (a
+        // later success of a record whose delete did not land, or deletePayloads), and a DLQ
+        // holding two copies may be drained with cleanup, without leaving a copy pointing at
+        // nothing
+        copy = store.storeUtf8(lease.message().body().getBytes(StandardCharsets.UTF_8), null);
+        request = request.toBuilder().messageBody(ExtendedMessages.pointerBody(copy)).build();
+      }
+      sqs.sendMessage(request);
     } catch (RuntimeException e) {
+      if (copy != null && PayloadLifetime.mayDeleteUnsent(e, false)) {
+        try {
+          store.delete(copy);
+        } catch (RuntimeException deleteError) {
+          e.addSuppressed(deleteError);
+        }
+      }
       LOG.error(
           "message {} from {} could not be sent to DLQ {} ({}); reported failed",
           lease.messageId(),
@@ -90,7 +120,9 @@ public final class Invocation implements Settlement.Effects {
         lease.received().attempt(),
         error.toString(),
         deadLetterQueueUrl);
-    report(lease.messageId(), Report.DEAD_LETTERED);
+    if (report(lease.messageId(), Report.DEAD_LETTERED) && copy != null) {
+      deadLettered.put(lease.messageId(), lease);
+    }
     return CompletableFuture.completedFuture(true);
   }
 
@@ -123,7 +155,10 @@ public final class Invocation implements Settlement.Effects {
     return report == null || report == Report.FAILED;
   }
 
-  /** The records reported successful because they were handled (not dead-lettered). */
+  /**
+   * The records reported successful whose payload is theirs alone: those handled, and those
+   * dead-lettered with a payload of their own for the DLQ copy.
+   */
   public List<Lease> succeeded() {
     List<Lease> done = new ArrayList<>();
     succeeded.forEach(
@@ -132,13 +167,26 @@ public final class Invocation implements Settlement.Effects {
             done.add(lease);
           }
         });
+    deadLettered.forEach(
+        (id, lease) -> {
+          if (reports.get(id) == Report.DEAD_LETTERED) {
+            done.add(lease);
+          }
+        });
     return done;
+  }
+
+  /** Whether the record is offloaded with a payload of its own (not one shared through SNS). */
+  private boolean ownsPayload(Lease lease) {
+    return store != null
+        && lease.received().snsTopicArn().isEmpty()
+        && PayloadLifetime.mayDeleteWithMessage(lease.receiptHandle());
   }
 
   /**
    * Records a report; false when an earlier one stands. The same message id may come twice in one
-   * event: failed stays failed (the record comes back), and a dead-lettered record is never turned
-   * into a handled one (its DLQ copy points to its payload, which must stay).
+   * event: failed stays failed (the record comes back), and a dead-lettered record stays
+   * dead-lettered (not reported handled).
    */
   private boolean report(String messageId, Report report) {
     Report now = reports.merge(messageId, report, Invocation::stronger);
