@@ -83,8 +83,9 @@ public record SnsNotification(
    * The message as its publisher sent it, when {@code envelope}'s body is an SNS notification: the
    * published body and message attributes (an offloaded payload's pointer and marker among them),
    * the topic ARN and SNS message id as system-attribute strings ({@link #TOPIC_ARN}, {@link
-   * #MESSAGE_ID}); SQS's message id, receipt handle and system attributes are kept. Empty when the
-   * body is not an SNS envelope.
+   * #MESSAGE_ID}); SQS's message id, receipt handle and system attributes are kept, and so are
+   * sqsx's own {@code sqsx.*} message attributes of the SQS message (the reason a dead-lettered
+   * envelope carries). Empty when the body is not an SNS envelope.
    *
    * @param queueUrl named in a failure (may be null)
    * @throws SnsEnvelopeException as {@link #parse}, naming the queue and SQS message id
@@ -177,10 +178,20 @@ public record SnsNotification(
     if (timestamp != null) {
       system.put(TIMESTAMP, timestamp);
     }
+    // sqsx's reason attributes on the SQS message of a dead-lettered envelope stay visible
+    Map<String, MessageAttributeValue> attributes = messageAttributes;
+    if (!envelope.messageAttributes().isEmpty()) {
+      attributes = new LinkedHashMap<>(messageAttributes);
+      for (Map.Entry<String, MessageAttributeValue> own : envelope.messageAttributes().entrySet()) {
+        if (own.getKey().startsWith("sqsx.")) {
+          attributes.putIfAbsent(own.getKey(), own.getValue());
+        }
+      }
+    }
     return envelope.toBuilder()
         .body(message)
         .md5OfBody(null)
-        .messageAttributes(messageAttributes)
+        .messageAttributes(attributes)
         .md5OfMessageAttributes(null)
         .attributesWithStrings(system)
         .build();

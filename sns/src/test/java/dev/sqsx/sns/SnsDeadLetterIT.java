@@ -152,6 +152,10 @@ class SnsDeadLetterIT {
         Message drainedCopy = receive(drainer, failing.dlqUrl(), 1).get(0);
         assertThat(drainedCopy.body()).as("the DLQ copy still resolves").isEqualTo(body);
         assertThat(ExtendedMessages.sharedPayload(drainedCopy.receiptHandle())).isTrue();
+        assertThat(drainedCopy.messageAttributes())
+            .as("unwrapped, the copy shows the published attributes and sqsx's reason")
+            .containsKeys("kind", "sqsx.ErrorClass", "sqsx.SourceQueue")
+            .doesNotContainKey("ExtendedPayloadSize");
         drainer.deleteMessage(
             r -> r.queueUrl(failing.dlqUrl()).receiptHandle(drainedCopy.receiptHandle()));
         assertThat(aws.messagesIn(failing.dlqUrl())).isZero();
