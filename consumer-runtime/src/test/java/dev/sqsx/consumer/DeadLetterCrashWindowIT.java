@@ -46,7 +46,8 @@ class DeadLetterCrashWindowIT {
       S3AsyncClient s3Async,
       AwsEndpoints endpoints,
       AwsResources aws) {
-    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    QueueWithDlq queue =
+        aws.createQueueWithDlq(100, Duration.ofSeconds(1)); // SQS never moves it itself
     String bucket = aws.createBucket();
     S3PayloadStore store = S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build();
     String large = "z".repeat(300 * 1024);
