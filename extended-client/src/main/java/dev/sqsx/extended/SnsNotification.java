@@ -3,6 +3,7 @@ package dev.sqsx.extended;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,13 @@ public record SnsNotification(
   /** System-attribute string of an unwrapped message: when SNS accepted the publish, if known. */
   public static final String TIMESTAMP = "sqsx.SnsTimestamp";
 
+  /**
+   * System-attribute string of an unwrapped message: the names of the {@code sqsx.*} message
+   * attributes the SQS message itself carried (the reason of a dead-lettered envelope), which
+   * {@link #of} leaves out of the notification. Attribute names never contain a comma.
+   */
+  static final String QUEUE_ATTRIBUTES = "sqsx.SnsQueueAttributes";
+
   private static final JSON JSON_CODEC = JSON.std;
 
   /** Copies the attributes; requires the id, the topic and the message. */
@@ -107,8 +115,9 @@ public record SnsNotification(
 
   /**
    * The notification a message {@link #unwrap} returned came in, with {@code message} and {@code
-   * messageAttributes} as given (for an offloaded payload: its pointer and marker); empty for a
-   * message that did not come through an SNS envelope.
+   * messageAttributes} as given (for an offloaded payload: its pointer and marker) — less the
+   * {@code sqsx.*} attributes {@link #unwrap} added from the SQS message itself, which were not
+   * published; empty for a message that did not come through an SNS envelope.
    */
   public static Optional<SnsNotification> of(
       Message unwrapped, String message, Map<String, MessageAttributeValue> messageAttributes) {
@@ -118,14 +127,19 @@ public record SnsNotification(
     if (topicArn == null || messageId == null) {
       return Optional.empty();
     }
+    Map<String, MessageAttributeValue> published = messageAttributes;
+    String fromQueue = system.get(QUEUE_ATTRIBUTES);
+    if (fromQueue != null && messageAttributes != null) {
+      // the SQS message's own attributes (a DLQ copy's reason) were never published: an envelope
+      // dead-lettered again carries what SNS delivered, and the new reason goes beside it
+      published = new LinkedHashMap<>(messageAttributes);
+      for (String name : fromQueue.split(",", -1)) {
+        published.remove(name);
+      }
+    }
     return Optional.of(
         new SnsNotification(
-            messageId,
-            topicArn,
-            system.get(SUBJECT),
-            system.get(TIMESTAMP),
-            message,
-            messageAttributes));
+            messageId, topicArn, system.get(SUBJECT), system.get(TIMESTAMP), message, published));
   }
 
   /**
@@ -178,14 +192,20 @@ public record SnsNotification(
     if (timestamp != null) {
       system.put(TIMESTAMP, timestamp);
     }
-    // sqsx's reason attributes on the SQS message of a dead-lettered envelope stay visible
+    // sqsx's reason attributes on the SQS message of a dead-lettered envelope stay visible; their
+    // names are noted, so that of() leaves them out of the notification (they were not published)
     Map<String, MessageAttributeValue> attributes = messageAttributes;
     if (!envelope.messageAttributes().isEmpty()) {
       attributes = new LinkedHashMap<>(messageAttributes);
+      List<String> added = new ArrayList<>();
       for (Map.Entry<String, MessageAttributeValue> own : envelope.messageAttributes().entrySet()) {
-        if (own.getKey().startsWith("sqsx.")) {
-          attributes.putIfAbsent(own.getKey(), own.getValue());
+        if (own.getKey().startsWith("sqsx.")
+            && attributes.putIfAbsent(own.getKey(), own.getValue()) == null) {
+          added.add(own.getKey());
         }
+      }
+      if (!added.isEmpty()) {
+        system.put(QUEUE_ATTRIBUTES, String.join(",", added));
       }
     }
     return envelope.toBuilder()

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.amazon.sqs.javamessaging.AmazonSQSExtendedClient;
 import com.amazon.sqs.javamessaging.ExtendedClientConfiguration;
+import dev.sqsx.consumer.DeadLetterRedrive;
 import dev.sqsx.consumer.NonRetryableException;
 import dev.sqsx.consumer.ReceivedMessage;
 import dev.sqsx.consumer.SqsConsumer;
@@ -226,6 +227,87 @@ class SnsDeadLetterIT {
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).keyCount())
           .as("AWS's extended client sees an SNS notification, not a pointer: the payload stays")
           .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anEnvelopeRedrivenFromItsDlq_andDeadLetteredAgain_goesAsSnsDeliveredIt_withTheNewReason(
+      SqsClient sqs,
+      SqsAsyncClient sqsAsync,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsEndpoints endpoints,
+      AwsResources aws) {
+    String bucket = aws.createBucket();
+    QueueWithDlq failing = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String body = payload(300_000);
+    try (LocalSns sns = LocalSns.start(sqs, endpoints.region().id());
+        SnsClient plain = snsClient(endpoints, sns)) {
+      String topic = sns.createTopic(aws.uniqueName("orders"));
+      sns.subscribe(topic, aws.queueArn(failing.queueUrl()), false);
+      S3PayloadStore store =
+          S3PayloadStore.builder().s3Client(s3).s3AsyncClient(s3Async).bucket(bucket).build();
+      SnsExtendedClient.builder()
+          .snsClient(plain)
+          .payloadStore(store)
+          .build()
+          .publish(
+              r ->
+                  r.topicArn(topic)
+                      .message(body)
+                      .messageAttributes(
+                          Map.of(
+                              "kind",
+                              MessageAttributeValue.builder()
+                                  .dataType("String")
+                                  .stringValue("order")
+                                  .build())));
+      AtomicInteger runs = new AtomicInteger();
+      try (SqsConsumer refusing =
+          SqsConsumer.builder()
+              .sqsClient(
+                  SqsExtendedAsyncClient.builder()
+                      .sqsClient(sqsAsync)
+                      .payloadStore(store)
+                      .snsEnvelopes(true)
+                      .build())
+              .queueUrl(failing.queueUrl())
+              .waitTime(Duration.ofSeconds(1))
+              .handler(
+                  message -> {
+                    if (runs.incrementAndGet() == 1) {
+                      throw new NonRetryableException("order 8: no stock");
+                    }
+                    throw new NonRetryableException("order 8: unknown customer");
+                  })
+              .build()) {
+        refusing.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> refusing.stats().deadLettered() == 1);
+        // the operator replays the DLQ (SQS's move task keeps the message attributes), and the
+        // message is dead-lettered again, for another reason
+        DeadLetterRedrive.of(sqsAsync).start(failing.dlqArn()).join();
+        await().atMost(Duration.ofSeconds(30)).until(() -> refusing.stats().deadLettered() == 2);
+      }
+
+      Message copy = receive(sqs, failing.dlqUrl(), 1).get(0);
+      assertThat(SnsNotification.parse(copy.body()).orElseThrow().messageAttributes())
+          .as("the second DLQ copy's envelope carries what was published, as SNS delivered it")
+          .containsOnlyKeys("kind", "ExtendedPayloadSize");
+      sqs.changeMessageVisibility(
+          r ->
+              r.queueUrl(failing.dlqUrl())
+                  .receiptHandle(copy.receiptHandle())
+                  .visibilityTimeout(0));
+      SqsExtendedClient reader =
+          SqsExtendedClient.builder()
+              .sqsClient(sqs)
+              .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+              .snsEnvelopes(true)
+              .build();
+      Message unwrapped = receive(reader, failing.dlqUrl(), 1).get(0);
+      assertThat(unwrapped.messageAttributes().get("sqsx.ErrorMessage").stringValue())
+          .as("read through sqsx, the copy shows the reason it was dead-lettered for last")
+          .isEqualTo("order 8: unknown customer");
     }
   }
 }
