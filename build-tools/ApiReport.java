@@ -2,7 +2,6 @@
  * Copyright The sqsx Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -105,7 +104,8 @@ public final class ApiReport {
     }
     ClassLoader loader = ApiReport.class.getClassLoader();
     List<String> out = new ArrayList<>();
-    out.add("# " + title + ": public API of the exported packages (generated; see CONTRIBUTING.md)");
+    out.add(
+        "# " + title + ": public API of the exported packages (generated; see CONTRIBUTING.md)");
     for (String name : names) {
       Class<?> type;
       try {
@@ -198,7 +198,8 @@ public final class ApiReport {
     Type[] interfaces = type.getGenericInterfaces();
     if (interfaces.length > 0 && !type.isAnnotation()) {
       s.append(type.isInterface() ? " extends " : " implements ")
-          .append(Arrays.stream(interfaces).map(Type::getTypeName).collect(Collectors.joining(", ")));
+          .append(
+              Arrays.stream(interfaces).map(Type::getTypeName).collect(Collectors.joining(", ")));
     }
     if (type.isSealed()) {
       s.append(" permits ")
@@ -274,7 +275,9 @@ public final class ApiReport {
     int allowed =
         m instanceof Field
             ? Modifier.fieldModifiers()
-            : m instanceof Constructor ? Modifier.constructorModifiers() : Modifier.methodModifiers();
+            : m instanceof Constructor
+                ? Modifier.constructorModifiers()
+                : Modifier.methodModifiers();
     int mods = m.getModifiers() & allowed & ~(Modifier.SYNCHRONIZED | Modifier.NATIVE);
     if (m.getDeclaringClass().isInterface()) {
       mods &= ~Modifier.ABSTRACT; // every interface method without a body is abstract
@@ -321,7 +324,9 @@ public final class ApiReport {
                   }
                   return v.getName()
                       + " extends "
-                      + Arrays.stream(bounds).map(Type::getTypeName).collect(Collectors.joining(" & "));
+                      + Arrays.stream(bounds)
+                          .map(Type::getTypeName)
+                          .collect(Collectors.joining(" & "));
                 })
             .collect(Collectors.joining(", ", "<", ">"));
     return d instanceof Class ? s : s + " ";
@@ -346,7 +351,9 @@ public final class ApiReport {
     for (int i = a.size() - 1; i >= 0; i--) {
       for (int j = b.size() - 1; j >= 0; j--) {
         lcs[i][j] =
-            a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            a.get(i).equals(b.get(j))
+                ? lcs[i + 1][j + 1] + 1
+                : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
       }
     }
     List<String> out = new ArrayList<>();
