@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * sqsx's consumer runtime: {@code SqsConsumer} and its handler, retry and dead-letter types. Only
  * {@code dev.sqsx.consumer} is exported; {@code dev.sqsx.consumer.internal} is not API. The

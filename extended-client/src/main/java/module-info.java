@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * sqsx's extended SQS clients: {@code SqsClient} and {@code SqsAsyncClient} decorators that offload
  * large payloads to S3 or DynamoDB, and the public resolution API ({@code ExtendedMessages}). Only

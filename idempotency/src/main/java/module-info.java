@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * sqsx's idempotency: {@code IdempotentHandler} over a DynamoDB or in-memory key store, so
  * at-least-once delivery applies each side effect once. Only {@code dev.sqsx.idempotency} is

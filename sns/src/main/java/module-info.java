@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * sqsx's SNS publishers: {@code SnsClient} and {@code SnsAsyncClient} decorators that offload large
  * messages to a payload store (wire-compatible with AWS's SNS extended client). Subscribers unwrap

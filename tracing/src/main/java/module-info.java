@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * sqsx's OpenTelemetry tracing: {@code SqsxTracing} injects trace context into outgoing messages
  * (an {@code AttributeInjector} for the extended clients, an SDK interceptor for plain clients) and

@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Side-by-side measurements of sqsx against the libraries a user would pick instead: consumer
  * throughput and SQS requests per message against a hand-written SDK loop and Spring Cloud AWS's

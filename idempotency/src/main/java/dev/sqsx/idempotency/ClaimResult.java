@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package dev.sqsx.idempotency;
 
 /** The answer to a claim: one of four outcomes, each with the record as it now stands. */

@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package dev.sqsx.testing.internal;
 
 /** Writing JSON strings by hand, for the documents the test endpoints build (no JSON library). */
