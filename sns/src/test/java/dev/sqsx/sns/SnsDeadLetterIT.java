@@ -1,3 +1,7 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package dev.sqsx.sns;
 
 import static dev.sqsx.sns.SnsFanOutIT.payload;
