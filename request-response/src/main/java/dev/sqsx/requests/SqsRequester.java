@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,7 +80,7 @@ public final class SqsRequester implements AutoCloseable {
   private final LongAdder receives = new LongAdder();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
   private volatile LongConsumer roundTrips = nanos -> {};
   private volatile boolean running;
   private volatile String replyQueueUrl;

@@ -14,6 +14,7 @@ import dev.sqsx.extended.SqsExtendedAsyncClient;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 @LocalAws
@@ -53,8 +55,9 @@ class RequestResponseIT {
     Map<Integer, String> replies = new ConcurrentHashMap<>();
     Map<Integer, AtomicInteger> completions = new ConcurrentHashMap<>();
     Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (SqsConsumer consumer = responderConsumer(sqsAsync, requests, responder, 32);
-        SqsRequester requester = requester(sqsAsync, prefix).build()) {
+        SqsRequester requester = requester(sqsAsync, prefix).meterRegistry(meters).build()) {
       consumer.start();
       requester.start();
       Semaphore inFlight = new Semaphore(CONCURRENCY);
@@ -88,6 +91,9 @@ class RequestResponseIT {
           .isZero();
       assertThat(stats.pending()).isZero();
       assertThat(responder.repliesSent()).isEqualTo(COUNT);
+      assertThat(meters.get("sqsx.requests.replies").functionCounter().count()).isEqualTo(COUNT);
+      assertThat(meters.get("sqsx.requests.round.trip").timer().count()).isEqualTo(COUNT);
+      assertThat(meters.get("sqsx.requests.pending").gauge().value()).isZero();
       assertThat(replyQueues(sqs, prefix)).hasSize(1);
     }
     assertThat(replyQueues(sqs, prefix)).isEmpty();
@@ -367,6 +373,41 @@ class RequestResponseIT {
           .contains("has no ResponseQueueUrl attribute: there is nowhere to reply");
       assertThat(responder.repliesSent()).isZero();
     }
+  }
+
+  @Test
+  void aReplyWhoseQueueIsGone_isDroppedAndCounted_andTheRequestDeleted(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String requests = aws.createQueue();
+    String gone = sqs.createQueue(r -> r.queueName(aws.uniqueName("gone"))).queueUrl();
+    sqs.deleteQueue(r -> r.queueUrl(gone));
+    SqsResponder responder =
+        SqsResponder.builder()
+            .sqsClient(sqsAsync)
+            .handler(request -> ReplyMessage.of("nobody waits"))
+            .build();
+    try (SqsConsumer consumer = responderConsumer(sqsAsync, requests, responder, 2)) {
+      consumer.start();
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(requests)
+                  .messageBody("from a requester that crashed")
+                  .messageAttributes(
+                      Map.of(
+                          SqsRequester.REPLY_TO_ATTRIBUTE,
+                          text(gone),
+                          SqsRequester.CORRELATION_ID_ATTRIBUTE,
+                          text("c-1"))));
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> responder.replyQueuesGone() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> aws.messagesIn(requests) == 0);
+      assertThat(responder.repliesSent()).isZero();
+      assertThat(consumer.stats().deleted()).isEqualTo(1);
+    }
+  }
+
+  private static MessageAttributeValue text(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
   }
 
   private static SqsConsumer responderConsumer(
