@@ -15,7 +15,11 @@ import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -260,6 +265,53 @@ class RequestResponseIT {
       assertThat(replyQueues(sqs, prefix)).containsExactly(sweeping.replyQueueUrl());
     }
     assertThat(replyQueues(sqs, prefix)).isEmpty();
+  }
+
+  @Test
+  void theHeartbeatTag_isRefreshedEveryInterval_fromTheRequestersClock(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    AtomicLong now = new AtomicLong(1_000_000L);
+    Clock clock =
+        new Clock() {
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+          }
+        };
+    try (SqsRequester requester =
+        requester(sqsAsync, aws.uniqueName("rq") + "-")
+            .owner("heartbeat-test")
+            .clock(clock)
+            .heartbeatInterval(Duration.ofSeconds(1))
+            .build()) {
+      requester.start();
+      String url = requester.replyQueueUrl();
+      assertThat(sqs.listQueueTags(r -> r.queueUrl(url)).tags())
+          .containsEntry(ReplyQueueSweeper.OWNER_TAG, "heartbeat-test")
+          .containsEntry(ReplyQueueSweeper.HEARTBEAT_TAG, "1000000");
+
+      now.set(2_000_000L);
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  "2000000"
+                      .equals(
+                          sqs.listQueueTags(r -> r.queueUrl(url))
+                              .tags()
+                              .get(ReplyQueueSweeper.HEARTBEAT_TAG)));
+    }
   }
 
   @Test
