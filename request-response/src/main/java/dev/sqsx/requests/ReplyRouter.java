@@ -45,6 +45,14 @@ final class ReplyRouter {
       this.queueUrl = queueUrl;
       this.startNanos = startNanos;
     }
+
+    /** Cancels the timeout, if it was scheduled. */
+    void cancelTimeout() {
+      Future<?> scheduled = timeout;
+      if (scheduled != null) {
+        scheduled.cancel(false);
+      }
+    }
   }
 
   private record Memory(String correlationId, long atNanos) {}

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Sends requests to SQS queues and completes a future with each one's reply.
@@ -251,44 +253,58 @@ public final class SqsRequester implements AutoCloseable {
     CompletableFuture<Reply> future = new CompletableFuture<>();
     ReplyRouter.Pending pending = new ReplyRouter.Pending(future, queueUrl, System.nanoTime());
     router.register(correlationId, pending);
-    pending.timeout =
-        scheduler.schedule(
-            () -> timedOut(correlationId, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      pending.timeout =
+          scheduler.schedule(
+              () -> timedOut(correlationId, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      router.abandon(correlationId);
+      return CompletableFuture.failedFuture(new IllegalStateException("the requester is closed"));
+    }
+    if (!running && router.abandon(correlationId) != null) { // close() drained before we registered
+      pending.cancelTimeout();
+      return CompletableFuture.failedFuture(new IllegalStateException("the requester is closed"));
+    }
     var unused =
         future.whenComplete(
             (reply, error) -> {
               if (router.abandon(correlationId) != null) {
-                pending.timeout.cancel(false); // cancelled by the caller
+                pending.cancelTimeout(); // cancelled by the caller
               }
             });
+    CompletableFuture<SendMessageResponse> send;
+    try {
+      send = sqs.sendMessage(request.toBuilder().messageAttributes(attributes).build());
+    } catch (RuntimeException e) {
+      send = CompletableFuture.failedFuture(e);
+    }
     var unusedSend =
-        sqs.sendMessage(request.toBuilder().messageAttributes(attributes).build())
-            .whenComplete(
-                (sent, error) -> {
-                  if (error == null) {
-                    requests.increment();
-                    return;
-                  }
-                  sendFailures.increment();
-                  ReplyRouter.Pending failed = router.abandon(correlationId);
-                  if (failed != null) {
-                    failed.timeout.cancel(false);
-                    Throwable cause = unwrap(error);
-                    complete(
-                        failed,
-                        null,
-                        new RequestException(
-                            "cannot send request "
-                                + correlationId
-                                + " to queue "
-                                + queueUrl
-                                + ": "
-                                + cause,
-                            queueUrl,
-                            correlationId,
-                            cause));
-                  }
-                });
+        send.whenComplete(
+            (sent, error) -> {
+              if (error == null) {
+                requests.increment();
+                return;
+              }
+              sendFailures.increment();
+              ReplyRouter.Pending failed = router.abandon(correlationId);
+              if (failed != null) {
+                failed.cancelTimeout();
+                Throwable cause = unwrap(error);
+                complete(
+                    failed,
+                    null,
+                    new RequestException(
+                        "cannot send request "
+                            + correlationId
+                            + " to queue "
+                            + queueUrl
+                            + ": "
+                            + cause,
+                        queueUrl,
+                        correlationId,
+                        cause));
+              }
+            });
     return future;
   }
 
@@ -374,7 +390,7 @@ public final class SqsRequester implements AutoCloseable {
       String correlationId = id == null ? null : id.stringValue();
       ReplyRouter.Pending pending = router.route(correlationId, routing);
       if (pending != null) {
-        pending.timeout.cancel(false);
+        pending.cancelTimeout();
         roundTrips.accept(System.nanoTime() - pending.startNanos);
         Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
         attributes.remove(CORRELATION_ID_ATTRIBUTE);
@@ -494,7 +510,7 @@ public final class SqsRequester implements AutoCloseable {
         .drain()
         .forEach(
             (correlationId, pending) -> {
-              pending.timeout.cancel(false);
+              pending.cancelTimeout();
               complete(
                   pending,
                   null,

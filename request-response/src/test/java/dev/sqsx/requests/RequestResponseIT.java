@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 @LocalAws
@@ -401,6 +402,28 @@ class RequestResponseIT {
         .havingCause()
         .isInstanceOf(IllegalStateException.class)
         .withMessage("the requester is closed");
+  }
+
+  @Test
+  void aRequestThatCannotBeSent_failsWithTheQueueAndTheCause(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String missing = sqs.createQueue(r -> r.queueName(aws.uniqueName("missing"))).queueUrl();
+    sqs.deleteQueue(r -> r.queueUrl(missing));
+    try (SqsRequester requester = requester(sqsAsync, aws.uniqueName("rq") + "-").build()) {
+      requester.start();
+
+      assertThat(requester.request(missing, "to nowhere"))
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(RequestException.class)
+          .withMessageContaining("cannot send request")
+          .withMessageContaining("to queue " + missing)
+          .havingCause()
+          .isInstanceOf(QueueDoesNotExistException.class);
+      assertThat(requester.stats().sendFailures()).isEqualTo(1);
+      assertThat(requester.stats().pending()).isZero();
+    }
   }
 
   @Test
