@@ -7,7 +7,6 @@ package dev.sqsx.requests;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,8 @@ import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
@@ -83,7 +79,6 @@ public final class SqsRequester implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
-  private volatile LongConsumer roundTrips = nanos -> {};
   private volatile boolean running;
   private volatile String replyQueueUrl;
 
@@ -133,11 +128,23 @@ public final class SqsRequester implements AutoCloseable {
     }
     replyQueueUrl = url;
     running = true;
-    if (settings.meterRegistry != null) {
-      roundTrips = RequesterMeters.register(settings.meterRegistry, this);
-    }
+    LongConsumer roundTrips =
+        settings.meterRegistry == null
+            ? nanos -> {}
+            : RequesterMeters.register(settings.meterRegistry, this);
+    ReplyPoller poller =
+        new ReplyPoller(
+            sqs,
+            url,
+            settings.waitTime,
+            router,
+            receives,
+            roundTrips,
+            this::complete,
+            () -> running,
+            scheduler);
     for (int i = 0; i < settings.pollers; i++) {
-      poll();
+      poller.poll();
     }
     if (!settings.sweepInterval.isZero()) {
       ReplyQueueSweeper sweeper =
@@ -338,102 +345,6 @@ public final class SqsRequester implements AutoCloseable {
     }
   }
 
-  private void poll() {
-    if (!running) {
-      return;
-    }
-    String url = replyQueueUrl;
-    var unused =
-        sqs.receiveMessage(
-                r ->
-                    r.queueUrl(url)
-                        .maxNumberOfMessages(10)
-                        .waitTimeSeconds((int) settings.waitTime.toSeconds())
-                        .messageAttributeNames("All"))
-            .whenComplete(
-                (response, error) -> {
-                  if (error != null) {
-                    if (running) {
-                      Throwable cause = unwrap(error);
-                      LOG.warn(
-                          "receive on reply queue {} failed, retrying in 1 s: {}",
-                          url,
-                          cause.toString());
-                      if (cause instanceof QueueDoesNotExistException) {
-                        LOG.error(
-                            "reply queue {} does not exist any more (deleted by hand or by a sweeper"
-                                + " that saw no heartbeat): the pending requests will time out",
-                            url);
-                      }
-                      scheduleQuietly(this::poll, Duration.ofSeconds(1));
-                    }
-                    return;
-                  }
-                  receives.increment();
-                  try {
-                    route(url, response.messages());
-                  } catch (RuntimeException e) {
-                    LOG.error("routing replies from {} failed", url, e);
-                  }
-                  poll();
-                });
-  }
-
-  private void route(String url, List<Message> messages) {
-    if (messages.isEmpty()) {
-      return;
-    }
-    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>(messages.size());
-    ReplyRouter.Routing[] routing = new ReplyRouter.Routing[1];
-    for (Message message : messages) {
-      MessageAttributeValue id = message.messageAttributes().get(CORRELATION_ID_ATTRIBUTE);
-      String correlationId = id == null ? null : id.stringValue();
-      ReplyRouter.Pending pending = router.route(correlationId, routing);
-      if (pending != null) {
-        pending.cancelTimeout();
-        roundTrips.accept(System.nanoTime() - pending.startNanos);
-        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
-        attributes.remove(CORRELATION_ID_ATTRIBUTE);
-        complete(
-            pending,
-            new Reply(message.body(), attributes, message.messageId(), correlationId),
-            null);
-      } else {
-        LOG.info(
-            "reply {} on {} for request {} is {}: deleted, not delivered",
-            message.messageId(),
-            url,
-            correlationId,
-            routing[0]);
-      }
-      deletes.add(
-          DeleteMessageBatchRequestEntry.builder()
-              .id(Integer.toString(deletes.size()))
-              .receiptHandle(message.receiptHandle())
-              .build());
-    }
-    var unused =
-        sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(deletes))
-            .whenComplete(
-                (response, error) -> {
-                  if (error != null) {
-                    LOG.warn(
-                        "deleting {} replies from {} failed (they come back and are dropped as"
-                            + " duplicates): {}",
-                        deletes.size(),
-                        url,
-                        unwrap(error).toString());
-                  } else if (!response.failed().isEmpty()) {
-                    LOG.warn(
-                        "deleting {} of {} replies from {} failed: {}",
-                        response.failed().size(),
-                        deletes.size(),
-                        url,
-                        response.failed());
-                  }
-                });
-  }
-
   private void complete(ReplyRouter.Pending pending, Reply reply, Throwable error) {
     Runnable completion =
         () -> {
@@ -447,14 +358,6 @@ public final class SqsRequester implements AutoCloseable {
       settings.callbackExecutor.execute(completion);
     } catch (RuntimeException rejected) {
       completion.run();
-    }
-  }
-
-  private void scheduleQuietly(Runnable task, Duration delay) {
-    try {
-      var unused = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RuntimeException rejected) {
-      LOG.debug("requester scheduler stopped: {}", rejected.toString());
     }
   }
 
