@@ -8,6 +8,7 @@ import dev.sqsx.extended.PayloadPointer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
@@ -66,13 +67,28 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
 
     /** A client with these options. */
     public SnsExtendedClient build() {
-      return new SnsExtendedClient(required(snsClient, "snsClient"), rules());
+      SnsClient client = required(snsClient, "snsClient");
+      return new SnsExtendedClient(
+          client,
+          rules(
+              topicArn -> {
+                try {
+                  return CompletableFuture.completedFuture(
+                      client
+                          .getTopicAttributes(r -> r.topicArn(topicArn))
+                          .attributes()
+                          .get("MaximumMessageSize"));
+                } catch (RuntimeException e) {
+                  return CompletableFuture.failedFuture(e);
+                }
+              }));
     }
   }
 
   @Override
   public PublishResponse publish(PublishRequest request) {
-    SnsOffloading.Offload offload = rules.plan(request);
+    long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
+    SnsOffloading.Offload offload = rules.plan(request, threshold);
     if (offload == null) {
       return delegate.publish(request);
     }
@@ -92,7 +108,8 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
 
   @Override
   public PublishBatchResponse publishBatch(PublishBatchRequest request) {
-    List<SnsOffloading.Offload> offloads = rules.plan(request);
+    long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
+    List<SnsOffloading.Offload> offloads = rules.plan(request, threshold);
     if (offloads.isEmpty()) {
       return delegate.publishBatch(request);
     }
