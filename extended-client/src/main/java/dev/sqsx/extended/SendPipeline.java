@@ -5,13 +5,9 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Futures;
-import dev.sqsx.extended.internal.Injection;
-import dev.sqsx.extended.internal.Markers;
 import dev.sqsx.extended.internal.Offloading;
-import dev.sqsx.extended.internal.QueueSizeLimits;
 import dev.sqsx.extended.internal.QueueTraits;
 import dev.sqsx.extended.internal.SendAttempts;
-import dev.sqsx.extended.internal.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,12 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -49,33 +43,23 @@ final class SendPipeline {
   private final SqsPort port;
   private final Offloading rules;
   private final QueueTraits queues = new QueueTraits();
-  private final Injection injection;
-
-  /** Each queue's {@code MaximumMessageSize}, for the {@code auto} threshold; null when fixed. */
-  private final QueueSizeLimits limits;
+  private final SendPlanning planning;
 
   SendPipeline(SqsPort port, Offloading rules, AttributeInjector injector) {
     this.port = port;
     this.rules = rules;
-    this.injection = injector == null ? null : new Injection(injector);
-    Settings settings = rules.settings();
-    this.limits =
-        settings.autoThreshold()
-            ? new QueueSizeLimits(
-                "queue",
-                this::readMaximumMessageSize,
-                settings.maximumMessageSizeRefresh(),
-                System::nanoTime)
-            : null;
+    this.planning = new SendPlanning(port, rules, queues, injector);
   }
 
   CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest original) {
     return Futures.guarded(
         () -> {
-          SendMessageRequest injected = injected(original);
+          SendMessageRequest injected = planning.injected(original);
           String queueUrl = injected.queueUrl();
-          long size = sizeToDecide(injected.messageBody(), injected.messageAttributes());
-          return threshold(queueUrl, size)
+          long size =
+              SendPlanning.sizeToDecide(injected.messageBody(), injected.messageAttributes());
+          return planning
+              .threshold(queueUrl, SendPlanning.limitMatters(size))
               .thenCompose(threshold -> send(original, injected, threshold));
         });
   }
@@ -86,22 +70,7 @@ final class SendPipeline {
       return port.sendMessage(injected);
     }
     String queueUrl = injected.queueUrl();
-    SendMessageRequest request = withRoomForMarker(original, injected);
-    rules.checkRoomForMarker(queueUrl, request.messageAttributes());
-    if (limits != null && !Offloading.fitsWhenOffloaded(request.messageAttributes(), threshold)) {
-      throw new ExtendedClientException(
-          "the message's attributes take "
-              + Markers.messageSize(null, request.messageAttributes())
-              + " bytes: with the payload pointer and size marker ("
-              + Offloading.offloadedSizeAtLeast(request.messageAttributes())
-              + " bytes at least) it does not fit the queue's MaximumMessageSize of "
-              + threshold
-              + " bytes even offloaded; nothing was stored or sent",
-          queueUrl,
-          null,
-          null,
-          null);
-    }
+    SendMessageRequest request = planning.toOffload(original, injected, threshold);
     return needsContentDeduplicationId(queueUrl, request.messageDeduplicationId())
         .thenCompose(
             dedup -> {
@@ -116,88 +85,6 @@ final class SendPipeline {
               byte[] utf8 = request.messageBody().getBytes(StandardCharsets.UTF_8);
               return store(queueUrl, utf8, stableKey)
                   .thenCompose(pointer -> sendAttempt(request, utf8, pointer, dedup, stableKey, 1));
-            });
-  }
-
-  /**
-   * The injected request, or the original when the injector's additions left no room for the size
-   * marker of a message that is offloaded after all (its queue's limit was not known when they were
-   * made); the injector is told.
-   */
-  private SendMessageRequest withRoomForMarker(
-      SendMessageRequest original, SendMessageRequest injected) {
-    if (injected.messageAttributes() == original.messageAttributes()
-        || injected.messageAttributes().size() < Markers.MAX_ATTRIBUTES
-        || original.messageAttributes().size() >= Markers.MAX_ATTRIBUTES) {
-      return injected;
-    }
-    List<String> names = new ArrayList<>(injected.messageAttributes().keySet());
-    names.removeAll(original.messageAttributes().keySet());
-    injection.skipped(original.queueUrl(), original.messageAttributes(), names);
-    return original;
-  }
-
-  /**
-   * The size SQS counts for a message, or more than the largest queue limit without counting when
-   * its body alone has more characters.
-   */
-  private static long sizeToDecide(String body, Map<String, MessageAttributeValue> attributes) {
-    if (body != null && body.length() > QueueSizeLimits.MAXIMUM) {
-      return body.length();
-    }
-    return Markers.messageSize(body, attributes);
-  }
-
-  /**
-   * The threshold for messages of up to {@code largest} bytes to {@code queueUrl}: the fixed one,
-   * or (auto) the queue's {@code MaximumMessageSize} — read only when it can change the decision: a
-   * message of up to 1,024 bytes fits every queue, one over 1,048,576 none.
-   */
-  private CompletableFuture<Long> threshold(String queueUrl, long largest) {
-    Settings settings = rules.settings();
-    if (limits == null) {
-      return CompletableFuture.completedFuture((long) settings.payloadSizeThreshold());
-    }
-    if (!settings.payloadSupportEnabled()
-        || settings.alwaysOffload()
-        || largest <= QueueSizeLimits.MINIMUM
-        || largest > QueueSizeLimits.MAXIMUM) {
-      return CompletableFuture.completedFuture((long) QueueSizeLimits.MAXIMUM);
-    }
-    return limits.limitOf(queueUrl).thenApply(Integer::longValue);
-  }
-
-  /**
-   * The threshold to plan with before the queue's limit is read (the injector runs first, on the
-   * caller's thread): the limit known, else the fallback.
-   */
-  private long expectedThreshold(String queueUrl) {
-    if (limits == null) {
-      return rules.settings().payloadSizeThreshold();
-    }
-    return limits.known(queueUrl).orElse(QueueSizeLimits.FALLBACK);
-  }
-
-  /** Reads a queue's {@code MaximumMessageSize} (and, for FIFO, content-based deduplication). */
-  private CompletableFuture<String> readMaximumMessageSize(String queueUrl) {
-    boolean fifo = Offloading.isFifo(queueUrl);
-    GetQueueAttributesRequest.Builder request =
-        GetQueueAttributesRequest.builder().queueUrl(queueUrl);
-    if (fifo && queues.contentBasedDeduplication(queueUrl).isEmpty()) {
-      request.attributeNames(
-          QueueAttributeName.MAXIMUM_MESSAGE_SIZE, QueueAttributeName.CONTENT_BASED_DEDUPLICATION);
-    } else {
-      request.attributeNames(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
-    }
-    return port.getQueueAttributes(request.build())
-        .thenApply(
-            response -> {
-              Map<QueueAttributeName, String> attributes = response.attributes();
-              if (fifo && attributes.containsKey(QueueAttributeName.CONTENT_BASED_DEDUPLICATION)) {
-                queues.remember(
-                    queueUrl, attributes.get(QueueAttributeName.CONTENT_BASED_DEDUPLICATION));
-              }
-              return attributes.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
             });
   }
 
@@ -242,166 +129,26 @@ final class SendPipeline {
         });
   }
 
-  /**
-   * The request with the injector's attributes (on the caller's thread: its context is current),
-   * unless an offloaded message would leave no room for the size marker.
-   */
-  private SendMessageRequest injected(SendMessageRequest request) {
-    if (injection == null) {
-      return request;
-    }
-    long threshold = expectedThreshold(request.queueUrl());
-    Map<String, MessageAttributeValue> attributes =
-        injection.apply(
-            request.queueUrl(),
-            request.messageAttributes(),
-            roomForMarker(request.messageBody(), threshold));
-    return attributes == request.messageAttributes()
-        ? request
-        : request.toBuilder().messageAttributes(attributes).build();
-  }
-
-  /**
-   * Whether a message with {@code body} may carry these attributes: fewer than 10, or not offloaded
-   * (an offloaded one needs the 10th for its size marker).
-   */
-  private Predicate<Map<String, MessageAttributeValue>> roomForMarker(String body, long threshold) {
-    return attributes ->
-        attributes.size() < Markers.MAX_ATTRIBUTES
-            || !rules.mustOffload(body, attributes, threshold);
-  }
-
-  /** A batch with the injector's additions, and which entries got some. */
-  private static final class InjectedBatch {
-    private final SendMessageBatchRequest original;
-    private final List<SendMessageBatchRequestEntry> entries;
-    private final boolean[] added;
-
-    InjectedBatch(
-        SendMessageBatchRequest original,
-        List<SendMessageBatchRequestEntry> entries,
-        boolean[] added) {
-      this.original = original;
-      this.entries = entries;
-      this.added = added;
-    }
-
-    SendMessageBatchRequest original() {
-      return original;
-    }
-
-    List<SendMessageBatchRequestEntry> entries() {
-      return entries;
-    }
-
-    /** A copy: which entries got additions. */
-    boolean[] added() {
-      return added.clone();
-    }
-
-    boolean changed() {
-      for (boolean one : added) {
-        if (one) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  /**
-   * The batch with the injector's attributes on each entry (on the caller's thread); an entry that
-   * would be offloaded gets none when they would leave no room for its size marker.
-   */
-  private InjectedBatch injected(SendMessageBatchRequest request) {
-    List<SendMessageBatchRequestEntry> originals = request.entries();
-    boolean[] added = new boolean[originals.size()];
-    if (injection == null) {
-      return new InjectedBatch(request, originals, added);
-    }
-    long threshold = expectedThreshold(request.queueUrl());
-    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(originals.size());
-    for (SendMessageBatchRequestEntry entry : originals) {
-      Map<String, MessageAttributeValue> attributes =
-          injection.apply(
-              request.queueUrl(),
-              entry.messageAttributes(),
-              roomForMarker(entry.messageBody(), threshold));
-      added[entries.size()] = attributes != entry.messageAttributes();
-      entries.add(
-          attributes == entry.messageAttributes()
-              ? entry
-              : entry.toBuilder().messageAttributes(attributes).build());
-    }
-    return new InjectedBatch(request, entries, added);
-  }
-
-  /**
-   * The injected batch, once the threshold is known: an entry offloaded (over the threshold, or to
-   * make the batch fit) whose additions leave no room for its marker goes without them, and the
-   * plan is made again (it can only shrink the batch).
-   */
-  private SendMessageBatchRequest withRoomForMarkers(
-      InjectedBatch injected, long threshold, Set<Integer> skipped) {
-    SendMessageBatchRequest request = injected.original();
-    if (!injected.changed()) {
-      return request;
-    }
-    List<SendMessageBatchRequestEntry> originals = request.entries();
-    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(injected.entries());
-    boolean[] added = injected.added();
-    boolean reverted = true;
-    while (reverted) {
-      reverted = false;
-      for (int index : rules.batchOffloadPlan(entries, threshold, skipped)) {
-        SendMessageBatchRequestEntry original = originals.get(index);
-        if (added[index]
-            && entries.get(index).messageAttributes().size() >= Markers.MAX_ATTRIBUTES) {
-          added[index] = false;
-          List<String> names = new ArrayList<>(entries.get(index).messageAttributes().keySet());
-          names.removeAll(original.messageAttributes().keySet());
-          entries.set(index, original);
-          injection.skipped(request.queueUrl(), original.messageAttributes(), names);
-          reverted = true;
-        }
-      }
-    }
-    return request.toBuilder().entries(entries).build();
-  }
-
   CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest original) {
     return Futures.guarded(
         () -> {
-          InjectedBatch injected = injected(original);
-          long largest = 0;
-          for (SendMessageBatchRequestEntry entry : injected.entries()) {
-            largest =
-                Math.max(largest, sizeToDecide(entry.messageBody(), entry.messageAttributes()));
-          }
-          return threshold(original.queueUrl(), largest)
+          SendPlanning.InjectedBatch injected = planning.injected(original);
+          return planning
+              .threshold(original.queueUrl(), SendPlanning.limitMatters(injected))
               .thenCompose(threshold -> sendBatch(injected, threshold));
         });
   }
 
   private CompletableFuture<SendMessageBatchResponse> sendBatch(
-      InjectedBatch injected, long threshold) {
+      SendPlanning.InjectedBatch injected, long threshold) {
     String queueUrl = injected.original().queueUrl();
     // auto: an entry that does not fit its queue even offloaded fails alone, before any store
-    Map<Integer, BatchResultErrorEntry> unfit = unfit(injected, threshold);
-    SendMessageBatchRequest request = withRoomForMarkers(injected, threshold, unfit.keySet());
-    if (!unfit.isEmpty()) {
-      List<SendMessageBatchRequestEntry> fitting = new ArrayList<>();
-      for (int i = 0; i < request.entries().size(); i++) {
-        if (!unfit.containsKey(i)) {
-          fitting.add(request.entries().get(i));
-        }
-      }
-      if (fitting.isEmpty()) {
-        return CompletableFuture.completedFuture(
-            SendMessageBatchResponse.builder().failed(unfit.values()).build());
-      }
-      request = request.toBuilder().entries(fitting).build();
+    SendPlanning.Fitted fitted = planning.fit(injected, threshold);
+    if (fitted.request() == null) {
+      return CompletableFuture.completedFuture(
+          SendMessageBatchResponse.builder().failed(fitted.unfit()).build());
     }
+    SendMessageBatchRequest request = fitted.request();
     List<SendMessageBatchRequestEntry> entries = request.entries();
     List<Integer> plan = rules.batchOffloadPlan(entries, threshold, Set.of());
     CompletableFuture<SendMessageBatchResponse> sent;
@@ -421,58 +168,8 @@ final class SendPipeline {
                     return storeBatch(batch).thenCompose(stored -> batchAttempt(batch, stored, 1));
                   });
     }
-    if (unfit.isEmpty()) {
-      return sent;
-    }
-    return sent.thenApply(
-        response -> {
-          List<BatchResultErrorEntry> failed = new ArrayList<>(response.failed());
-          failed.addAll(unfit.values());
-          return response.toBuilder().failed(failed).build();
-        });
+    return sent.thenApply(fitted::withUnfit);
   }
-
-  /**
-   * With the {@code auto} threshold: the entries (by position) whose attributes alone leave no room
-   * for a pointer within the queue's limit, each as the failed entry it becomes (the sender's
-   * fault, SQS's {@code MessageTooLong}-like answer, naming sizes and limit).
-   */
-  private Map<Integer, BatchResultErrorEntry> unfit(InjectedBatch injected, long threshold) {
-    if (limits == null || !rules.settings().payloadSupportEnabled()) {
-      return Map.of();
-    }
-    Map<Integer, BatchResultErrorEntry> unfit = new java.util.LinkedHashMap<>();
-    List<SendMessageBatchRequestEntry> entries = injected.entries();
-    for (int i = 0; i < entries.size(); i++) {
-      SendMessageBatchRequestEntry entry = entries.get(i);
-      long size = sizeToDecide(entry.messageBody(), entry.messageAttributes());
-      if ((rules.settings().alwaysOffload() || size > threshold)
-          && !Offloading.fitsWhenOffloaded(entry.messageAttributes(), threshold)) {
-        unfit.put(
-            i,
-            BatchResultErrorEntry.builder()
-                .id(entry.id())
-                .senderFault(true)
-                .code(MESSAGE_TOO_LONG)
-                .message(
-                    "entry "
-                        + entry.id()
-                        + " to "
-                        + injected.original().queueUrl()
-                        + ": its attributes take "
-                        + Markers.messageSize(null, entry.messageAttributes())
-                        + " bytes, so even offloaded it does not fit the queue's"
-                        + " MaximumMessageSize of "
-                        + threshold
-                        + " bytes (refused by sqsx; nothing was stored or sent for it)")
-                .build());
-      }
-    }
-    return unfit;
-  }
-
-  /** The code of a batch entry refused because it cannot fit its queue even offloaded. */
-  static final String MESSAGE_TOO_LONG = "MessageTooLong";
 
   /**
    * A batch with offloaded entries: the planned entries' bodies encoded once (stored as they are,

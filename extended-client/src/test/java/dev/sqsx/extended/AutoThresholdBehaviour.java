@@ -253,6 +253,25 @@ abstract class AutoThresholdBehaviour {
   }
 
   @Test
+  void auto_batchWithAnEntryOver1MiB_stillReadsTheQueueLimitForTheOthers() {
+    String queueUrl = queueAt(QUEUE_256_KIB);
+
+    SendMessageBatchResponse response =
+        extendedClient()
+            .sendMessageBatch(
+                r ->
+                    r.queueUrl(queueUrl)
+                        .entries(
+                            entry("huge", text(1_100_000, 35)), entry("large", text(500_000, 36))));
+
+    assertThat(response.successful()).hasSize(2);
+    assertThat(receiveAll(sqs, queueUrl, 2))
+        .allSatisfy(m -> assertThat(m.messageAttributes()).containsKey("ExtendedPayloadSize"));
+    assertThat(limits.reads(queueUrl)).isEqualTo(1);
+    assertThat(limits.refused(queueUrl)).isZero();
+  }
+
+  @Test
   void auto_batchEntryThatCannotFitEvenOffloaded_failsAloneAndTheOthersAreSent() {
     String queueUrl = queueAt(1_024);
     Map<String, MessageAttributeValue> heavy = Map.of("blob", string(text(1_000, 40)));
