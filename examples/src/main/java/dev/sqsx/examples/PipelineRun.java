@@ -331,6 +331,9 @@ final class PipelineRun {
         "offloaded      %,d to S3 (over 1 MiB), %,d to DynamoDB (256 KiB to 1 MiB); pointers on the wire, SHA-256 checked on read%n",
         sent.toS3(), sent.toDynamoDb());
     out.printf(
+        "inline         %,d under the queue's MaximumMessageSize (the auto threshold; ElasticMQ keeps no MaximumMessageSize, so 262,144)%n",
+        sent.messages() - sent.toS3() - sent.toDynamoDb());
+    out.printf(
         "handled        %,d orders applied%s%n",
         applied,
         appliedTwice == 0 ? ", each once" : ", " + appliedTwice + " of them MORE THAN ONCE");

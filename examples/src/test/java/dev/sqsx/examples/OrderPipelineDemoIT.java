@@ -30,6 +30,7 @@ class OrderPipelineDemoIT {
     assertThat(output)
         .contains("sent           315 messages: 300 orders + 15 duplicates")
         .contains("offloaded      15 to S3 (over 1 MiB), 15 to DynamoDB (256 KiB to 1 MiB)")
+        .contains("inline         285 under the queue's MaximumMessageSize")
         .contains("handled        299 orders applied, each once")
         .contains("dead-lettered  1 message(s), with reasons:")
         .contains("1 x NonRetryableException: order N has a negative amount")

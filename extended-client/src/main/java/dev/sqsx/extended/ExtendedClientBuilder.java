@@ -5,6 +5,7 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Settings;
+import java.time.Duration;
 
 /**
  * The options {@link SqsExtendedClient} and {@link SqsExtendedAsyncClient} share. Not thread-safe;
@@ -14,8 +15,14 @@ import dev.sqsx.extended.internal.Settings;
  */
 public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> {
 
-  /** The default offloading threshold: 262,144 bytes, AWS's extended client's default. */
+  /**
+   * 262,144 bytes: AWS's extended client's fixed threshold, and what the {@code auto} threshold
+   * (the default) assumes for a queue whose {@code MaximumMessageSize} cannot be read.
+   */
   public static final int DEFAULT_PAYLOAD_SIZE_THRESHOLD = 262_144;
+
+  /** How long a queue's {@code MaximumMessageSize} is kept by default: 5 minutes. */
+  public static final Duration DEFAULT_MAXIMUM_MESSAGE_SIZE_REFRESH = Duration.ofMinutes(5);
 
   /** The SQS limit for one message and for the sum of a batch's messages: 1,048,576 bytes. */
   public static final int SQS_MAX_MESSAGE_SIZE = 1_048_576;
@@ -23,6 +30,8 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
   private PayloadStore payloadStore;
   private boolean payloadSupportEnabled = true;
   private int payloadSizeThreshold = DEFAULT_PAYLOAD_SIZE_THRESHOLD;
+  private boolean autoThreshold = true;
+  private Duration maximumMessageSizeRefresh = DEFAULT_MAXIMUM_MESSAGE_SIZE_REFRESH;
   private boolean alwaysOffload;
   private boolean legacyAttributeName;
   private boolean cleanupPayload = true;
@@ -50,11 +59,39 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
   }
 
   /**
-   * Offload a message when its body plus attributes exceed this many bytes: 1..1,048,576, default
-   * 262,144.
+   * A fixed threshold: offload a message when its UTF-8 body plus attributes (name, data type and
+   * value bytes, as SQS counts them) exceed this many bytes, whatever queue it goes to;
+   * 1..1,048,576. Without it the threshold is {@link #autoPayloadSizeThreshold() auto}. {@code
+   * 262_144} is what AWS's extended client does.
    */
   public B payloadSizeThreshold(int payloadSizeThreshold) {
     this.payloadSizeThreshold = payloadSizeThreshold;
+    this.autoThreshold = false;
+    return self();
+  }
+
+  /**
+   * The default threshold, {@code auto}: offload only what the target queue would refuse — a
+   * message whose body plus attributes exceed the queue's own {@code MaximumMessageSize}
+   * (1,024..1,048,576; queues created before August 2025 may still say 262,144). Every send uses
+   * the limit of the queue it goes to (a DLQ at 262,144 beside a source at 1,048,576). The limit is
+   * read with {@code GetQueueAttributes} on the first send that needs it (messages up to 1,024
+   * bytes never do, nor those over 1,048,576) and kept for {@link #maximumMessageSizeRefresh}; a
+   * read that fails (no {@code sqs:GetQueueAttributes} permission, an emulator without the
+   * attribute) counts as 262,144 and is logged once per queue. Replaces a fixed threshold set
+   * before.
+   */
+  public B autoPayloadSizeThreshold() {
+    this.autoThreshold = true;
+    return self();
+  }
+
+  /**
+   * How long the {@code auto} threshold keeps a queue's {@code MaximumMessageSize} before reading
+   * it again (default 5 minutes; a failed read is tried again after the same time). Positive.
+   */
+  public B maximumMessageSizeRefresh(Duration maximumMessageSizeRefresh) {
+    this.maximumMessageSizeRefresh = maximumMessageSizeRefresh;
     return self();
   }
 
@@ -107,7 +144,9 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
 
   /**
    * The most bytes a whole {@code sendMessageBatch} may carry; the largest entries are offloaded
-   * until the batch fits. 1..1,048,576 (the SQS limit), default 1,048,576.
+   * until the batch fits. 1..1,048,576 (the SQS limit), default 1,048,576: SQS counts a batch's
+   * total against 1,048,576 whatever the queue's {@code MaximumMessageSize}, which limits each
+   * entry.
    */
   public B batchSizeLimit(int batchSizeLimit) {
     this.batchSizeLimit = batchSizeLimit;
@@ -143,8 +182,18 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
           "payloadStore must be set while payload support is enabled: it is where large payloads"
               + " go");
     }
-    checkSize("payloadSizeThreshold", payloadSizeThreshold);
+    if (!autoThreshold) {
+      checkSize("payloadSizeThreshold", payloadSizeThreshold);
+    }
     checkSize("batchSizeLimit", batchSizeLimit);
+    if (maximumMessageSizeRefresh == null
+        || maximumMessageSizeRefresh.isNegative()
+        || maximumMessageSizeRefresh.isZero()) {
+      throw new IllegalArgumentException(
+          "maximumMessageSizeRefresh must be positive (how long a queue's MaximumMessageSize is"
+              + " kept), was "
+              + maximumMessageSizeRefresh);
+    }
     if (resolutionListener == null) {
       throw new IllegalArgumentException(
           "resolutionListener cannot be null: use PayloadResolutionListener.logging() for the"
@@ -153,7 +202,7 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
     return new Settings(
         payloadStore,
         payloadSupportEnabled,
-        payloadSizeThreshold,
+        autoThreshold ? Settings.AUTO : payloadSizeThreshold,
         alwaysOffload,
         legacyAttributeName,
         cleanupPayload,
@@ -161,7 +210,8 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
         snsEnvelopes,
         batchSizeLimit,
         resolutionListener,
-        attributeInjector);
+        attributeInjector,
+        maximumMessageSizeRefresh);
   }
 
   private static void checkSize(String name, int value) {

@@ -5,8 +5,6 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Futures;
-import dev.sqsx.extended.internal.Injection;
-import dev.sqsx.extended.internal.Markers;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.QueueTraits;
 import dev.sqsx.extended.internal.SendAttempts;
@@ -15,14 +13,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -46,40 +43,49 @@ final class SendPipeline {
   private final SqsPort port;
   private final Offloading rules;
   private final QueueTraits queues = new QueueTraits();
-  private final Injection injection;
+  private final SendPlanning planning;
 
   SendPipeline(SqsPort port, Offloading rules, AttributeInjector injector) {
     this.port = port;
     this.rules = rules;
-    this.injection = injector == null ? null : new Injection(injector);
+    this.planning = new SendPlanning(port, rules, queues, injector);
   }
 
   CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest original) {
     return Futures.guarded(
         () -> {
-          SendMessageRequest request = injected(original);
-          if (!rules.mustOffload(request.messageBody(), request.messageAttributes())) {
-            return port.sendMessage(request);
-          }
-          String queueUrl = request.queueUrl();
-          rules.checkRoomForMarker(queueUrl, request.messageAttributes());
-          return needsContentDeduplicationId(queueUrl, request.messageDeduplicationId())
-              .thenCompose(
-                  dedup -> {
-                    String stableKey =
-                        Offloading.stableKey(
-                            queueUrl,
-                            request.messageDeduplicationId(),
-                            dedup,
-                            request.messageBody(),
-                            System.currentTimeMillis());
-                    // encoded once: the store writes these bytes, the marker carries their length
-                    byte[] utf8 = request.messageBody().getBytes(StandardCharsets.UTF_8);
-                    return store(queueUrl, utf8, stableKey)
-                        .thenCompose(
-                            pointer -> sendAttempt(request, utf8, pointer, dedup, stableKey, 1));
-                  });
+          SendMessageRequest injected = planning.injected(original);
+          String queueUrl = injected.queueUrl();
+          long size =
+              SendPlanning.sizeToDecide(injected.messageBody(), injected.messageAttributes());
+          return planning
+              .threshold(queueUrl, SendPlanning.limitMatters(size))
+              .thenCompose(threshold -> send(original, injected, threshold));
         });
+  }
+
+  private CompletableFuture<SendMessageResponse> send(
+      SendMessageRequest original, SendMessageRequest injected, long threshold) {
+    if (!rules.mustOffload(injected.messageBody(), injected.messageAttributes(), threshold)) {
+      return port.sendMessage(injected);
+    }
+    String queueUrl = injected.queueUrl();
+    SendMessageRequest request = planning.toOffload(original, injected, threshold);
+    return needsContentDeduplicationId(queueUrl, request.messageDeduplicationId())
+        .thenCompose(
+            dedup -> {
+              String stableKey =
+                  Offloading.stableKey(
+                      queueUrl,
+                      request.messageDeduplicationId(),
+                      dedup,
+                      request.messageBody(),
+                      System.currentTimeMillis());
+              // encoded once: the store writes these bytes, the marker carries their length
+              byte[] utf8 = request.messageBody().getBytes(StandardCharsets.UTF_8);
+              return store(queueUrl, utf8, stableKey)
+                  .thenCompose(pointer -> sendAttempt(request, utf8, pointer, dedup, stableKey, 1));
+            });
   }
 
   private CompletableFuture<SendMessageResponse> sendAttempt(
@@ -123,99 +129,46 @@ final class SendPipeline {
         });
   }
 
-  /**
-   * The request with the injector's attributes (on the caller's thread: its context is current),
-   * unless an offloaded message would leave no room for the size marker.
-   */
-  private SendMessageRequest injected(SendMessageRequest request) {
-    if (injection == null) {
-      return request;
-    }
-    Map<String, MessageAttributeValue> attributes =
-        injection.apply(
-            request.queueUrl(), request.messageAttributes(), roomForMarker(request.messageBody()));
-    return attributes == request.messageAttributes()
-        ? request
-        : request.toBuilder().messageAttributes(attributes).build();
-  }
-
-  /**
-   * Whether a message with {@code body} may carry these attributes: fewer than 10, or not offloaded
-   * (an offloaded one needs the 10th for its size marker).
-   */
-  private Predicate<Map<String, MessageAttributeValue>> roomForMarker(String body) {
-    return attributes ->
-        attributes.size() < Markers.MAX_ATTRIBUTES || !rules.mustOffload(body, attributes);
-  }
-
-  /**
-   * The batch with the injector's attributes on each entry; an entry the batch's plan offloads gets
-   * none when they would leave no room for its size marker.
-   */
-  private SendMessageBatchRequest injected(SendMessageBatchRequest request) {
-    if (injection == null) {
-      return request;
-    }
-    List<SendMessageBatchRequestEntry> originals = request.entries();
-    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(originals.size());
-    boolean[] added = new boolean[originals.size()];
-    boolean changed = false;
-    for (SendMessageBatchRequestEntry entry : originals) {
-      Map<String, MessageAttributeValue> attributes =
-          injection.apply(
-              request.queueUrl(), entry.messageAttributes(), roomForMarker(entry.messageBody()));
-      added[entries.size()] = attributes != entry.messageAttributes();
-      changed |= added[entries.size()];
-      entries.add(
-          attributes == entry.messageAttributes()
-              ? entry
-              : entry.toBuilder().messageAttributes(attributes).build());
-    }
-    if (!changed) {
-      return request;
-    }
-    // An entry offloaded only to make the batch fit may now have no room for its marker: it goes
-    // without additions, and the plan is made again (it can only shrink the batch).
-    boolean reverted = true;
-    while (reverted) {
-      reverted = false;
-      for (int index : rules.batchOffloadPlan(entries)) {
-        SendMessageBatchRequestEntry original = originals.get(index);
-        if (added[index]
-            && entries.get(index).messageAttributes().size() >= Markers.MAX_ATTRIBUTES) {
-          added[index] = false;
-          List<String> names = new ArrayList<>(entries.get(index).messageAttributes().keySet());
-          names.removeAll(original.messageAttributes().keySet());
-          entries.set(index, original);
-          injection.skipped(request.queueUrl(), original.messageAttributes(), names);
-          reverted = true;
-        }
-      }
-    }
-    return request.toBuilder().entries(entries).build();
-  }
-
   CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest original) {
     return Futures.guarded(
         () -> {
-          SendMessageBatchRequest request = injected(original);
-          List<SendMessageBatchRequestEntry> entries = request.entries();
-          List<Integer> plan = rules.batchOffloadPlan(entries);
-          if (plan.isEmpty()) {
-            return port.sendMessageBatch(request);
-          }
-          String queueUrl = request.queueUrl();
-          Offloading.requireDistinctIds(entries);
-          for (int index : plan) {
-            rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
-          }
-          return needsContentDeduplicationId(queueUrl, null)
+          SendPlanning.InjectedBatch injected = planning.injected(original);
+          return planning
+              .threshold(original.queueUrl(), SendPlanning.limitMatters(injected))
+              .thenCompose(threshold -> sendBatch(injected, threshold));
+        });
+  }
+
+  private CompletableFuture<SendMessageBatchResponse> sendBatch(
+      SendPlanning.InjectedBatch injected, long threshold) {
+    String queueUrl = injected.original().queueUrl();
+    // auto: an entry that does not fit its queue even offloaded fails alone, before any store
+    SendPlanning.Fitted fitted = planning.fit(injected, threshold);
+    if (fitted.request() == null) {
+      return CompletableFuture.completedFuture(
+          SendMessageBatchResponse.builder().failed(fitted.unfit()).build());
+    }
+    SendMessageBatchRequest request = fitted.request();
+    List<SendMessageBatchRequestEntry> entries = request.entries();
+    List<Integer> plan = rules.batchOffloadPlan(entries, threshold, Set.of());
+    CompletableFuture<SendMessageBatchResponse> sent;
+    if (plan.isEmpty()) {
+      sent = port.sendMessageBatch(request);
+    } else {
+      Offloading.requireDistinctIds(entries);
+      for (int index : plan) {
+        rules.checkRoomForMarker(queueUrl, entries.get(index).messageAttributes());
+      }
+      SendMessageBatchRequest planned = request;
+      sent =
+          needsContentDeduplicationId(queueUrl, null)
               .thenCompose(
                   dedup -> {
-                    Batch batch = Batch.of(request, plan, dedup);
+                    Batch batch = Batch.of(planned, plan, dedup);
                     return storeBatch(batch).thenCompose(stored -> batchAttempt(batch, stored, 1));
                   });
-        });
+    }
+    return sent.thenApply(fitted::withUnfit);
   }
 
   /**

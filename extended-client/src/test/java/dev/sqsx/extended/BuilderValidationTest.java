@@ -40,6 +40,40 @@ class BuilderValidationTest {
   }
 
   @Test
+  void maximumMessageSizeRefresh_notPositive_namesTheRule() {
+    for (java.time.Duration invalid :
+        new java.time.Duration[] {
+          java.time.Duration.ZERO, java.time.Duration.ofSeconds(-1), null
+        }) {
+      assertThatThrownBy(
+              () ->
+                  SqsExtendedClient.builder()
+                      .sqsClient(SQS)
+                      .payloadStore(store())
+                      .maximumMessageSizeRefresh(invalid)
+                      .build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "maximumMessageSizeRefresh must be positive (how long a queue's MaximumMessageSize"
+                  + " is kept), was "
+                  + invalid);
+    }
+  }
+
+  @Test
+  void autoPayloadSizeThreshold_replacesAFixedOne_soAnInvalidFixedValueNoLongerMatters() {
+    SqsExtendedClient client =
+        SqsExtendedClient.builder()
+            .sqsClient(SQS)
+            .payloadStore(store())
+            .payloadSizeThreshold(0)
+            .autoPayloadSizeThreshold()
+            .build();
+
+    assertThat(client).isNotNull();
+  }
+
+  @Test
   void threshold_outOfRange_namesTheRule() {
     for (int invalid : new int[] {0, -1, 1_048_577}) {
       assertThatThrownBy(

@@ -57,15 +57,32 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
 
     /** A client with these options. */
     public SnsExtendedAsyncClient build() {
-      return new SnsExtendedAsyncClient(required(snsClient, "snsAsyncClient"), rules());
+      SnsAsyncClient client = required(snsClient, "snsAsyncClient");
+      return new SnsExtendedAsyncClient(
+          client,
+          rules(
+              topicArn ->
+                  client
+                      .getTopicAttributes(r -> r.topicArn(topicArn))
+                      .thenApply(response -> response.attributes().get("MaximumMessageSize"))));
     }
   }
 
   @Override
   public CompletableFuture<PublishResponse> publish(PublishRequest request) {
+    CompletableFuture<Long> threshold;
+    try {
+      threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return threshold.thenCompose(limit -> publish(request, limit));
+  }
+
+  private CompletableFuture<PublishResponse> publish(PublishRequest request, long threshold) {
     SnsOffloading.Offload offload;
     try {
-      offload = rules.plan(request);
+      offload = rules.plan(request, threshold);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -85,9 +102,20 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
 
   @Override
   public CompletableFuture<PublishBatchResponse> publishBatch(PublishBatchRequest request) {
+    CompletableFuture<Long> threshold;
+    try {
+      threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return threshold.thenCompose(limit -> publishBatch(request, limit));
+  }
+
+  private CompletableFuture<PublishBatchResponse> publishBatch(
+      PublishBatchRequest request, long threshold) {
     List<SnsOffloading.Offload> offloads;
     try {
-      offloads = rules.plan(request);
+      offloads = rules.plan(request, threshold);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -8,6 +8,7 @@ import dev.sqsx.extended.PayloadPointer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
@@ -17,13 +18,14 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
 
 /**
  * An {@link SnsClient} that offloads large messages: a {@code Publish} (or a {@code PublishBatch}
- * entry) whose message and attributes exceed the threshold — default 262,144 bytes, SNS's limit —
- * is stored in the payload store and published as a pointer with the {@code ExtendedPayloadSize}
- * attribute, byte for byte what AWS's {@code sns-extended-client} publishes, so every subscriber
- * that reads AWS's pointers (sqsx's extended clients and consumer, AWS's SQS extended client,
- * Powertools) resolves it. A batch offloads its entries over the threshold, then its largest others
- * until it fits SNS's 262,144 bytes; a batch with something to offload whose entry ids repeat is
- * refused with SNS's own {@code BatchEntryIdsNotDistinctException} before anything is stored.
+ * entry) whose message and attributes exceed the threshold — by default ({@code auto}) the topic's
+ * own {@code MaximumMessageSize}, 262,144 bytes unless raised, up to 1,048,576 — is stored in the
+ * payload store and published as a pointer with the {@code ExtendedPayloadSize} attribute, byte for
+ * byte what AWS's {@code sns-extended-client} publishes, so every subscriber that reads AWS's
+ * pointers (sqsx's extended clients and consumer, AWS's SQS extended client, Powertools) resolves
+ * it. A batch offloads its entries over the threshold, then its largest others until it fits the
+ * topic's limit; a batch with something to offload whose entry ids repeat is refused with SNS's own
+ * {@code BatchEntryIdsNotDistinctException} before anything is stored.
  *
  * <p>A publisher never deletes a payload it published: it cannot know when every subscription has
  * read it. Let the bucket's lifecycle rule (or the table's TTL) remove payloads, after longer than
@@ -66,13 +68,28 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
 
     /** A client with these options. */
     public SnsExtendedClient build() {
-      return new SnsExtendedClient(required(snsClient, "snsClient"), rules());
+      SnsClient client = required(snsClient, "snsClient");
+      return new SnsExtendedClient(
+          client,
+          rules(
+              topicArn -> {
+                try {
+                  return CompletableFuture.completedFuture(
+                      client
+                          .getTopicAttributes(r -> r.topicArn(topicArn))
+                          .attributes()
+                          .get("MaximumMessageSize"));
+                } catch (RuntimeException e) {
+                  return CompletableFuture.failedFuture(e);
+                }
+              }));
     }
   }
 
   @Override
   public PublishResponse publish(PublishRequest request) {
-    SnsOffloading.Offload offload = rules.plan(request);
+    long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
+    SnsOffloading.Offload offload = rules.plan(request, threshold);
     if (offload == null) {
       return delegate.publish(request);
     }
@@ -92,7 +109,8 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
 
   @Override
   public PublishBatchResponse publishBatch(PublishBatchRequest request) {
-    List<SnsOffloading.Offload> offloads = rules.plan(request);
+    long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
+    List<SnsOffloading.Offload> offloads = rules.plan(request, threshold);
     if (offloads.isEmpty()) {
       return delegate.publishBatch(request);
     }

@@ -5,6 +5,9 @@
 package dev.sqsx.sns;
 
 import dev.sqsx.extended.PayloadStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The options both SNS extended clients share. A built client never sees later changes to its
@@ -16,6 +19,8 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
 
   private PayloadStore payloadStore;
   private int payloadSizeThreshold = SnsOffloading.SNS_MAX_MESSAGE_SIZE;
+  private boolean autoThreshold = true;
+  private Duration maximumMessageSizeRefresh = Duration.ofMinutes(5);
   private boolean alwaysOffload;
   private boolean legacyAttributeName;
 
@@ -32,11 +37,37 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
   }
 
   /**
-   * Offload a message when its UTF-8 body plus attributes exceed this many bytes: 1..262,144 (SNS's
-   * limit), default 262,144.
+   * A fixed threshold: offload a message when its UTF-8 body plus attributes exceed this many
+   * bytes, whatever topic it goes to: 1..1,048,576 (the largest {@code MaximumMessageSize} a topic
+   * can have; a topic accepts 262,144 unless raised). Without it the threshold is {@link
+   * #autoPayloadSizeThreshold() auto}; {@code 262_144} is what AWS's SNS extended client does.
    */
   public B payloadSizeThreshold(int payloadSizeThreshold) {
     this.payloadSizeThreshold = payloadSizeThreshold;
+    this.autoThreshold = false;
+    return self();
+  }
+
+  /**
+   * The default threshold, {@code auto}: offload only what the topic would refuse — a message whose
+   * body plus attributes exceed the topic's own {@code MaximumMessageSize} (262,144 unless raised;
+   * up to 1,048,576), read with {@code GetTopicAttributes} on the first publish that needs it and
+   * kept for {@link #maximumMessageSizeRefresh}. A batch is planned against the same limit (SNS
+   * counts a batch's total against it). A read that fails (no {@code sns:GetTopicAttributes}
+   * permission) counts as 262,144 and is logged once per topic; a publish to a target that is not a
+   * topic counts 262,144. Replaces a fixed threshold set before.
+   */
+  public B autoPayloadSizeThreshold() {
+    this.autoThreshold = true;
+    return self();
+  }
+
+  /**
+   * How long the {@code auto} threshold keeps a topic's {@code MaximumMessageSize} before reading
+   * it again (default 5 minutes; a failed read is tried again after the same time). Positive.
+   */
+  public B maximumMessageSizeRefresh(Duration maximumMessageSizeRefresh) {
+    this.maximumMessageSizeRefresh = maximumMessageSizeRefresh;
     return self();
   }
 
@@ -60,18 +91,36 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
     return (B) this;
   }
 
-  /** Validates the shared options into the publishing rules. */
-  SnsOffloading rules() {
+  /**
+   * Validates the shared options into the publishing rules; {@code readLimit} reads a topic's
+   * {@code MaximumMessageSize} through the client being built.
+   */
+  SnsOffloading rules(Function<String, CompletableFuture<String>> readLimit) {
     if (payloadStore == null) {
       throw new IllegalArgumentException("payloadStore must be set: it is where large messages go");
     }
-    if (payloadSizeThreshold < 1 || payloadSizeThreshold > SnsOffloading.SNS_MAX_MESSAGE_SIZE) {
+    if (!autoThreshold
+        && (payloadSizeThreshold < 1
+            || payloadSizeThreshold > SnsOffloading.SNS_LARGEST_MESSAGE_SIZE)) {
       throw new IllegalArgumentException(
-          "payloadSizeThreshold must be 1..262144 (the SNS message size limit), was "
+          "payloadSizeThreshold must be 1..1048576 (the largest SNS message size limit), was "
               + payloadSizeThreshold);
     }
+    if (maximumMessageSizeRefresh == null
+        || maximumMessageSizeRefresh.isNegative()
+        || maximumMessageSizeRefresh.isZero()) {
+      throw new IllegalArgumentException(
+          "maximumMessageSizeRefresh must be positive (how long a topic's MaximumMessageSize is"
+              + " kept), was "
+              + maximumMessageSizeRefresh);
+    }
     return new SnsOffloading(
-        payloadStore, payloadSizeThreshold, alwaysOffload, legacyAttributeName);
+        payloadStore,
+        autoThreshold ? SnsOffloading.AUTO : payloadSizeThreshold,
+        alwaysOffload,
+        legacyAttributeName,
+        maximumMessageSizeRefresh,
+        readLimit);
   }
 
   static <T> T required(T client, String name) {

@@ -10,6 +10,7 @@ import dev.sqsx.extended.PayloadLifetime;
 import dev.sqsx.extended.PayloadPointer;
 import dev.sqsx.extended.PayloadStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -35,8 +37,17 @@ import software.amazon.awssdk.services.sns.model.PublishRequest;
  */
 final class SnsOffloading {
 
-  /** SNS's limit for one message (and for a batch), attributes included. */
+  /**
+   * SNS's default limit for one message (and for a batch), attributes included: a topic's {@code
+   * MaximumMessageSize} unless raised.
+   */
   static final int SNS_MAX_MESSAGE_SIZE = 262_144;
+
+  /** The largest {@code MaximumMessageSize} a topic can have. */
+  static final int SNS_LARGEST_MESSAGE_SIZE = 1_048_576;
+
+  /** The {@code threshold} of the {@code auto} threshold. */
+  static final int AUTO = -1;
 
   private static final Logger LOG = LoggerFactory.getLogger(SnsOffloading.class);
 
@@ -48,11 +59,71 @@ final class SnsOffloading {
   private final boolean alwaysOffload;
   private final String marker;
 
-  SnsOffloading(PayloadStore store, int threshold, boolean alwaysOffload, boolean legacyName) {
+  /** Each topic's {@code MaximumMessageSize}, for the {@code auto} threshold; null when fixed. */
+  private final TopicSizeLimits limits;
+
+  /**
+   * @param threshold the fixed threshold, or {@link #AUTO}
+   * @param readLimit reads a topic's {@code MaximumMessageSize} (null when the answer has none)
+   */
+  SnsOffloading(
+      PayloadStore store,
+      int threshold,
+      boolean alwaysOffload,
+      boolean legacyName,
+      Duration refresh,
+      Function<String, CompletableFuture<String>> readLimit) {
     this.store = store;
     this.threshold = threshold;
     this.alwaysOffload = alwaysOffload;
     this.marker = legacyName ? ExtendedMessages.LEGACY_MARKER : ExtendedMessages.MARKER;
+    this.limits =
+        threshold == AUTO
+            ? new TopicSizeLimits("topic", readLimit, refresh, System::nanoTime)
+            : null;
+  }
+
+  /**
+   * The threshold for a publication of {@code size} bytes (message plus attributes; for a batch,
+   * all its entries) to {@code topicArn}: the fixed one, or (auto) the topic's {@code
+   * MaximumMessageSize}, read only when it can change the decision (a publication of up to 1,024
+   * bytes fits every topic). A publish to a target that is not a topic (a phone number, an
+   * endpoint) gets 262,144.
+   */
+  CompletableFuture<Long> threshold(String topicArn, long size) {
+    if (limits == null) {
+      return CompletableFuture.completedFuture((long) threshold);
+    }
+    if (topicArn == null) {
+      return CompletableFuture.completedFuture((long) SNS_MAX_MESSAGE_SIZE);
+    }
+    if (size <= TopicSizeLimits.MINIMUM) {
+      return CompletableFuture.completedFuture((long) SNS_LARGEST_MESSAGE_SIZE);
+    }
+    return limits.limitOf(topicArn).thenApply(Integer::longValue);
+  }
+
+  /**
+   * The most bytes a batch may carry at {@code threshold}: the topic's limit with the {@code auto}
+   * threshold (SNS counts a batch against the topic's {@code MaximumMessageSize}); SNS's default
+   * 262,144 with a fixed one (the topic's own is not read).
+   */
+  private long batchLimit(long threshold) {
+    return limits == null ? SNS_MAX_MESSAGE_SIZE : threshold;
+  }
+
+  /** Message plus attributes, as SNS counts them. */
+  static long size(PublishRequest request) {
+    return utf8Length(request.message()) + attributesSize(request.messageAttributes());
+  }
+
+  /** The sum of the entries' sizes, as SNS counts a batch. */
+  static long size(PublishBatchRequest request) {
+    long total = 0;
+    for (PublishBatchRequestEntry entry : request.publishBatchRequestEntries()) {
+      total += utf8Length(entry.message()) + attributesSize(entry.messageAttributes());
+    }
+    return total;
   }
 
   PayloadStore store() {
@@ -100,8 +171,8 @@ final class SnsOffloading {
     }
   }
 
-  /** The message to offload, or null when it goes as it is. */
-  Offload plan(PublishRequest request) {
+  /** The message to offload at {@code threshold}, or null when it goes as it is. */
+  Offload plan(PublishRequest request, long threshold) {
     if (request.message() == null || request.message().isEmpty()) {
       return null;
     }
@@ -110,18 +181,26 @@ final class SnsOffloading {
     if (!alwaysOffload && utf8.length + attributes <= threshold) {
       return null;
     }
-    check(request.messageStructure(), request.messageAttributes(), attributes, utf8.length, null);
+    check(
+        request.messageStructure(),
+        request.messageAttributes(),
+        attributes,
+        utf8.length,
+        null,
+        threshold);
     return new Offload(null, utf8, namedKey(request.messageAttributes(), null));
   }
 
   /**
-   * The entries to offload: each over the threshold (or all, with {@code alwaysOffload}), then the
-   * largest others until the batch fits SNS's 262,144 bytes.
+   * The entries to offload: each over {@code threshold} (or all, with {@code alwaysOffload}), then
+   * the largest others until the batch fits (the topic's limit with the {@code auto} threshold,
+   * else SNS's default 262,144 bytes).
    *
    * @throws BatchEntryIdsNotDistinctException when entry ids repeat and something would be
    *     offloaded: before anything is stored (payloads are kept by entry id)
    */
-  List<Offload> plan(PublishBatchRequest request) {
+  List<Offload> plan(PublishBatchRequest request, long threshold) {
+    long batchLimit = batchLimit(threshold);
     String repeatedId = repeatedId(request.publishBatchRequestEntries());
     List<Offload> offloads = new ArrayList<>();
     List<Offload> others = new ArrayList<>();
@@ -139,7 +218,8 @@ final class SnsOffloading {
             entry.messageAttributes(),
             attributes,
             utf8.length,
-            entry.id());
+            entry.id(),
+            threshold);
         offloads.add(
             new Offload(entry.id(), utf8, namedKey(entry.messageAttributes(), entry.id())));
         total += attributes;
@@ -152,12 +232,12 @@ final class SnsOffloading {
     total += offloads.size() * 1024L;
     others.sort(Comparator.comparingInt((Offload offload) -> offload.utf8().length).reversed());
     for (Offload other : others) {
-      if (total <= SNS_MAX_MESSAGE_SIZE) {
+      if (total <= batchLimit) {
         break;
       }
       refuseRepeated(repeatedId);
       PublishBatchRequestEntry entry = entry(request, other.entryId());
-      check(entry.messageStructure(), entry.messageAttributes(), -1, 0, entry.id());
+      check(entry.messageStructure(), entry.messageAttributes(), -1, 0, entry.id(), threshold);
       offloads.add(other);
       total -= other.utf8().length - 1024L;
     }
@@ -386,7 +466,8 @@ final class SnsOffloading {
       Map<String, MessageAttributeValue> attributes,
       long attributesSize,
       int payloadLength,
-      String entryId) {
+      String entryId,
+      long threshold) {
     String where = entryId == null ? "" : " (batch entry " + entryId + ")";
     if ("json".equals(structure)) {
       throw new ExtendedClientException(

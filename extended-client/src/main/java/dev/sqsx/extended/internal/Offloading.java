@@ -52,20 +52,48 @@ public final class Offloading {
     return settings;
   }
 
-  /** Whether a message must go to the payload store. */
-  public boolean mustOffload(String body, Map<String, MessageAttributeValue> attributes) {
+  /**
+   * Whether a message must go to the payload store when the threshold is {@code threshold} bytes
+   * (fixed, or the target queue's {@code MaximumMessageSize} with the {@code auto} threshold).
+   */
+  public boolean mustOffload(
+      String body, Map<String, MessageAttributeValue> attributes, long threshold) {
     if (!settings.payloadSupportEnabled()) {
       return false;
     }
     // UTF-8 never takes fewer bytes than the string has chars: a longer body needs no count.
-    if (body != null && body.length() > settings.payloadSizeThreshold()) {
+    if (settings.alwaysOffload() || (body != null && body.length() > threshold)) {
       return true;
     }
-    return mustOffload(Markers.messageSize(body, attributes));
+    return mustOffload(Markers.messageSize(body, attributes), threshold);
   }
 
-  private boolean mustOffload(long messageSize) {
-    return settings.alwaysOffload() || messageSize > settings.payloadSizeThreshold();
+  private boolean mustOffload(long messageSize, long threshold) {
+    return settings.alwaysOffload() || messageSize > threshold;
+  }
+
+  /**
+   * The smallest pointer body (empty bucket and key): what any offloaded message carries besides
+   * its attributes and the size marker.
+   */
+  static final long POINTER_SIZE_MINIMUM =
+      Math.min(
+              PointerCodec.write(PayloadPointer.s3("b", "k")).length(),
+              PointerCodec.write(PayloadPointer.dynamoDb("t", "k")).length())
+          - 2L;
+
+  /**
+   * Whether a message with these attributes can reach a queue whose limit is {@code limit} bytes
+   * even when offloaded: its attributes, the size marker and a pointer body must fit.
+   */
+  public static boolean fitsWhenOffloaded(
+      Map<String, MessageAttributeValue> attributes, long limit) {
+    return offloadedSizeAtLeast(attributes) <= limit;
+  }
+
+  /** The least an offloaded message with these attributes takes: pointer, marker, attributes. */
+  public static long offloadedSizeAtLeast(Map<String, MessageAttributeValue> attributes) {
+    return POINTER_SIZE_MINIMUM + Markers.markerSize() + Markers.messageSize(null, attributes);
   }
 
   /**
@@ -214,11 +242,13 @@ public final class Offloading {
   }
 
   /**
-   * Which entries of a batch to offload, in order of position: every entry over the threshold (or
-   * all with {@code alwaysOffload}), then the largest remaining ones until the batch's total fits
-   * {@code batchSizeLimit}.
+   * Which entries of a batch to offload, in order of position: every entry over {@code threshold}
+   * (or all with {@code alwaysOffload}), then the largest remaining ones until the batch's total
+   * fits {@code batchSizeLimit}. Entries in {@code skipped} (positions) are left out: they are not
+   * sent.
    */
-  public List<Integer> batchOffloadPlan(List<SendMessageBatchRequestEntry> entries) {
+  public List<Integer> batchOffloadPlan(
+      List<SendMessageBatchRequestEntry> entries, long threshold, Set<Integer> skipped) {
     if (!settings.payloadSupportEnabled()) {
       return List.of();
     }
@@ -227,9 +257,12 @@ public final class Offloading {
     Set<Integer> offload = new LinkedHashSet<>();
     long total = 0;
     for (int i = 0; i < count; i++) {
+      if (skipped.contains(i)) {
+        continue;
+      }
       SendMessageBatchRequestEntry entry = entries.get(i);
       sizes[i] = Markers.messageSize(entry.messageBody(), entry.messageAttributes());
-      if (mustOffload(sizes[i])) {
+      if (mustOffload(sizes[i], threshold)) {
         offload.add(i);
         total += offloadedSize(entry);
       } else {
@@ -238,7 +271,7 @@ public final class Offloading {
     }
     List<Integer> bySizeDescending = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      if (!offload.contains(i)) {
+      if (!offload.contains(i) && !skipped.contains(i)) {
         bySizeDescending.add(i);
       }
     }

@@ -7,10 +7,12 @@ package dev.sqsx.extended.internal;
 import dev.sqsx.extended.AttributeInjector;
 import dev.sqsx.extended.PayloadResolutionListener;
 import dev.sqsx.extended.PayloadStore;
+import java.time.Duration;
 
 /**
  * The validated options of an extended client (see {@code ExtendedClientBuilder} for each option's
- * meaning).
+ * meaning). {@code payloadSizeThreshold} is the fixed threshold, or -1 for {@code auto} (each
+ * target queue's {@code MaximumMessageSize}, read again after {@code maximumMessageSizeRefresh}).
  */
 public record Settings(
     PayloadStore store,
@@ -23,4 +25,14 @@ public record Settings(
     boolean snsEnvelopes,
     int batchSizeLimit,
     PayloadResolutionListener listener,
-    AttributeInjector injector) {}
+    AttributeInjector injector,
+    Duration maximumMessageSizeRefresh) {
+
+  /** The {@code payloadSizeThreshold} of the {@code auto} threshold. */
+  public static final int AUTO = -1;
+
+  /** Whether the threshold is each target queue's own limit. */
+  public boolean autoThreshold() {
+    return payloadSizeThreshold == AUTO;
+  }
+}

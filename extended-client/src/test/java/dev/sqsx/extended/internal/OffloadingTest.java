@@ -40,7 +40,8 @@ class OffloadingTest {
             false,
             batchLimit,
             PayloadResolutionListener.logging(),
-            null));
+            null,
+            java.time.Duration.ofMinutes(5)));
   }
 
   @Test
@@ -62,27 +63,29 @@ class OffloadingTest {
   void mustOffload_onlyAboveTheThreshold() {
     Offloading rules = rules(10, false, 1_048_576);
 
-    assertThat(rules.mustOffload("x".repeat(10), Map.of())).isFalse();
-    assertThat(rules.mustOffload("x".repeat(11), Map.of())).isTrue();
+    assertThat(rules.mustOffload("x".repeat(10), Map.of(), 10)).isFalse();
+    assertThat(rules.mustOffload("x".repeat(11), Map.of(), 10)).isTrue();
     assertThat(
             rules.mustOffload(
                 "x".repeat(3),
                 Map.of(
                     "a",
-                    MessageAttributeValue.builder().dataType("String").stringValue("").build())))
+                    MessageAttributeValue.builder().dataType("String").stringValue("").build()),
+                10))
         .isFalse();
     assertThat(
             rules.mustOffload(
                 "x".repeat(3),
                 Map.of(
                     "ab",
-                    MessageAttributeValue.builder().dataType("String").stringValue("").build())))
+                    MessageAttributeValue.builder().dataType("String").stringValue("").build()),
+                10))
         .isTrue();
   }
 
   @Test
   void alwaysOffload_offloadsEvenAnEmptyBody() {
-    assertThat(rules(262_144, true, 1_048_576).mustOffload("", Map.of())).isTrue();
+    assertThat(rules(262_144, true, 1_048_576).mustOffload("", Map.of(), 262_144)).isTrue();
   }
 
   @Test
@@ -100,7 +103,10 @@ class OffloadingTest {
 
     // 85,000 bytes: without the 30,000 one (now a pointer of at most ~1.2 KB) 56,232 is still too
     // much; without the 25,000 one too, 32,464 fits. The three smaller entries stay inline.
-    assertThat(rules.batchOffloadPlan(entries)).containsExactly(1, 3);
+    assertThat(
+            rules.batchOffloadPlan(
+                entries, rules.settings().payloadSizeThreshold(), java.util.Set.of()))
+        .containsExactly(1, 3);
   }
 
   @Test
@@ -115,7 +121,9 @@ class OffloadingTest {
               .build());
     }
 
-    List<Integer> plan = rules.batchOffloadPlan(entries);
+    List<Integer> plan =
+        rules.batchOffloadPlan(
+            entries, rules.settings().payloadSizeThreshold(), java.util.Set.of());
 
     // 2,000,045 bytes: the five largest (ids 5..9) go, leaving 5 × ~200 KB + 5 pointers < 1 MiB.
     assertThat(plan).containsExactly(5, 6, 7, 8, 9);
@@ -129,7 +137,33 @@ class OffloadingTest {
             SendMessageBatchRequestEntry.builder().id("a").messageBody("x".repeat(50)).build(),
             SendMessageBatchRequestEntry.builder().id("b").messageBody("x".repeat(101)).build());
 
-    assertThat(rules.batchOffloadPlan(entries)).containsExactly(1);
+    assertThat(
+            rules.batchOffloadPlan(
+                entries, rules.settings().payloadSizeThreshold(), java.util.Set.of()))
+        .containsExactly(1);
+  }
+
+  @Test
+  void batchPlan_leavesSkippedEntriesOut() {
+    Offloading rules = rules(100, false, 1_048_576);
+    List<SendMessageBatchRequestEntry> entries =
+        List.of(
+            SendMessageBatchRequestEntry.builder().id("a").messageBody("x".repeat(150)).build(),
+            SendMessageBatchRequestEntry.builder().id("b").messageBody("x".repeat(101)).build());
+
+    assertThat(rules.batchOffloadPlan(entries, 100, java.util.Set.of(0))).containsExactly(1);
+  }
+
+  @Test
+  void fitsWhenOffloaded_countsTheSmallestPointerTheMarkerAndTheAttributes() {
+    Map<String, MessageAttributeValue> attributes =
+        Map.of("a", MessageAttributeValue.builder().dataType("String").stringValue("xyz").build());
+    long least = Offloading.offloadedSizeAtLeast(attributes);
+
+    // "a" + "String" + "xyz", the marker (ExtendedPayloadSize, Number, 7 digits) and a pointer
+    assertThat(least).isEqualTo(Offloading.POINTER_SIZE_MINIMUM + 32 + 10);
+    assertThat(Offloading.fitsWhenOffloaded(attributes, least)).isTrue();
+    assertThat(Offloading.fitsWhenOffloaded(attributes, least - 1)).isFalse();
   }
 
   @Test

@@ -35,26 +35,31 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * SNS for tests, on loopback: topics, SQS subscriptions (raw message delivery on or off) and {@code
  * Publish} / {@code PublishBatch}, delivered into real SQS queues (the embedded ElasticMQ) the way
  * SNS delivers them. There is no open-source SNS emulator among the embedded endpoints; this one
- * speaks SNS's query protocol for those four actions, well enough for the AWS SDK's {@code
- * SnsClient} (point it at {@link #endpoint()}), and answers any other action with SNS's {@code
- * InvalidAction} error.
+ * speaks SNS's query protocol for those four actions and for the topic attribute {@code
+ * MaximumMessageSize} ({@code CreateTopic} attributes, {@code GetTopicAttributes}, {@code
+ * SetTopicAttributes}), well enough for the AWS SDK's {@code SnsClient} (point it at {@link
+ * #endpoint()}), and answers any other action with SNS's {@code InvalidAction} error.
  *
- * <p>What SNS does and this does too: a publish of more than 262,144 bytes (message plus
- * attributes) is refused ({@code InvalidParameter}, "Message too long"), as is a batch of more than
- * 10 entries or 262,144 bytes; a {@code Number} message attribute whose value is not a number is
- * refused ({@code ParameterValueInvalid}) — in a batch that entry alone, reported under {@code
- * Failed} while the others are published; without raw delivery each queue gets SNS's JSON envelope
- * ({@code Type} {@code Notification}, {@code MessageId}, {@code TopicArn}, {@code Subject} when
- * set, {@code Message}, {@code Timestamp}, {@code SignatureVersion}, {@code Signature}, {@code
- * SigningCertURL}, {@code UnsubscribeURL}, and {@code MessageAttributes} as {@code {"Type",
- * "Value"}}, binary values in base64); with raw delivery the message goes as it was published, its
- * attributes as SQS message attributes. What it does not: the signature is not a real one (nothing
- * here holds SNS's key) and no other protocol, filter policy or FIFO topic is served. Every
- * accepted publication is kept for assertions ({@link #publications()}).
+ * <p>What SNS does and this does too: a publish of more than the topic's {@code MaximumMessageSize}
+ * (1,024..1,048,576, default 262,144; message plus attributes) is refused ({@code
+ * InvalidParameter}, "Message too long"), as is a batch of more than 10 entries or of more than
+ * that limit in total; a {@code Number} message attribute whose value is not a number is refused
+ * ({@code ParameterValueInvalid}) — in a batch that entry alone, reported under {@code Failed}
+ * while the others are published; without raw delivery each queue gets SNS's JSON envelope ({@code
+ * Type} {@code Notification}, {@code MessageId}, {@code TopicArn}, {@code Subject} when set, {@code
+ * Message}, {@code Timestamp}, {@code SignatureVersion}, {@code Signature}, {@code SigningCertURL},
+ * {@code UnsubscribeURL}, and {@code MessageAttributes} as {@code {"Type", "Value"}}, binary values
+ * in base64); with raw delivery the message goes as it was published, its attributes as SQS message
+ * attributes. What it does not: the signature is not a real one (nothing here holds SNS's key) and
+ * no other protocol, filter policy or FIFO topic is served. Every accepted publication is kept for
+ * assertions ({@link #publications()}).
  */
 public final class LocalSns implements AutoCloseable {
 
-  /** SNS's limit for one message, attributes included, and for a whole batch. */
+  /**
+   * SNS's default limit for one message, attributes included, and for a whole batch: a topic's
+   * {@code MaximumMessageSize} unless set otherwise.
+   */
   public static final int MAX_MESSAGE_BYTES = 262_144;
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalSns.class);
@@ -76,6 +81,7 @@ public final class LocalSns implements AutoCloseable {
   private final ExecutorService executor;
   private final Map<String, List<Subscription>> topics = new ConcurrentHashMap<>();
   private final List<Publication> publications = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> maximumMessageSizes = new ConcurrentHashMap<>();
 
   private LocalSns(SqsClient sqs, String region) throws IOException {
     this.sqs = sqs;
@@ -112,6 +118,26 @@ public final class LocalSns implements AutoCloseable {
     String arn = "arn:aws:sns:" + region + ":" + ACCOUNT + ":" + name;
     topics.computeIfAbsent(arn, a -> new CopyOnWriteArrayList<>());
     return arn;
+  }
+
+  /**
+   * Sets a topic's {@code MaximumMessageSize} (what {@code SetTopicAttributes} does): 1,024 ..
+   * 1,048,576 bytes.
+   */
+  public void maximumMessageSize(String topicArn, int bytes) {
+    if (!topics.containsKey(topicArn)) {
+      throw new IllegalArgumentException("no such topic: " + topicArn);
+    }
+    if (bytes < 1_024 || bytes > 1_048_576) {
+      throw new IllegalArgumentException(
+          "MaximumMessageSize must be 1024..1048576 (SNS's range), was " + bytes);
+    }
+    maximumMessageSizes.put(topicArn, bytes);
+  }
+
+  /** A topic's {@code MaximumMessageSize}: 262,144 unless set. */
+  public int maximumMessageSize(String topicArn) {
+    return maximumMessageSizes.getOrDefault(topicArn, MAX_MESSAGE_BYTES);
   }
 
   /**
@@ -154,9 +180,9 @@ public final class LocalSns implements AutoCloseable {
       try {
         String result =
             switch (action) {
-              case "CreateTopic" ->
-                  SnsQuery.result(
-                      action, "<TopicArn>" + createTopic(params.get("Name")) + "</TopicArn>");
+              case "CreateTopic" -> createTopic(params);
+              case "GetTopicAttributes" -> topicAttributes(params);
+              case "SetTopicAttributes" -> setTopicAttribute(params);
               case "Subscribe" -> subscribe(params);
               case "Publish" -> publish(params);
               case "PublishBatch" -> publishBatch(params);
@@ -172,6 +198,71 @@ public final class LocalSns implements AutoCloseable {
         SnsQuery.respond(exchange, 500, SnsQuery.error("InternalError", e.toString()));
       }
     }
+  }
+
+  private String createTopic(Map<String, String> params) {
+    String arn = createTopic(params.get("Name"));
+    for (int i = 1; params.containsKey("Attributes.entry." + i + ".key"); i++) {
+      setTopicAttribute(
+          arn,
+          params.get("Attributes.entry." + i + ".key"),
+          params.get("Attributes.entry." + i + ".value"));
+    }
+    return SnsQuery.result("CreateTopic", "<TopicArn>" + arn + "</TopicArn>");
+  }
+
+  private String topicAttributes(Map<String, String> params) {
+    String topicArn = existingTopic(params.get("TopicArn"));
+    return SnsQuery.result(
+        "GetTopicAttributes",
+        "<Attributes>"
+            + entry("TopicArn", topicArn)
+            + entry("Owner", ACCOUNT)
+            + entry("MaximumMessageSize", Integer.toString(maximumMessageSize(topicArn)))
+            + "</Attributes>");
+  }
+
+  private static String entry(String key, String value) {
+    return "<entry><key>"
+        + SnsQuery.xml(key)
+        + "</key><value>"
+        + SnsQuery.xml(value)
+        + "</value></entry>";
+  }
+
+  private String setTopicAttribute(Map<String, String> params) {
+    setTopicAttribute(
+        existingTopic(params.get("TopicArn")),
+        params.get("AttributeName"),
+        params.get("AttributeValue"));
+    return SnsQuery.result("SetTopicAttributes", "");
+  }
+
+  private void setTopicAttribute(String topicArn, String name, String value) {
+    if (!"MaximumMessageSize".equals(name)) {
+      throw new SnsError(
+          400, "InvalidParameter", "LocalSns serves the topic attribute MaximumMessageSize only");
+    }
+    int bytes;
+    try {
+      bytes = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      bytes = -1;
+    }
+    if (bytes < 1_024 || bytes > 1_048_576) {
+      throw new SnsError(
+          400,
+          "InvalidParameter",
+          "Invalid parameter: MaximumMessageSize must be between 1024 and 1048576");
+    }
+    maximumMessageSizes.put(topicArn, bytes);
+  }
+
+  private String existingTopic(String topicArn) {
+    if (topicArn == null || !topics.containsKey(topicArn)) {
+      throw new SnsError(404, "NotFound", "Topic does not exist");
+    }
+    return topicArn;
   }
 
   private String subscribe(Map<String, String> params) {
@@ -199,7 +290,7 @@ public final class LocalSns implements AutoCloseable {
       throw new SnsError(404, "NotFound", "Topic does not exist");
     }
     Publication publication = publication(topicArn, params, "");
-    if (size(publication) > MAX_MESSAGE_BYTES) {
+    if (size(publication) > maximumMessageSize(topicArn)) {
       throw new SnsError(400, "InvalidParameter", "Invalid parameter: Message too long");
     }
     deliver(publication, subscriptions);
@@ -246,7 +337,7 @@ public final class LocalSns implements AutoCloseable {
           "TooManyEntriesInBatchRequest",
           "The batch request contains more entries than permissible.");
     }
-    if (total > MAX_MESSAGE_BYTES) {
+    if (total > maximumMessageSize(topicArn)) {
       throw new SnsError(
           400,
           "BatchRequestTooLong",

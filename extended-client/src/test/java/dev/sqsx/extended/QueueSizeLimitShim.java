@@ -1,0 +1,110 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sqsx.extended;
+
+import dev.sqsx.extended.internal.Markers;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * What ElasticMQ 1.7.1 lacks for queues of different sizes: it ignores {@code MaximumMessageSize}
+ * (accepted on create, never stored, never answered, every queue takes up to 1,048,576 bytes). An
+ * SDK interceptor on the test's SQS client (every request still goes to ElasticMQ) makes the
+ * declared queues behave as SQS: {@code GetQueueAttributes} answers their limit, and a send with a
+ * message over it is refused as SQS refuses it ({@code InvalidParameterValue}, 400) before it
+ * reaches ElasticMQ. Counts the reads and refusals per queue. Test-only.
+ */
+final class QueueSizeLimitShim implements ExecutionInterceptor {
+
+  private final Map<String, Integer> limits = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
+
+  /** Makes {@code queueUrl} a queue whose {@code MaximumMessageSize} is {@code limit}. */
+  QueueSizeLimitShim declare(String queueUrl, int limit) {
+    limits.put(queueUrl, limit);
+    return this;
+  }
+
+  /** How many {@code GetQueueAttributes} calls asked for the queue's limit. */
+  int reads(String queueUrl) {
+    return reads.computeIfAbsent(queueUrl, url -> new AtomicInteger()).get();
+  }
+
+  /** How many sends to the queue were refused for a message over its limit. */
+  int refused(String queueUrl) {
+    return refused.computeIfAbsent(queueUrl, url -> new AtomicInteger()).get();
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    SdkRequest request = context.request();
+    if (request instanceof SendMessageRequest send) {
+      check(send.queueUrl(), Markers.messageSize(send.messageBody(), send.messageAttributes()));
+    } else if (request instanceof SendMessageBatchRequest batch) {
+      for (SendMessageBatchRequestEntry entry : batch.entries()) {
+        check(
+            batch.queueUrl(), Markers.messageSize(entry.messageBody(), entry.messageAttributes()));
+      }
+    } else if (request instanceof GetQueueAttributesRequest get && asksForLimit(get)) {
+      reads.computeIfAbsent(get.queueUrl(), url -> new AtomicInteger()).incrementAndGet();
+    }
+  }
+
+  @Override
+  public SdkResponse modifyResponse(
+      Context.ModifyResponse context, ExecutionAttributes attributes) {
+    if (context.request() instanceof GetQueueAttributesRequest get
+        && context.response() instanceof GetQueueAttributesResponse response
+        && limits.containsKey(get.queueUrl())
+        && asksForLimit(get)) {
+      Map<String, String> answered = new HashMap<>(response.attributesAsStrings());
+      answered.put("MaximumMessageSize", Integer.toString(limits.get(get.queueUrl())));
+      return response.toBuilder().attributesWithStrings(answered).build();
+    }
+    return context.response();
+  }
+
+  private static boolean asksForLimit(GetQueueAttributesRequest request) {
+    List<QueueAttributeName> names = request.attributeNames();
+    return names.contains(QueueAttributeName.MAXIMUM_MESSAGE_SIZE)
+        || names.contains(QueueAttributeName.ALL);
+  }
+
+  private void check(String queueUrl, long size) {
+    Integer limit = limits.get(queueUrl);
+    if (limit != null && size > limit) {
+      refused.computeIfAbsent(queueUrl, url -> new AtomicInteger()).incrementAndGet();
+      throw SqsException.builder()
+          .statusCode(400)
+          .message(
+              "One or more parameters are invalid. Reason: Message must be shorter than "
+                  + limit
+                  + " bytes.")
+          .awsErrorDetails(
+              AwsErrorDetails.builder()
+                  .errorCode("InvalidParameterValue")
+                  .serviceName("Sqs")
+                  .build())
+          .build();
+    }
+  }
+}
