@@ -87,9 +87,10 @@ public class SqsxAutoConfiguration {
         SqsxProperties properties,
         io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer configurer,
         ObjectProvider<io.awspring.cloud.autoconfigure.core.AwsConnectionDetails> connection,
-        org.springframework.core.env.Environment environment) {
+        org.springframework.core.env.Environment environment,
+        org.springframework.beans.factory.ListableBeanFactory beans) {
       return new SpringCloudAwsClientBuilders(
-          properties.aws(), configurer, connection.getIfAvailable(), environment);
+          properties.aws(), configurer, connection.getIfAvailable(), environment, beans);
     }
   }
 

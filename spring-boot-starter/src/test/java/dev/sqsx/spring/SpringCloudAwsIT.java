@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sqsx.consumer.SqsConsumer;
 import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
+import io.awspring.cloud.autoconfigure.AwsAsyncClientCustomizer;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -35,6 +38,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 class SpringCloudAwsIT {
 
+  /** An application's customizer of every async client Spring Cloud AWS configures. */
+  static class Customizer {
+    static final List<String> customized = new CopyOnWriteArrayList<>();
+
+    @Bean
+    AwsAsyncClientCustomizer recordingCustomizer() {
+      return builder -> customized.add(builder.getClass().getSimpleName());
+    }
+  }
+
   @Test
   void springCloudAwsSettingsOnly_sqsxClientsUseThem_payloadLandsInTheConfiguredS3() {
     AwsResources aws = Embedded.resources();
@@ -42,7 +55,13 @@ class SpringCloudAwsIT {
     String bucket = aws.createBucket();
     String body = "x".repeat(300_000);
     try (ConfigurableApplicationContext context =
-        SpringCloudAwsApp.builder().properties("sqsx.payload.bucket=" + bucket).run()) {
+        SpringCloudAwsApp.builder(Customizer.class)
+            .properties("sqsx.payload.bucket=" + bucket)
+            .run()) {
+      // the S3 async client sqsx made went through Spring Cloud AWS's configuration, customizers
+      // too
+      context.getBean(S3AsyncClient.class);
+      assertThat(Customizer.customized).contains("DefaultS3AsyncClientBuilder");
       SqsAsyncClient sqsx =
           context.getBean(SqsxAutoConfiguration.EXTENDED_ASYNC_CLIENT, SqsAsyncClient.class);
       sqsx.sendMessage(r -> r.queueUrl(queue).messageBody(body)).join();
