@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,25 +38,60 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@link SqsxListener} methods, and — with Spring Cloud AWS — its listener containers reading
  * through the extended client.
  *
- * <p>Every SDK client is the application's when it has one; only when it has none is a default one
- * made (region and credentials from the SDK's default chains), closed with the context. The
- * extended clients never replace the application's: they are injected only where asked for with
- * {@link SqsxClient}.
+ * <p>Every SDK client is the application's (or Spring Cloud AWS's) when it has one; only when it
+ * has none is one made, closed with the context: with Spring Cloud AWS, from its region,
+ * credentials and {@code spring.cloud.aws.*} endpoint settings; {@code sqsx.aws.*}, when set, wins;
+ * otherwise the SDK's default chains. The extended clients never replace the application's: they
+ * are injected only where asked for with {@link SqsxClient}.
  */
-@AutoConfiguration(afterName = "io.awspring.cloud.autoconfigure.sqs.SqsAutoConfiguration")
+@AutoConfiguration(
+    afterName = {
+      "io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration",
+      "io.awspring.cloud.autoconfigure.sqs.SqsAutoConfiguration",
+      "io.awspring.cloud.autoconfigure.s3.S3AutoConfiguration",
+      "io.awspring.cloud.autoconfigure.s3.S3CrtAsyncClientAutoConfiguration",
+      "io.awspring.cloud.autoconfigure.dynamodb.DynamoDbAutoConfiguration"
+    })
 @EnableConfigurationProperties(SqsxProperties.class)
 public class SqsxAutoConfiguration {
 
   /** Bean name of the asynchronous extended client. */
   public static final String EXTENDED_ASYNC_CLIENT = "sqsxExtendedAsyncClient";
 
+  private static final String AWS_EXTENDED_ASYNC_CLIENT =
+      "com.amazon.sqs.javamessaging.AmazonSQSExtendedAsyncClient";
+
   /** Bean name of the synchronous extended client. */
   public static final String EXTENDED_CLIENT = "sqsxExtendedClient";
 
+  /** How the clients sqsx makes are configured, without Spring Cloud AWS: {@code sqsx.aws.*}. */
+  @Bean
+  @ConditionalOnMissingBean(ClientBuilders.class)
+  ClientBuilders sqsxClientBuilders(SqsxProperties properties) {
+    return new ClientBuilders(properties.aws());
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  SqsAsyncClient sqsAsyncClient() {
-    return SqsAsyncClient.create();
+  SqsAsyncClient sqsAsyncClient(ClientBuilders clients) {
+    return clients.configure(SqsAsyncClient.builder(), ClientBuilders.Service.SQS).build();
+  }
+
+  /** With Spring Cloud AWS: its providers and {@code spring.cloud.aws.*} settings, then ours. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer")
+  @ConditionalOnBean(type = "io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer")
+  static class SpringCloudAwsClients {
+    @Bean
+    ClientBuilders sqsxSpringCloudAwsClientBuilders(
+        SqsxProperties properties,
+        io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer configurer,
+        ObjectProvider<io.awspring.cloud.autoconfigure.core.AwsConnectionDetails> connection,
+        org.springframework.core.env.Environment environment,
+        org.springframework.beans.factory.ListableBeanFactory beans) {
+      return new SpringCloudAwsClientBuilders(
+          properties.aws(), configurer, connection.getIfAvailable(), environment, beans);
+    }
   }
 
   @Bean
@@ -85,14 +121,14 @@ public class SqsxAutoConfiguration {
   static class S3Clients {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    S3Client s3Client() {
-      return S3Client.create();
+    S3Client s3Client(ClientBuilders clients) {
+      return clients.configure(S3Client.builder(), ClientBuilders.Service.S3).build();
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    S3AsyncClient s3AsyncClient() {
-      return S3AsyncClient.create();
+    S3AsyncClient s3AsyncClient(ClientBuilders clients) {
+      return clients.configure(S3AsyncClient.builder(), ClientBuilders.Service.S3).build();
     }
   }
 
@@ -102,8 +138,10 @@ public class SqsxAutoConfiguration {
   static class DynamoDbAsyncClients {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    DynamoDbAsyncClient dynamoDbAsyncClient() {
-      return DynamoDbAsyncClient.create();
+    DynamoDbAsyncClient dynamoDbAsyncClient(ClientBuilders clients) {
+      return clients
+          .configure(DynamoDbAsyncClient.builder(), ClientBuilders.Service.DYNAMODB)
+          .build();
     }
   }
 
@@ -113,8 +151,8 @@ public class SqsxAutoConfiguration {
   static class DynamoDbClients {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    DynamoDbClient dynamoDbClient() {
-      return DynamoDbClient.create();
+    DynamoDbClient dynamoDbClient(ClientBuilders clients) {
+      return clients.configure(DynamoDbClient.builder(), ClientBuilders.Service.DYNAMODB).build();
     }
   }
 
@@ -193,6 +231,7 @@ public class SqsxAutoConfiguration {
         PayloadStore store,
         SqsxProperties properties,
         @Qualifier("sqsxPayloadFailures") PayloadFailureBridge failures) {
+      refuseAwsExtendedClient(sqs);
       SqsExtendedAsyncClient.Builder builder =
           SqsExtendedAsyncClient.builder()
               .sqsClient(sqs)
@@ -209,6 +248,23 @@ public class SqsxAutoConfiguration {
       return configure(
               SqsExtendedClient.builder().sqsClient(sqs).payloadStore(store), properties.payload())
           .build();
+    }
+
+    /**
+     * Two extended clients in one chain would offload twice and resolve each other's pointers: with
+     * {@code spring.cloud.aws.sqs.extended.bucket} set, Spring Cloud AWS's {@code SqsAsyncClient}
+     * is AWS's extended client, and sqsx refuses to wrap it.
+     */
+    private static void refuseAwsExtendedClient(SqsAsyncClient sqs) {
+      if (sqs.getClass().getName().equals(AWS_EXTENDED_ASYNC_CLIENT)) {
+        throw new SqsxConfigurationException(
+            "sqsx.payload.* and spring.cloud.aws.sqs.extended.bucket are both set: the"
+                + " application's SqsAsyncClient is AWS's extended client ("
+                + AWS_EXTENDED_ASYNC_CLIENT
+                + "), and sqsx's extended client must not wrap another one. Choose one: to move"
+                + " to sqsx, remove spring.cloud.aws.sqs.extended.* and set sqsx.payload.bucket"
+                + " to the same bucket (sqsx reads the pointers AWS's library wrote)");
+      }
     }
 
     private static <B extends dev.sqsx.extended.ExtendedClientBuilder<B>> B configure(

@@ -16,12 +16,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     sqsx.payload.table} configures the extended clients
  * @param consumer defaults for every {@code @SqsxListener}
  * @param idempotency the idempotency store, for listeners that declare a key
+ * @param aws region, credentials and endpoints of the SDK clients sqsx makes (when the application
+ *     has none)
  */
 @ConfigurationProperties("sqsx")
 public record SqsxProperties(
     @DefaultValue Payload payload,
     @DefaultValue Consumer consumer,
-    @DefaultValue Idempotency idempotency) {
+    @DefaultValue Idempotency idempotency,
+    // ---- issue #31 (starter): client settings ----
+    @DefaultValue Aws aws) {
 
   /**
    * Large payloads.
@@ -53,10 +57,8 @@ public record SqsxProperties(
 
     /** Refuses settings that cannot work, naming the property. */
     public Payload {
-      if (threshold != null && (threshold < 1 || threshold > 1_048_576)) {
-        throw new SqsxConfigurationException(
-            "sqsx.payload.threshold must be 1..1048576 (the SQS message size limit), was "
-                + threshold);
+      if (threshold != null) {
+        range("sqsx.payload.threshold", threshold, 1, 1_048_576, "the SQS message size limit");
       }
       if (!hasText(bucket)
           && !hasText(table)
@@ -99,10 +101,24 @@ public record SqsxProperties(
 
     /** Refuses settings that cannot work, naming the property. */
     public Consumer {
-      if (concurrency != null && concurrency < 1) {
-        throw new SqsxConfigurationException(
-            "sqsx.consumer.concurrency must be at least 1, was " + concurrency);
+      if (concurrency != null) {
+        range("sqsx.consumer.concurrency", concurrency, 1, 10_000, "handlers at once");
       }
+      seconds("sqsx.consumer.wait-time", waitTime, 0, 20, "the SQS long-poll limit");
+      seconds(
+          "sqsx.consumer.visibility-timeout", visibilityTimeout, 1, 43_200, "the SQS limit, 12h");
+      within(
+          "sqsx.consumer.max-processing-time",
+          maxProcessingTime,
+          Duration.ofSeconds(1),
+          Duration.ofHours(12),
+          "SQS keeps a message invisible for at most 12 hours");
+      within(
+          "sqsx.consumer.shutdown-timeout",
+          shutdownTimeout,
+          Duration.ZERO,
+          Duration.ofHours(1),
+          "a bounded shutdown");
     }
   }
 
@@ -117,7 +133,28 @@ public record SqsxProperties(
   public record Retry(
       @DefaultValue("1s") Duration initial,
       @DefaultValue("2.0") double multiplier,
-      @DefaultValue("5m") Duration max) {}
+      @DefaultValue("5m") Duration max) {
+
+    /** Refuses settings that cannot work, naming the property. */
+    public Retry {
+      positive("sqsx.consumer.retry.initial", initial, "a delay between attempts");
+      positive("sqsx.consumer.retry.max", max, "a delay between attempts");
+      if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+        throw new SqsxPropertyException(
+            "sqsx.consumer.retry.multiplier",
+            String.valueOf(multiplier),
+            "a finite number >= 1",
+            "delays must not shrink");
+      }
+      if (initial.compareTo(max) > 0) {
+        throw new SqsxPropertyException(
+            "sqsx.consumer.retry.max",
+            text(max),
+            "at least sqsx.consumer.retry.initial (" + text(initial) + ")",
+            "the longest delay");
+      }
+    }
+  }
 
   /**
    * The DynamoDB idempotency store.
@@ -127,9 +164,124 @@ public record SqsxProperties(
    * @param lease how long a claim holds while its handler runs
    * @param timeToLive how long a completed key is remembered
    */
-  public record Idempotency(String table, Duration lease, Duration timeToLive) {}
+  public record Idempotency(String table, Duration lease, Duration timeToLive) {
+
+    /** Refuses settings that cannot work, naming the property. */
+    public Idempotency {
+      positive("sqsx.idempotency.lease", lease, "a claim must hold while its handler runs");
+      positive("sqsx.idempotency.time-to-live", timeToLive, "a key must be remembered");
+    }
+  }
 
   static boolean hasText(String value) {
     return value != null && !value.isBlank();
   }
+
+  private static void range(String property, int value, int min, int max, String why) {
+    if (value < min || value > max) {
+      throw new SqsxPropertyException(property, String.valueOf(value), min + ".." + max, why);
+    }
+  }
+
+  /** Null (unset) passes; else whole seconds in min..max. */
+  private static void seconds(String property, Duration value, int min, int max, String why) {
+    if (value != null
+        && (value.toNanosPart() != 0 || value.toSeconds() < min || value.toSeconds() > max)) {
+      throw new SqsxPropertyException(
+          property, text(value), "whole seconds " + min + "s.." + max + "s", why);
+    }
+  }
+
+  /** Null (unset) passes; else min..max. */
+  private static void within(
+      String property, Duration value, Duration min, Duration max, String why) {
+    if (value != null && (value.compareTo(min) < 0 || value.compareTo(max) > 0)) {
+      throw new SqsxPropertyException(property, text(value), text(min) + ".." + text(max), why);
+    }
+  }
+
+  /** Null (unset) passes; else more than zero. */
+  private static void positive(String property, Duration value, String why) {
+    if (value != null && (value.isNegative() || value.isZero())) {
+      throw new SqsxPropertyException(property, text(value), "more than 0s", why);
+    }
+  }
+
+  /** A duration as written in Boot's properties: {@code 30s}, {@code 500ms}, {@code 12h}. */
+  static String text(Duration value) {
+    if (value.toNanosPart() % 1_000_000 != 0) {
+      return value.toString();
+    }
+    if (value.toNanosPart() != 0) {
+      return value.toMillis() + "ms";
+    }
+    long seconds = value.toSeconds();
+    if (seconds != 0 && seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds != 0 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
+  // ---- issue #31 (starter): client settings --------------------------------------------------
+
+  /**
+   * The SDK clients sqsx makes when the application has none ({@code SqsAsyncClient}, {@code
+   * S3Client}, {@code S3AsyncClient}, {@code DynamoDbClient}, {@code DynamoDbAsyncClient}). With
+   * Spring Cloud AWS they take its {@code spring.cloud.aws.*} settings; these, when set, win.
+   * Unset: the SDK's default chains.
+   *
+   * @param region the AWS region, e.g. {@code eu-west-1}
+   * @param accessKey a static access key (with {@code secretKey})
+   * @param secretKey the static secret key
+   * @param endpoint endpoints to use instead of AWS's, per service (local emulators, VPC endpoints)
+   * @param pathStyleAccess S3 requests address the bucket in the path, not the host name (most
+   *     local S3 emulators need it)
+   */
+  public record Aws(
+      String region,
+      String accessKey,
+      String secretKey,
+      @DefaultValue Endpoint endpoint,
+      @DefaultValue("false") boolean pathStyleAccess) {
+
+    /** Refuses settings that cannot work, naming the property. */
+    public Aws {
+      if (hasText(accessKey) != hasText(secretKey)) {
+        throw new SqsxPropertyException(
+            hasText(accessKey) ? "sqsx.aws.secret-key" : "sqsx.aws.access-key",
+            "(unset)",
+            "set together with "
+                + (hasText(accessKey) ? "sqsx.aws.access-key" : "sqsx.aws.secret-key"),
+            "static credentials need both keys");
+      }
+    }
+
+    /** Without the secret key. */
+    @Override
+    public String toString() {
+      return "Aws[region="
+          + region
+          + ", accessKey="
+          + accessKey
+          + ", secretKey="
+          + (secretKey == null ? null : "******")
+          + ", endpoint="
+          + endpoint
+          + ", pathStyleAccess="
+          + pathStyleAccess
+          + "]";
+    }
+  }
+
+  /**
+   * Endpoint overrides.
+   *
+   * @param sqs the SQS endpoint
+   * @param s3 the S3 endpoint
+   * @param dynamodb the DynamoDB endpoint
+   */
+  public record Endpoint(java.net.URI sqs, java.net.URI s3, java.net.URI dynamodb) {}
 }

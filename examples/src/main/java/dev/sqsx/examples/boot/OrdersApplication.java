@@ -12,23 +12,23 @@ import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.EmbeddedAws;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * A small Spring Boot application on sqsx-spring-boot-starter: an {@code @SqsxListener} that
  * applies orders once ({@link OrderListener}), large orders offloaded to S3, idempotency on
- * DynamoDB — on embedded SQS, S3 and DynamoDB, started here. In an application of your own, the SDK
- * client beans below are yours (or Spring Cloud AWS's) and {@code sqsx.*} is in {@code
- * application.properties}.
+ * DynamoDB — on embedded SQS, S3 and DynamoDB, started here. The application has no SDK client
+ * beans: Spring Cloud AWS's SQS and S3 starters make them from {@code spring.cloud.aws.*} (region,
+ * credentials, endpoints), and sqsx configures the ones it makes (the S3 async client payloads are
+ * written with, the DynamoDB client) the same way. In an application of your own, {@code
+ * spring.cloud.aws.*} and {@code sqsx.*} are in {@code application.properties}.
  *
  * <pre>{@code
  * ./mvnw -q -DskipTests -pl examples -am package exec:java \
@@ -65,15 +65,13 @@ public class OrdersApplication {
       DynamoDbIdempotencyStore.createTable(admin, table);
 
       SpringApplication application = new SpringApplication(OrdersApplication.class);
-      application.setDefaultProperties(
-          Map.of(
-              "spring.main.banner-mode", "off",
-              "orders.queue", queue,
-              "sqsx.payload.bucket", bucket,
-              "sqsx.idempotency.table", table,
-              "sqsx.consumer.wait-time", "1s"));
-      application.addInitializers(
-          context -> context.getBeanFactory().registerSingleton("endpoints", aws.endpoints()));
+      Map<String, Object> properties = new LinkedHashMap<>(springCloudAws(aws.endpoints()));
+      properties.put("spring.main.banner-mode", "off");
+      properties.put("orders.queue", queue);
+      properties.put("sqsx.payload.bucket", bucket);
+      properties.put("sqsx.idempotency.table", table);
+      properties.put("sqsx.consumer.wait-time", "1s");
+      application.setDefaultProperties(properties);
       try (ConfigurableApplicationContext context = application.run(args)) {
         return produceAndCheck(context, queue, resources, out);
       }
@@ -145,25 +143,20 @@ public class OrdersApplication {
     }
   }
 
-  // The application's SDK clients (here: on the embedded endpoints).
-
-  @Bean(destroyMethod = "close")
-  SqsAsyncClient sqsAsyncClient(AwsEndpoints endpoints) {
-    return endpoints.newSqsAsyncClient();
-  }
-
-  @Bean(destroyMethod = "close")
-  S3Client s3Client(AwsEndpoints endpoints) {
-    return endpoints.newS3Client();
-  }
-
-  @Bean(destroyMethod = "close")
-  S3AsyncClient s3AsyncClient(AwsEndpoints endpoints) {
-    return endpoints.newS3AsyncClient();
-  }
-
-  @Bean(destroyMethod = "close")
-  DynamoDbClient dynamoDbClient(AwsEndpoints endpoints) {
-    return endpoints.newDynamoDbClient();
+  /**
+   * Spring Cloud AWS's settings for the embedded endpoints: what {@code application.properties} (or
+   * a {@code @DynamicPropertySource} in a test) says for local endpoints.
+   */
+  static Map<String, Object> springCloudAws(AwsEndpoints endpoints) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("spring.cloud.aws.region.static", endpoints.region().id());
+    properties.put("spring.cloud.aws.credentials.access-key", AwsEndpoints.LOCAL_ACCESS_KEY);
+    properties.put("spring.cloud.aws.credentials.secret-key", AwsEndpoints.LOCAL_SECRET_KEY);
+    properties.put("spring.cloud.aws.sqs.endpoint", endpoints.sqsEndpoint().orElseThrow());
+    properties.put("spring.cloud.aws.s3.endpoint", endpoints.s3Endpoint().orElseThrow());
+    properties.put("spring.cloud.aws.s3.path-style-access-enabled", "true");
+    properties.put(
+        "spring.cloud.aws.dynamodb.endpoint", endpoints.dynamoDbEndpoint().orElseThrow());
+    return properties;
   }
 }
