@@ -12,6 +12,7 @@ import dev.sqsx.consumer.internal.DeleteBatcher;
 import dev.sqsx.consumer.internal.Dispatcher;
 import dev.sqsx.consumer.internal.HandlerGate;
 import dev.sqsx.consumer.internal.Handlers;
+import dev.sqsx.consumer.internal.LongPollBudget;
 import dev.sqsx.consumer.internal.MetricsSink;
 import dev.sqsx.consumer.internal.MicrometerSink;
 import dev.sqsx.consumer.internal.Permits;
@@ -96,6 +97,7 @@ public final class SqsConsumer implements AutoCloseable {
   private final QueueWatch queue;
   private ConsumerEffects settlementEffects;
   private int visibilitySeconds;
+  private volatile LongPollBudget budget;
 
   private enum State {
     NEW,
@@ -140,6 +142,7 @@ public final class SqsConsumer implements AutoCloseable {
               + (state.get() == State.CLOSED ? " was closed" : " was already started"));
     }
     try {
+      joinBudget();
       QueueSettings settings = queue.start();
       String dlqUrl = queue.deadLetterQueueUrl();
       queue.checkPlan(dlqUrl);
@@ -158,6 +161,7 @@ public final class SqsConsumer implements AutoCloseable {
       wire(visibilitySeconds, dlqUrl);
     } catch (RuntimeException e) {
       state.set(State.CLOSED);
+      leaveBudget();
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
@@ -165,6 +169,32 @@ public final class SqsConsumer implements AutoCloseable {
         config.blockingIo().shutdownNow();
       }
       throw e;
+    }
+  }
+
+  /** Takes this consumer's long poll in its client's budget, or says which limit to raise. */
+  private void joinBudget() {
+    LongPollBudget shared = LongPollBudget.of(config.client());
+    if (!shared.join(config.maxLongPolls())) {
+      throw new ConsumerException(
+          "cannot start the consumer of "
+              + config.queueUrl()
+              + ": its SQS client already serves "
+              + shared.members()
+              + " running consumer(s), each keeping a long poll open, and maxLongPolls is "
+              + config.maxLongPolls()
+              + ". Raise maxLongPolls (sqsx.consumer.max-long-polls in Spring Boot) together with"
+              + " the HTTP client's max connections (the SDK's default Netty client has 50, its"
+              + " Apache client 50), leaving room for deletes and visibility changes, or give some"
+              + " consumers an SQS client of their own");
+    }
+    budget = shared;
+  }
+
+  private void leaveBudget() {
+    LongPollBudget joined = budget;
+    if (joined != null) {
+      joined.leave();
     }
   }
 
@@ -253,6 +283,8 @@ public final class SqsConsumer implements AutoCloseable {
             config.clock(),
             loops,
             config.prefetchBytes(),
+            budget,
+            config.maxLongPolls(),
             receiveRequests());
     heartbeat.start(scheduler);
     Dispatcher nudged = dispatcher;
@@ -372,6 +404,8 @@ public final class SqsConsumer implements AutoCloseable {
     // An open long poll is not cancelled (SQS would answer it anyway): it is awaited, and what it
     // returns is released, so no receive of this consumer can take messages after close().
     CompletableFuture<Void> polling = poller.stop();
+    // its place in the client's long-poll budget is free once its last receive has answered
+    var unused = polling.whenComplete((ended, error) -> leaveBudget());
     boolean finished = await(dispatcher.shutdown(), deadline, "waiting for running handlers");
     long pollDeadline =
         started
