@@ -18,6 +18,7 @@ import dev.sqsx.consumer.internal.MicrometerSink;
 import dev.sqsx.consumer.internal.Permits;
 import dev.sqsx.consumer.internal.Poller;
 import dev.sqsx.consumer.internal.QueueSettings;
+import dev.sqsx.consumer.internal.ReceiveHealth;
 import dev.sqsx.consumer.internal.Resilience4jGate;
 import dev.sqsx.consumer.internal.VisibilityChanger;
 import dev.sqsx.consumer.internal.VisibilityHeartbeat;
@@ -98,6 +99,7 @@ public final class SqsConsumer implements AutoCloseable {
   private ConsumerEffects settlementEffects;
   private int visibilitySeconds;
   private volatile LongPollBudget budget;
+  private final ReceiveHealth receiveHealth = new ReceiveHealth();
 
   private enum State {
     NEW,
@@ -285,6 +287,7 @@ public final class SqsConsumer implements AutoCloseable {
             config.prefetchBytes(),
             budget,
             config.maxLongPolls(),
+            receiveHealth,
             receiveRequests());
     heartbeat.start(scheduler);
     Dispatcher nudged = dispatcher;
@@ -373,6 +376,18 @@ public final class SqsConsumer implements AutoCloseable {
   /** Whether the consumer is started and not closed. */
   public boolean isRunning() {
     return state.get() == State.RUNNING;
+  }
+
+  /**
+   * Whether this consumer's receives are failing now: from its first failed receive until one
+   * succeeds again, the count of failed receives in a row, since when, and the last error (never a
+   * message body); empty while receives succeed (and before start). A failed receive is retried
+   * with backoff and never stops the consumer, so {@link #isRunning()} stays true meanwhile: a
+   * health check should look here too. The same count is the meter {@code
+   * sqsx.consumer.receive.failures}.
+   */
+  public java.util.Optional<ReceiveFailures> failingReceives() {
+    return receiveHealth.failing();
   }
 
   /** Counts since start. */

@@ -4,6 +4,7 @@
  */
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.ReceiveFailures;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +31,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * and each partial or empty one lets one fewer, so an idle or trickling queue costs one long poll
  * at a time. Every receive counts against the {@link LongPollBudget} of the SQS client: loop 0's
  * always fits (the consumer was admitted with it), another loop's only while the budget has room,
- * else that loop waits for the next full receive. While the messages waiting for a handler hold
- * more body than the limit (prefetched large payloads), no loop receives. A failed receive backs
- * off exponentially (capped) and is logged; it never ends the loop. While the gate says so (an open
- * circuit breaker), no loop polls.
+ * else that loop waits for the next full receive. A run of failed receives is kept in the {@link
+ * ReceiveHealth} until a receive succeeds, and its warnings are rate-limited ({@link
+ * RepeatedWarnings}). While the messages waiting for a handler hold more body than the limit
+ * (prefetched large payloads), no loop receives. A failed receive backs off exponentially (capped)
+ * and is logged; it never ends the loop. While the gate says so (an open circuit breaker), no loop
+ * polls.
  *
  * <p>Stopping does not cancel a pending long poll: SQS answers it anyway (cancelling only drops the
  * answer, and the messages in it would stay invisible for their whole visibility timeout). Each
@@ -67,6 +70,8 @@ public final class Poller {
   private final Set<CompletableFuture<Boolean>> baseTurns = ConcurrentHashMap.newKeySet();
   private final LongPollBudget budget;
   private final int maxLongPolls;
+  private final ReceiveHealth health;
+  private final RepeatedWarnings warnings;
   private final AtomicInteger loopsRunning = new AtomicInteger();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running;
@@ -94,6 +99,7 @@ public final class Poller {
       long waitingLimit,
       LongPollBudget budget,
       int maxLongPolls,
+      ReceiveHealth health,
       UnaryOperator<ReceiveMessageRequest> receiveRequests) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
@@ -117,6 +123,8 @@ public final class Poller {
     this.waitingLimit = waitingLimit;
     this.budget = budget;
     this.maxLongPolls = maxLongPolls;
+    this.health = health;
+    this.warnings = new RepeatedWarnings(clock::millis);
   }
 
   /** Starts the loops. */
@@ -260,8 +268,7 @@ public final class Poller {
               return;
             }
             long delay = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(failures, 10));
-            LOG.warn(
-                "receive from {} failed, retrying in {} ms: {}", queueUrl, delay, error.toString());
+            receiveFailed(error, delay);
             Async.detach(
                 backoff(delay)
                     .thenRun(
@@ -275,6 +282,7 @@ public final class Poller {
           // "process" span around each step of the first iteration of a received list, which here
           // would time sqsx's bookkeeping; sqsx's own spans (sqsx-tracing) cover the handlers.
           List<Message> messages = List.copyOf(response.messages());
+          health.succeeded().ifPresent(this::recovered);
           int received = messages.size();
           counters.receive(received);
           permits.release(granted - received);
@@ -292,6 +300,34 @@ public final class Poller {
               "a poll loop");
         },
         "receiving from " + queueUrl);
+  }
+
+  private void receiveFailed(Throwable error, long delayMillis) {
+    counters.receiveFailed();
+    ReceiveFailures run = health.failed(error, clock.instant());
+    String suffix = warnings.check(run.lastError());
+    if (suffix != null) {
+      LOG.warn(
+          "receive from {} failed ({} in a row since {}), retrying in {} ms: {}{}",
+          queueUrl,
+          run.count(),
+          run.since(),
+          delayMillis,
+          run.lastError(),
+          suffix);
+    }
+  }
+
+  private void recovered(ReceiveFailures run) {
+    long unlogged = warnings.reset();
+    LOG.info(
+        "receives from {} succeed again after {} failed receive(s) since {} ({} of their warnings"
+            + " not logged); the last error was: {}",
+        queueUrl,
+        run.count(),
+        run.since(),
+        unlogged,
+        run.lastError());
   }
 
   /** Completes after {@code millis}, or at once when the poller stops. */
