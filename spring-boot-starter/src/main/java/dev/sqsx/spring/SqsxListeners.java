@@ -175,6 +175,9 @@ public final class SqsxListeners
     if (defaults.shutdownTimeout() != null) {
       builder.shutdownTimeout(defaults.shutdownTimeout());
     }
+    if (defaults.maxLongPolls() != null) {
+      builder.maxLongPolls(defaults.maxLongPolls());
+    }
     if (failures != null) {
       builder.payloadFailures(failures);
     }
