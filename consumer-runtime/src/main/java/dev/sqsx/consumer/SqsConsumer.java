@@ -127,7 +127,9 @@ public final class SqsConsumer implements AutoCloseable {
    * from any thread: a {@link #close()} called meanwhile waits until the start is done, then
    * closes.
    *
-   * @throws ConsumerException when the queue's attributes cannot be read
+   * @throws ConsumerException when the queue's attributes cannot be read, or when the consumers
+   *     already running on this SQS client fill its long-poll budget ({@code maxLongPolls}: the
+   *     message says which limits to raise)
    * @throws IllegalStateException when already started or closed
    */
   public void start() {
@@ -307,8 +309,8 @@ public final class SqsConsumer implements AutoCloseable {
     queue.refreshEvery(scheduler, effects);
     poller.start();
     LOG.info(
-        "consuming {}: concurrency {}{}, prefetch {}, {} poll loop(s), visibility {} s, retry {},"
-            + " DLQ {}",
+        "consuming {}: concurrency {}{}, prefetch {}, 1 to {} poll loop(s), visibility {} s,"
+            + " retry {}, DLQ {}",
         config.queueUrl(),
         config.concurrency(),
         batch ? " batches" : "",
