@@ -28,11 +28,11 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * that many → give back the permits it did not use → hand the messages on → again. Loop 0 always
  * polls; the others ramp up and down with the queue: polling starts with loop 0 alone, each receive
  * that comes back full lets one more loop poll (so a backlog is reached within a few round trips),
- * and each partial or empty one lets one fewer, so an idle or trickling queue costs one long poll
- * at a time. Every receive counts against the {@link LongPollBudget} of the SQS client: loop 0's
- * always fits (the consumer was admitted with it), another loop's only while the budget has room,
- * else that loop waits for the next full receive. A run of failed receives is kept in the {@link
- * ReceiveHealth} until a receive succeeds, and its warnings are rate-limited ({@link
+ * and each partial, empty or failed one lets one fewer, so an idle or trickling queue costs one
+ * long poll at a time. Every receive counts against the {@link LongPollBudget} of the SQS client:
+ * loop 0's always fits (the consumer was admitted with it), another loop's only while the budget
+ * has room, else that loop waits for the next full receive. A run of failed receives is kept in the
+ * {@link ReceiveHealth} until a receive succeeds, and its warnings are rate-limited ({@link
  * RepeatedWarnings}). While the messages waiting for a handler hold more body than the limit
  * (prefetched large payloads), no loop receives. A failed receive backs off exponentially (capped)
  * and is logged; it never ends the loop. While the gate says so (an open circuit breaker), no loop
@@ -268,6 +268,8 @@ public final class Poller {
               return;
             }
             long delay = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(failures, 10));
+            // a failing queue is polled by fewer loops, down to one
+            ramp(false);
             receiveFailed(error, delay);
             Async.detach(
                 backoff(delay)
