@@ -64,6 +64,8 @@ public final class Benchmarks {
       ConsumerThroughput consumer = new ConsumerThroughput(options, endpoints, queues, cpu);
       LargePayloads payloads = new LargePayloads(options, endpoints, queues, cpu);
       IdempotencyOverhead idempotency = new IdempotencyOverhead(options, endpoints, queues);
+      RequestResponseRoundTrips requests =
+          new RequestResponseRoundTrips(options, endpoints, queues);
       if (options.runs("consumer")) {
         out.println("consumer throughput (sqsx, sqsx-async, sdk-loop, spring-cloud-aws)...");
         consumer.run(results, out);
@@ -76,12 +78,17 @@ public final class Benchmarks {
         out.println("idempotency overhead...");
         idempotency.run(results, out);
       }
+      if (options.runs("requests")) {
+        out.println("request-response round trips (sqsx, hand-written)...");
+        requests.run(results, out);
+      }
       double minutes = (System.nanoTime() - started) / 60e9;
       String report =
           header(options, args, minutes)
               + (options.runs("consumer") ? consumer.markdown(results) + "\n" : "")
               + (options.runs("payloads") ? payloads.markdown(results) + "\n" : "")
-              + (options.runs("idempotency") ? idempotency.markdown(results) : "");
+              + (options.runs("idempotency") ? idempotency.markdown(results) + "\n" : "")
+              + (options.runs("requests") ? requests.markdown(results) : "");
       Path written = write(options, report, results);
       if (options.runs("consumer")) {
         writeChart(options, written, results);

@@ -21,11 +21,16 @@ import dev.sqsx.idempotency.IdempotencyKey;
 import dev.sqsx.idempotency.IdempotentHandler;
 import dev.sqsx.lambda.LambdaConsumer;
 import dev.sqsx.lambda.SqsxFunction;
+import dev.sqsx.requests.Reply;
+import dev.sqsx.requests.ReplyMessage;
+import dev.sqsx.requests.SqsRequester;
+import dev.sqsx.requests.SqsResponder;
 import dev.sqsx.sns.SnsExtendedClient;
 import dev.sqsx.tracing.SqsxTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -154,6 +159,32 @@ final class Snippets {
         .payloadStore(store)
         .snsEnvelopes(true)
         .build();
+  }
+
+  /** README: "Request–response" — a requester, and a responder under a consumer. */
+  static CompletableFuture<Reply> requestResponse(
+      SqsAsyncClient sqsAsync, String quotesQueueUrl, String requestJson) {
+    SqsRequester requester = SqsRequester.builder().sqsClient(sqsAsync).build();
+    requester.start(); // one reply queue for the whole process
+    CompletableFuture<Reply> reply =
+        requester.request(quotesQueueUrl, requestJson, Duration.ofSeconds(5));
+
+    SqsResponder responder =
+        SqsResponder.builder()
+            .sqsClient(sqsAsync)
+            .handler(request -> ReplyMessage.of(quote(request.body())))
+            .build();
+    SqsConsumer.builder()
+        .sqsClient(sqsAsync)
+        .queueUrl(quotesQueueUrl)
+        .asyncHandler(responder)
+        .build()
+        .start();
+    return reply;
+  }
+
+  private static String quote(String body) {
+    return "quote for " + body;
   }
 
   /** README: "Tracing" — OpenTelemetry from its OTEL_* settings, on both sides of a queue. */

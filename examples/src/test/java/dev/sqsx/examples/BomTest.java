@@ -35,6 +35,7 @@ class BomTest {
             "sqsx-lambda",
             "sqsx-sns",
             "sqsx-tracing",
+            "sqsx-request-response",
             "sqsx-spring-boot-starter",
             "sqsx-testing");
     assertThat(first(VERSION, bom)).isEqualTo(first(VERSION, parent));

@@ -41,6 +41,7 @@ class ModuleBoundariesTest {
     assertModule(IdempotentHandler.class, "dev.sqsx.idempotency");
     assertModule(dev.sqsx.sns.SnsExtendedClient.class, "dev.sqsx.sns");
     assertModule(dev.sqsx.tracing.SqsxTracing.class, "dev.sqsx.tracing");
+    assertModule(dev.sqsx.requests.SqsRequester.class, "dev.sqsx.requests");
   }
 
   @Test

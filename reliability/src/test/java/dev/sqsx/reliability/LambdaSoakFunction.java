@@ -141,9 +141,14 @@ final class LambdaSoakFunction implements RequestHandler<SQSEvent, SQSBatchRespo
         afterStalls.increment();
         Set<String> failed = new HashSet<>();
         response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
-        records.stream()
-            .filter(r -> offloaded(r) && !failed.contains(r.getMessageId()))
-            .forEach(r -> offloadedDoneBeforeTimeout.increment());
+        long done =
+            records.stream()
+                .filter(r -> offloaded(r) && !failed.contains(r.getMessageId()))
+                .count();
+        offloadedDoneBeforeTimeout.add(done);
+        if (done == 0) {
+          afterStallMissed();
+        }
         sleep(context.getRemainingTimeInMillis() + 100L);
       }
       return response;
@@ -168,6 +173,14 @@ final class LambdaSoakFunction implements RequestHandler<SQSEvent, SQSBatchRespo
     Stall stall = nextStall;
     nextStall = stall == Stall.AFTER ? Stall.RECORD : Stall.AFTER;
     return stall;
+  }
+
+  /**
+   * An after-stall whose offloaded records all failed (a loaded machine, an injected failure) did
+   * not run the scenario it is for; the next timeout due is an after-stall again.
+   */
+  private synchronized void afterStallMissed() {
+    nextStall = Stall.AFTER;
   }
 
   /**

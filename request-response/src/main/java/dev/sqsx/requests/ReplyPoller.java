@@ -1,0 +1,175 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sqsx.requests;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/**
+ * A requester's long-poll loops on its reply queue: each receive's replies are routed to their
+ * requests by correlation id, and deleted together with one {@code DeleteMessageBatch}, whatever
+ * became of them. A failed receive is retried after 1 s; the loops end when the requester stops.
+ */
+final class ReplyPoller {
+
+  /** Completes a request's future (off the poll thread). */
+  @FunctionalInterface
+  interface Completion {
+    void complete(ReplyRouter.Pending pending, Reply reply, Throwable error);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqsRequester.class);
+
+  private final SqsAsyncClient sqs;
+  private final String url;
+  private final Duration waitTime;
+  private final ReplyRouter router;
+  private final LongAdder receives;
+  private final LongConsumer roundTrips;
+  private final Completion completion;
+  private final BooleanSupplier running;
+  private final ScheduledExecutorService scheduler;
+
+  ReplyPoller(
+      SqsAsyncClient sqs,
+      String url,
+      Duration waitTime,
+      ReplyRouter router,
+      LongAdder receives,
+      LongConsumer roundTrips,
+      Completion completion,
+      BooleanSupplier running,
+      ScheduledExecutorService scheduler) {
+    this.sqs = sqs;
+    this.url = url;
+    this.waitTime = waitTime;
+    this.router = router;
+    this.receives = receives;
+    this.roundTrips = roundTrips;
+    this.completion = completion;
+    this.running = running;
+    this.scheduler = scheduler;
+  }
+
+  /** Starts one loop: receive, route, and again, until the requester stops. */
+  void poll() {
+    if (!running.getAsBoolean()) {
+      return;
+    }
+    var unused =
+        sqs.receiveMessage(
+                r ->
+                    r.queueUrl(url)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds((int) waitTime.toSeconds())
+                        .messageAttributeNames("All"))
+            .whenComplete(
+                (response, error) -> {
+                  if (error != null) {
+                    if (running.getAsBoolean()) {
+                      Throwable cause = SqsRequester.unwrap(error);
+                      LOG.warn(
+                          "receive on reply queue {} failed, retrying in 1 s: {}",
+                          url,
+                          cause.toString());
+                      if (cause instanceof QueueDoesNotExistException) {
+                        LOG.error(
+                            "reply queue {} does not exist any more (deleted by hand or by a sweeper"
+                                + " that saw no heartbeat): the pending requests will time out",
+                            url);
+                      }
+                      scheduleQuietly(this::poll, Duration.ofSeconds(1));
+                    }
+                    return;
+                  }
+                  receives.increment();
+                  try {
+                    route(response.messages());
+                  } catch (RuntimeException e) {
+                    LOG.error("routing replies from {} failed", url, e);
+                  }
+                  poll();
+                });
+  }
+
+  private void route(List<Message> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>(messages.size());
+    ReplyRouter.Routing[] routing = new ReplyRouter.Routing[1];
+    for (Message message : messages) {
+      MessageAttributeValue id =
+          message.messageAttributes().get(SqsRequester.CORRELATION_ID_ATTRIBUTE);
+      String correlationId = id == null ? null : id.stringValue();
+      ReplyRouter.Pending pending = router.route(correlationId, routing);
+      if (pending != null) {
+        pending.cancelTimeout();
+        roundTrips.accept(System.nanoTime() - pending.startNanos);
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
+        attributes.remove(SqsRequester.CORRELATION_ID_ATTRIBUTE);
+        completion.complete(
+            pending,
+            new Reply(message.body(), attributes, message.messageId(), correlationId),
+            null);
+      } else {
+        LOG.info(
+            "reply {} on {} for request {} is {}: deleted, not delivered",
+            message.messageId(),
+            url,
+            correlationId,
+            routing[0]);
+      }
+      deletes.add(
+          DeleteMessageBatchRequestEntry.builder()
+              .id(Integer.toString(deletes.size()))
+              .receiptHandle(message.receiptHandle())
+              .build());
+    }
+    var unused =
+        sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(deletes))
+            .whenComplete(
+                (response, error) -> {
+                  if (error != null) {
+                    LOG.warn(
+                        "deleting {} replies from {} failed (they come back and are dropped as"
+                            + " duplicates): {}",
+                        deletes.size(),
+                        url,
+                        SqsRequester.unwrap(error).toString());
+                  } else if (!response.failed().isEmpty()) {
+                    LOG.warn(
+                        "deleting {} of {} replies from {} failed: {}",
+                        response.failed().size(),
+                        deletes.size(),
+                        url,
+                        response.failed());
+                  }
+                });
+  }
+
+  private void scheduleQuietly(Runnable task, Duration delay) {
+    try {
+      var unused = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException rejected) {
+      LOG.debug("requester scheduler stopped: {}", rejected.toString());
+    }
+  }
+}
