@@ -18,11 +18,14 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * rateLimiter}, {@code payloadFailures}, {@code executor} and {@code meterRegistry} are null when
  * not set; {@code observer} is {@link MessageObserver#NONE} when not set. With a synchronous
  * client, {@code sqs} is it adapted and {@code blockingIo} the consumer's pool its calls run on
- * (else null). The resilience4j and Micrometer types are optional dependencies: only a consumer
- * given one loads it.
+ * (else null); {@code client} is the client object the user passed (async or sync), whose long-poll
+ * budget the consumer shares. The resilience4j and Micrometer types are optional dependencies: only
+ * a consumer given one loads it.
  */
 record ConsumerConfig(
     SqsAsyncClient sqs,
+    Object client,
+    int maxLongPolls,
     java.util.concurrent.ExecutorService blockingIo,
     String queueUrl,
     AsyncMessageHandler handler,

@@ -12,11 +12,13 @@ import dev.sqsx.consumer.internal.DeleteBatcher;
 import dev.sqsx.consumer.internal.Dispatcher;
 import dev.sqsx.consumer.internal.HandlerGate;
 import dev.sqsx.consumer.internal.Handlers;
+import dev.sqsx.consumer.internal.LongPollBudget;
 import dev.sqsx.consumer.internal.MetricsSink;
 import dev.sqsx.consumer.internal.MicrometerSink;
 import dev.sqsx.consumer.internal.Permits;
 import dev.sqsx.consumer.internal.Poller;
 import dev.sqsx.consumer.internal.QueueSettings;
+import dev.sqsx.consumer.internal.ReceiveHealth;
 import dev.sqsx.consumer.internal.Resilience4jGate;
 import dev.sqsx.consumer.internal.VisibilityChanger;
 import dev.sqsx.consumer.internal.VisibilityHeartbeat;
@@ -96,6 +98,8 @@ public final class SqsConsumer implements AutoCloseable {
   private final QueueWatch queue;
   private ConsumerEffects settlementEffects;
   private int visibilitySeconds;
+  private volatile LongPollBudget budget;
+  private final ReceiveHealth receiveHealth = new ReceiveHealth();
 
   private enum State {
     NEW,
@@ -123,7 +127,9 @@ public final class SqsConsumer implements AutoCloseable {
    * from any thread: a {@link #close()} called meanwhile waits until the start is done, then
    * closes.
    *
-   * @throws ConsumerException when the queue's attributes cannot be read
+   * @throws ConsumerException when the queue's attributes cannot be read, or when the consumers
+   *     already running on this SQS client fill its long-poll budget ({@code maxLongPolls}: the
+   *     message says which limits to raise)
    * @throws IllegalStateException when already started or closed
    */
   public void start() {
@@ -140,6 +146,7 @@ public final class SqsConsumer implements AutoCloseable {
               + (state.get() == State.CLOSED ? " was closed" : " was already started"));
     }
     try {
+      joinBudget();
       QueueSettings settings = queue.start();
       String dlqUrl = queue.deadLetterQueueUrl();
       queue.checkPlan(dlqUrl);
@@ -158,6 +165,7 @@ public final class SqsConsumer implements AutoCloseable {
       wire(visibilitySeconds, dlqUrl);
     } catch (RuntimeException e) {
       state.set(State.CLOSED);
+      leaveBudget();
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
@@ -165,6 +173,32 @@ public final class SqsConsumer implements AutoCloseable {
         config.blockingIo().shutdownNow();
       }
       throw e;
+    }
+  }
+
+  /** Takes this consumer's long poll in its client's budget, or says which limit to raise. */
+  private void joinBudget() {
+    LongPollBudget shared = LongPollBudget.of(config.client());
+    if (!shared.join(config.maxLongPolls())) {
+      throw new ConsumerException(
+          "cannot start the consumer of "
+              + config.queueUrl()
+              + ": its SQS client already serves "
+              + shared.members()
+              + " running consumer(s), each keeping a long poll open, and maxLongPolls is "
+              + config.maxLongPolls()
+              + ". Raise maxLongPolls (sqsx.consumer.max-long-polls in Spring Boot) together with"
+              + " the HTTP client's max connections (the SDK's default Netty client has 50, its"
+              + " Apache client 50), leaving room for deletes and visibility changes, or give some"
+              + " consumers an SQS client of their own");
+    }
+    budget = shared;
+  }
+
+  private void leaveBudget() {
+    LongPollBudget joined = budget;
+    if (joined != null) {
+      joined.leave();
     }
   }
 
@@ -253,6 +287,9 @@ public final class SqsConsumer implements AutoCloseable {
             config.clock(),
             loops,
             config.prefetchBytes(),
+            budget,
+            config.maxLongPolls(),
+            receiveHealth,
             receiveRequests());
     heartbeat.start(scheduler);
     Dispatcher nudged = dispatcher;
@@ -272,8 +309,8 @@ public final class SqsConsumer implements AutoCloseable {
     queue.refreshEvery(scheduler, effects);
     poller.start();
     LOG.info(
-        "consuming {}: concurrency {}{}, prefetch {}, {} poll loop(s), visibility {} s, retry {},"
-            + " DLQ {}",
+        "consuming {}: concurrency {}{}, prefetch {}, 1 to {} poll loop(s), visibility {} s,"
+            + " retry {}, DLQ {}",
         config.queueUrl(),
         config.concurrency(),
         batch ? " batches" : "",
@@ -343,6 +380,18 @@ public final class SqsConsumer implements AutoCloseable {
     return state.get() == State.RUNNING;
   }
 
+  /**
+   * Whether this consumer's receives are failing now: from its first failed receive until one
+   * succeeds again, the count of failed receives in a row, since when, and the last error (never a
+   * message body); empty while receives succeed (and before start). A failed receive is retried
+   * with backoff and never stops the consumer, so {@link #isRunning()} stays true meanwhile: a
+   * health check should look here too. The same count is the meter {@code
+   * sqsx.consumer.receive.failures}.
+   */
+  public java.util.Optional<ReceiveFailures> failingReceives() {
+    return receiveHealth.failing();
+  }
+
   /** Counts since start. */
   public ConsumerStats stats() {
     return counters.snapshot();
@@ -372,6 +421,8 @@ public final class SqsConsumer implements AutoCloseable {
     // An open long poll is not cancelled (SQS would answer it anyway): it is awaited, and what it
     // returns is released, so no receive of this consumer can take messages after close().
     CompletableFuture<Void> polling = poller.stop();
+    // its place in the client's long-poll budget is free once its last receive has answered
+    var unused = polling.whenComplete((ended, error) -> leaveBudget());
     boolean finished = await(dispatcher.shutdown(), deadline, "waiting for running handlers");
     long pollDeadline =
         started

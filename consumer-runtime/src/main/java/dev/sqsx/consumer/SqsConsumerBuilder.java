@@ -28,6 +28,7 @@ public final class SqsConsumerBuilder {
   private String queueUrl;
   private AsyncMessageHandler handler;
   private int concurrency = 10;
+  private int maxLongPolls = 40;
   private Integer prefetch;
   private long prefetchBytes = DEFAULT_PREFETCH_BYTES;
   private Duration waitTime = Duration.ofSeconds(20);
@@ -213,6 +214,19 @@ public final class SqsConsumerBuilder {
     return this;
   }
 
+  /**
+   * The most receives open at once on the SQS client this consumer uses, counted together with
+   * every other consumer on the same client object: 1..10,000, default 40 (the SDK's default HTTP
+   * clients keep 50 connections; the rest serve deletes, visibility changes and start-up calls).
+   * Each consumer keeps one long poll open while it runs; its other poll loops open receives only
+   * while the budget has room. {@code start()} fails when the consumers already running on the
+   * client fill it. Raise it together with the HTTP client's connection limit.
+   */
+  public SqsConsumerBuilder maxLongPolls(int maxLongPolls) {
+    this.maxLongPolls = maxLongPolls;
+    return this;
+  }
+
   /** Long-poll wait of each receive: whole seconds 0..20, default 20. */
   public SqsConsumerBuilder waitTime(Duration waitTime) {
     this.waitTime = waitTime;
@@ -314,6 +328,12 @@ public final class SqsConsumerBuilder {
           "exactly one of handler, asyncHandler and batchHandler must be set");
     }
     range("concurrency", concurrency, 1, 10_000, "handlers at once");
+    range(
+        "maxLongPolls",
+        maxLongPolls,
+        1,
+        10_000,
+        "receives open at once on one SQS client, within its HTTP connection limit");
     int effectivePrefetch =
         prefetch != null
             ? prefetch
@@ -372,6 +392,8 @@ public final class SqsConsumerBuilder {
     return new SqsConsumer(
         new ConsumerConfig(
             io == null ? sqs : new BlockingSqs(blockingSqs, io),
+            io == null ? sqs : blockingSqs,
+            maxLongPolls,
             io,
             queueUrl,
             handler,

@@ -40,6 +40,10 @@ class ConsumerBuilderTest {
   void everyRule_isEnforcedWithItsReason() {
     rejects(b -> b.concurrency(0), "concurrency must be 1..10000 (handlers at once), was 0");
     rejects(
+        b -> b.maxLongPolls(0),
+        "maxLongPolls must be 1..10000 (receives open at once on one SQS client, within its HTTP"
+            + " connection limit), was 0");
+    rejects(
         b -> b.prefetch(-1),
         "prefetch must be 0..1000 (messages held ahead of a free slot), was -1");
     rejects(

@@ -105,6 +105,9 @@ final class ListenerFactory {
     if (defaults.shutdownTimeout() != null) {
       builder.shutdownTimeout(defaults.shutdownTimeout());
     }
+    if (defaults.maxLongPolls() != null) {
+      builder.maxLongPolls(defaults.maxLongPolls());
+    }
     if (failures != null) {
       builder.payloadFailures(failures);
     }

@@ -90,6 +90,8 @@ public record SqsxProperties(
    * @param maxProcessingTime the longest a message is kept invisible for its handler
    * @param shutdownTimeout how long running handlers get on shutdown
    * @param retry backoff between attempts of a failed message
+   * @param maxLongPolls the most receives open at once on one SQS client, all its listeners
+   *     together (default 40); raise it with the HTTP client's max connections
    */
   public record Consumer(
       Integer concurrency,
@@ -97,7 +99,9 @@ public record SqsxProperties(
       Duration visibilityTimeout,
       Duration maxProcessingTime,
       Duration shutdownTimeout,
-      @DefaultValue Retry retry) {
+      @DefaultValue Retry retry,
+      // the long-poll budget of a shared client (#31 item 4)
+      Integer maxLongPolls) {
 
     /** Refuses settings that cannot work, naming the property. */
     public Consumer {
@@ -119,6 +123,14 @@ public record SqsxProperties(
           Duration.ZERO,
           Duration.ofHours(1),
           "a bounded shutdown");
+      if (maxLongPolls != null) {
+        range(
+            "sqsx.consumer.max-long-polls",
+            maxLongPolls,
+            1,
+            10_000,
+            "receives open at once on one SQS client");
+      }
     }
   }
 

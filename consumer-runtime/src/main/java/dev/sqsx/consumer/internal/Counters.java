@@ -46,6 +46,11 @@ public final class Counters {
     }
   }
 
+  /** A receive request that failed (it is retried after a backoff). */
+  void receiveFailed() {
+    metrics.count("receive.failures", 1);
+  }
+
   void handled(boolean success, long latencyNanos) {
     (success ? succeeded : failed).increment();
     metrics.count(success ? "succeeded" : "failed", 1);

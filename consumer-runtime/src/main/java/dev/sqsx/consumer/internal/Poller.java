@@ -4,6 +4,7 @@
  */
 package dev.sqsx.consumer.internal;
 
+import dev.sqsx.consumer.ReceiveFailures;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,17 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 /**
  * The long-poll loops. Each loop: take up to 10 free permits (waiting while none is free) → receive
  * that many → give back the permits it did not use → hand the messages on → again. Loop 0 always
- * polls; the others poll only while the queue is busy (the last receive came back full), so an idle
- * or trickling queue costs one long poll at a time. While the messages waiting for a handler hold
- * more body than the limit (prefetched large payloads), no loop receives. A failed receive backs
- * off exponentially (capped) and is logged; it never ends the loop. While the gate says so (an open
- * circuit breaker), no loop polls.
+ * polls; the others ramp up and down with the queue: polling starts with loop 0 alone, each receive
+ * that comes back full lets one more loop poll (so a backlog is reached within a few round trips),
+ * and each partial, empty or failed one lets one fewer, so an idle or trickling queue costs one
+ * long poll at a time. Every receive counts against the {@link LongPollBudget} of the SQS client:
+ * loop 0's always fits (the consumer was admitted with it), another loop's only while the budget
+ * has room, else that loop waits for the next full receive. A run of failed receives is kept in the
+ * {@link ReceiveHealth} until a receive succeeds, and its warnings are rate-limited ({@link
+ * RepeatedWarnings}). While the messages waiting for a handler hold more body than the limit
+ * (prefetched large payloads), no loop receives. A failed receive backs off exponentially (capped)
+ * and is logged; it never ends the loop. While the gate says so (an open circuit breaker), no loop
+ * polls.
  *
  * <p>Stopping does not cancel a pending long poll: SQS answers it anyway (cancelling only drops the
  * answer, and the messages in it would stay invisible for their whole visibility timeout). Each
@@ -58,13 +65,20 @@ public final class Poller {
   private final Set<CompletableFuture<Void>> backoffs = ConcurrentHashMap.newKeySet();
   private final Set<Long> receivesInFlight = ConcurrentHashMap.newKeySet();
   private final AtomicLong receiveIds = new AtomicLong();
-  private final Object busyLock = new Object();
+  private final Object rampLock = new Object();
   private final List<CompletableFuture<Void>> sleepers = new ArrayList<>();
+  private final Set<CompletableFuture<Boolean>> baseTurns = ConcurrentHashMap.newKeySet();
+  private final LongPollBudget budget;
+  private final int maxLongPolls;
+  private final ReceiveHealth health;
+  private final RepeatedWarnings warnings;
   private final AtomicInteger loopsRunning = new AtomicInteger();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running;
   private volatile boolean paused;
-  private boolean busy = true;
+
+  /** How many loops poll now (loops 0..polling-1), 1..loops; guarded by rampLock. */
+  private int polling = 1;
 
   /**
    * Loops over {@code sqs}; {@code receiveRequests} marks every receive request it sends (a
@@ -83,6 +97,9 @@ public final class Poller {
       Clock clock,
       int loops,
       long waitingLimit,
+      LongPollBudget budget,
+      int maxLongPolls,
+      ReceiveHealth health,
       UnaryOperator<ReceiveMessageRequest> receiveRequests) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
@@ -104,6 +121,10 @@ public final class Poller {
     this.clock = clock;
     this.loops = loops;
     this.waitingLimit = waitingLimit;
+    this.budget = budget;
+    this.maxLongPolls = maxLongPolls;
+    this.health = health;
+    this.warnings = new RepeatedWarnings(clock::millis);
   }
 
   /** Starts the loops. */
@@ -125,6 +146,7 @@ public final class Poller {
     permits.wakeAll();
     wakeSleepers();
     backoffs.forEach(backoff -> backoff.complete(null));
+    baseTurns.forEach(budget::abandon);
     return stopped;
   }
 
@@ -151,11 +173,8 @@ public final class Poller {
       Async.schedule(scheduler, () -> loop(index, failures), FULL_CHECK_MILLIS, "a poll loop");
       return;
     }
-    if (index > 0 && !isBusy()) {
-      Async.detach(
-          sleepUntilBusy()
-              .thenRun(() -> Async.execute(scheduler, () -> loop(index, failures), "a poll loop")),
-          "a poll loop");
+    if (index > 0 && !mayPoll(index)) {
+      sleepThenLoop(index, failures);
       return;
     }
     Async.detach(
@@ -175,8 +194,49 @@ public final class Poller {
                     Async.execute(scheduler, () -> loop(index, failures), "a poll loop");
                     return;
                   }
-                  receive(index, granted, failures);
+                  openReceive(index, granted, failures);
                 }),
+        "a poll loop");
+  }
+
+  /** Takes a place in the client's long-poll budget for this loop's receive, then sends it. */
+  private void openReceive(int index, int granted, int failures) {
+    if (index > 0) {
+      if (budget.tryOpenExtra(maxLongPolls)) {
+        receive(index, granted, failures, budget::closeExtra);
+      } else {
+        // the client's budget is full: this loop waits for the next full receive to try again
+        permits.release(granted);
+        sleepThenLoop(index, failures);
+      }
+      return;
+    }
+    CompletableFuture<Boolean> turn = budget.openBase(maxLongPolls);
+    baseTurns.add(turn);
+    if (!running) {
+      budget.abandon(turn);
+    }
+    Async.detach(
+        turn.thenAccept(
+            opened -> {
+              baseTurns.remove(turn);
+              if (!opened || !running) {
+                if (opened) {
+                  budget.closeBase();
+                }
+                permits.release(granted);
+                ended();
+                return;
+              }
+              receive(index, granted, failures, budget::closeBase);
+            }),
+        "a poll loop");
+  }
+
+  private void sleepThenLoop(int index, int failures) {
+    Async.detach(
+        sleepUntilSignal()
+            .thenRun(() -> Async.execute(scheduler, () -> loop(index, failures), "a poll loop")),
         "a poll loop");
   }
 
@@ -185,7 +245,7 @@ public final class Poller {
     return Set.copyOf(receivesInFlight);
   }
 
-  private void receive(int index, int granted, int failures) {
+  private void receive(int index, int granted, int failures, Runnable closeBudget) {
     long receiveId = receiveIds.incrementAndGet();
     receivesInFlight.add(receiveId);
     CompletableFuture<ReceiveMessageResponse> call;
@@ -197,6 +257,7 @@ public final class Poller {
     Async.whenComplete(
         call,
         (response, error) -> {
+          closeBudget.run();
           if (error != null) {
             permits.release(granted);
             receivesInFlight.remove(receiveId);
@@ -207,8 +268,9 @@ public final class Poller {
               return;
             }
             long delay = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(failures, 10));
-            LOG.warn(
-                "receive from {} failed, retrying in {} ms: {}", queueUrl, delay, error.toString());
+            // a failing queue is polled by fewer loops, down to one
+            ramp(false);
+            receiveFailed(error, delay);
             Async.detach(
                 backoff(delay)
                     .thenRun(
@@ -222,11 +284,12 @@ public final class Poller {
           // "process" span around each step of the first iteration of a received list, which here
           // would time sqsx's bookkeeping; sqsx's own spans (sqsx-tracing) cover the handlers.
           List<Message> messages = List.copyOf(response.messages());
+          health.succeeded().ifPresent(this::recovered);
           int received = messages.size();
           counters.receive(received);
           permits.release(granted - received);
-          // A full batch suggests more is waiting: wake the other loops; a partial one does not.
-          setBusy(received > 0 && received == granted);
+          // A full batch suggests more is waiting: one more loop polls; a partial one, one fewer.
+          ramp(received > 0 && received == granted);
           Async.detach(
               dispatcher
                   .accept(messages, clock.millis(), receiveId)
@@ -239,6 +302,34 @@ public final class Poller {
               "a poll loop");
         },
         "receiving from " + queueUrl);
+  }
+
+  private void receiveFailed(Throwable error, long delayMillis) {
+    counters.receiveFailed();
+    ReceiveFailures run = health.failed(error, clock.instant());
+    String suffix = warnings.check(run.lastError());
+    if (suffix != null) {
+      LOG.warn(
+          "receive from {} failed ({} in a row since {}), retrying in {} ms: {}{}",
+          queueUrl,
+          run.count(),
+          run.since(),
+          delayMillis,
+          run.lastError(),
+          suffix);
+    }
+  }
+
+  private void recovered(ReceiveFailures run) {
+    long unlogged = warnings.reset();
+    LOG.info(
+        "receives from {} succeed again after {} failed receive(s) since {} ({} of their warnings"
+            + " not logged); the last error was: {}",
+        queueUrl,
+        run.count(),
+        run.since(),
+        unlogged,
+        run.lastError());
   }
 
   /** Completes after {@code millis}, or at once when the poller stops. */
@@ -258,24 +349,25 @@ public final class Poller {
     }
   }
 
-  private boolean isBusy() {
-    synchronized (busyLock) {
-      return busy;
+  private boolean mayPoll(int index) {
+    synchronized (rampLock) {
+      return index < polling;
     }
   }
 
-  private void setBusy(boolean nowBusy) {
-    synchronized (busyLock) {
-      busy = nowBusy;
+  private void ramp(boolean full) {
+    synchronized (rampLock) {
+      polling = full ? Math.min(loops, polling + 1) : Math.max(1, polling - 1);
     }
-    if (nowBusy) {
+    if (full) {
       wakeSleepers();
     }
   }
 
-  private CompletableFuture<Void> sleepUntilBusy() {
-    synchronized (busyLock) {
-      if (busy || !running) {
+  /** Completes at the next full receive (or when the poller stops). */
+  private CompletableFuture<Void> sleepUntilSignal() {
+    synchronized (rampLock) {
+      if (!running) {
         return CompletableFuture.completedFuture(null);
       }
       CompletableFuture<Void> wake = new CompletableFuture<>();
@@ -286,7 +378,7 @@ public final class Poller {
 
   private void wakeSleepers() {
     List<CompletableFuture<Void>> woken;
-    synchronized (busyLock) {
+    synchronized (rampLock) {
       woken = new ArrayList<>(sleepers);
       sleepers.clear();
     }
