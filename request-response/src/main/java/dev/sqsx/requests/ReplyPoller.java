@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
  * A requester's long-poll loops on its reply queue: each receive's replies are routed to their
@@ -46,6 +48,7 @@ final class ReplyPoller {
   private final Completion completion;
   private final BooleanSupplier running;
   private final ScheduledExecutorService scheduler;
+  private final UnaryOperator<ReceiveMessageRequest> receiveRequests;
 
   ReplyPoller(
       SqsAsyncClient sqs,
@@ -66,6 +69,7 @@ final class ReplyPoller {
     this.completion = completion;
     this.running = running;
     this.scheduler = scheduler;
+    this.receiveRequests = UnreadableReplies.receivesOf(this);
   }
 
   /** Starts one loop: receive, route, and again, until the requester stops. */
@@ -75,11 +79,13 @@ final class ReplyPoller {
     }
     var unused =
         sqs.receiveMessage(
-                r ->
-                    r.queueUrl(url)
+                receiveRequests.apply(
+                    ReceiveMessageRequest.builder()
+                        .queueUrl(url)
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds((int) waitTime.toSeconds())
-                        .messageAttributeNames("All"))
+                        .messageAttributeNames("All")
+                        .build()))
             .whenComplete(
                 (response, error) -> {
                   if (error != null) {
@@ -163,6 +169,67 @@ final class ReplyPoller {
                         response.failed());
                   }
                 });
+  }
+
+  /**
+   * A reply the extended client received but could not resolve (a malformed pointer, a payload
+   * missing, not allowed or tampered with): its request, if it still waits, fails with the reason;
+   * the reply is deleted with its plain receipt handle (the pointer is not followed, so no payload
+   * is touched) unless the client already deleted it.
+   */
+  void unreadable(Message message, Exception error, boolean deleted) {
+    MessageAttributeValue id =
+        message.messageAttributes().get(SqsRequester.CORRELATION_ID_ATTRIBUTE);
+    String correlationId = id == null ? null : id.stringValue();
+    ReplyRouter.Pending pending = correlationId == null ? null : router.abandon(correlationId);
+    String became;
+    if (pending != null) {
+      pending.cancelTimeout();
+      completion.complete(
+          pending,
+          null,
+          new RequestException(
+              "the reply "
+                  + message.messageId()
+                  + " to request "
+                  + correlationId
+                  + " (sent to queue "
+                  + pending.queueUrl
+                  + ") came on reply queue "
+                  + url
+                  + " but could not be read: "
+                  + error,
+              pending.queueUrl,
+              correlationId,
+              error));
+      became = "its request failed";
+    } else {
+      ReplyRouter.Routing[] routing = new ReplyRouter.Routing[1];
+      var unused = router.route(correlationId, routing);
+      became = "counted " + routing[0] + ", not delivered";
+    }
+    LOG.warn(
+        "reply {} on {} for request {} could not be read ({}): {}, {}",
+        message.messageId(),
+        url,
+        correlationId,
+        error.toString(),
+        deleted ? "already deleted" : "deleted",
+        became);
+    if (!deleted) {
+      var unusedDelete =
+          sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()))
+              .whenComplete(
+                  (ok, failed) -> {
+                    if (failed != null) {
+                      LOG.warn(
+                          "deleting unreadable reply {} from {} failed (it comes back): {}",
+                          message.messageId(),
+                          url,
+                          SqsRequester.unwrap(failed).toString());
+                    }
+                  });
+    }
   }
 
   private void scheduleQuietly(Runnable task, Duration delay) {
