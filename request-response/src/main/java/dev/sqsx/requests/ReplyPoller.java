@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 /**
  * A requester's long-poll loops on its reply queue: each receive's replies are routed to their
  * requests by correlation id, and deleted together with one {@code DeleteMessageBatch}, whatever
- * became of them. A failed receive is retried after 1 s; the loops end when the requester stops.
+ * became of them. A failed receive is retried after 1 s; the loops end when the requester stops, or
+ * when their queue is gone and the requester was told (it replaces a queue it created).
  */
 final class ReplyPoller {
 
@@ -49,6 +50,7 @@ final class ReplyPoller {
   private final BooleanSupplier running;
   private final ScheduledExecutorService scheduler;
   private final UnaryOperator<ReceiveMessageRequest> receiveRequests;
+  private final java.util.function.Consumer<String> queueGone;
 
   ReplyPoller(
       SqsAsyncClient sqs,
@@ -59,7 +61,8 @@ final class ReplyPoller {
       LongConsumer roundTrips,
       Completion completion,
       BooleanSupplier running,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      java.util.function.Consumer<String> queueGone) {
     this.sqs = sqs;
     this.url = url;
     this.waitTime = waitTime;
@@ -70,6 +73,7 @@ final class ReplyPoller {
     this.running = running;
     this.scheduler = scheduler;
     this.receiveRequests = UnreadableReplies.receivesOf(this);
+    this.queueGone = queueGone;
   }
 
   /** Starts one loop: receive, route, and again, until the requester stops. */
@@ -91,6 +95,10 @@ final class ReplyPoller {
                   if (error != null) {
                     if (running.getAsBoolean()) {
                       Throwable cause = SqsRequester.unwrap(error);
+                      if (cause instanceof QueueDoesNotExistException && queueGone != null) {
+                        queueGone.accept(url); // the requester replaces it; this loop ends
+                        return;
+                      }
                       LOG.warn(
                           "receive on reply queue {} failed, retrying in 1 s: {}",
                           url,

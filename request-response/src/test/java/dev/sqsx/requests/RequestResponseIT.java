@@ -270,6 +270,50 @@ class RequestResponseIT {
   }
 
   @Test
+  void aLiveRequestersReplyQueueDeletedUnderIt_isReplaced_pendingRequestsFailAtOnce_newOnesWork(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String unanswered = aws.createQueue();
+    String requests = aws.createQueue();
+    SqsResponder responder =
+        SqsResponder.builder()
+            .sqsClient(sqsAsync)
+            .handler(request -> ReplyMessage.of("re:" + request.body()))
+            .build();
+    String prefix = aws.uniqueName("rq") + "-";
+    try (SqsConsumer consumer = responderConsumer(sqsAsync, requests, responder, 2);
+        SqsRequester requester =
+            requester(sqsAsync, prefix).waitTime(Duration.ofSeconds(1)).build()) {
+      consumer.start();
+      requester.start();
+      String first = requester.replyQueueUrl();
+      CompletableFuture<Reply> pending =
+          requester.request(unanswered, "waits", Duration.ofMinutes(5));
+      await().atMost(Duration.ofSeconds(10)).until(() -> requester.stats().requests() == 1);
+
+      // a sweeper whose clock runs ahead, or an operator: the live requester's queue is gone
+      sqs.deleteQueue(r -> r.queueUrl(first));
+
+      assertThat(pending)
+          .failsWithin(Duration.ofSeconds(45))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(RequestException.class)
+          .withMessageContaining("was deleted before the reply came")
+          .withMessageContaining(first);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.equals(requester.replyQueueUrl()));
+      assertThat(requester.replyQueueUrl()).contains(prefix);
+      assertThat(sqs.listQueueTags(r -> r.queueUrl(requester.replyQueueUrl())).tags())
+          .containsKeys(ReplyQueueSweeper.OWNER_TAG, ReplyQueueSweeper.HEARTBEAT_TAG);
+      assertThat(requester.request(requests, "after", Duration.ofSeconds(20)))
+          .succeedsWithin(Duration.ofSeconds(25))
+          .extracting(Reply::body)
+          .isEqualTo("re:after");
+      assertThat(requester.stats().pending()).isZero();
+    }
+    assertThat(replyQueues(sqs, prefix)).isEmpty();
+  }
+
+  @Test
   void theHeartbeatTag_isRefreshedEveryInterval_fromTheRequestersClock(
       SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
     AtomicLong now = new AtomicLong(1_000_000L);
