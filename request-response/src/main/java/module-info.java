@@ -17,6 +17,7 @@ module dev.sqsx.requests {
   requires java.management;
   requires org.slf4j;
   requires static micrometer.core;
+  requires static dev.sqsx.extended;
 
   exports dev.sqsx.requests;
 }

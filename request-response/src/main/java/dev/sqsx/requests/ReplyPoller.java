@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -21,11 +22,13 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
  * A requester's long-poll loops on its reply queue: each receive's replies are routed to their
  * requests by correlation id, and deleted together with one {@code DeleteMessageBatch}, whatever
- * became of them. A failed receive is retried after 1 s; the loops end when the requester stops.
+ * became of them. A failed receive is retried after 1 s; the loops end when the requester stops, or
+ * when their queue is gone and the requester was told (it replaces a queue it created).
  */
 final class ReplyPoller {
 
@@ -46,6 +49,8 @@ final class ReplyPoller {
   private final Completion completion;
   private final BooleanSupplier running;
   private final ScheduledExecutorService scheduler;
+  private final UnaryOperator<ReceiveMessageRequest> receiveRequests;
+  private final java.util.function.Consumer<String> queueGone;
 
   ReplyPoller(
       SqsAsyncClient sqs,
@@ -56,7 +61,8 @@ final class ReplyPoller {
       LongConsumer roundTrips,
       Completion completion,
       BooleanSupplier running,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      java.util.function.Consumer<String> queueGone) {
     this.sqs = sqs;
     this.url = url;
     this.waitTime = waitTime;
@@ -66,6 +72,8 @@ final class ReplyPoller {
     this.completion = completion;
     this.running = running;
     this.scheduler = scheduler;
+    this.receiveRequests = UnreadableReplies.receivesOf(this);
+    this.queueGone = queueGone;
   }
 
   /** Starts one loop: receive, route, and again, until the requester stops. */
@@ -75,16 +83,22 @@ final class ReplyPoller {
     }
     var unused =
         sqs.receiveMessage(
-                r ->
-                    r.queueUrl(url)
+                receiveRequests.apply(
+                    ReceiveMessageRequest.builder()
+                        .queueUrl(url)
                         .maxNumberOfMessages(10)
                         .waitTimeSeconds((int) waitTime.toSeconds())
-                        .messageAttributeNames("All"))
+                        .messageAttributeNames("All")
+                        .build()))
             .whenComplete(
                 (response, error) -> {
                   if (error != null) {
                     if (running.getAsBoolean()) {
                       Throwable cause = SqsRequester.unwrap(error);
+                      if (cause instanceof QueueDoesNotExistException && queueGone != null) {
+                        queueGone.accept(url); // the requester replaces it; this loop ends
+                        return;
+                      }
                       LOG.warn(
                           "receive on reply queue {} failed, retrying in 1 s: {}",
                           url,
@@ -163,6 +177,67 @@ final class ReplyPoller {
                         response.failed());
                   }
                 });
+  }
+
+  /**
+   * A reply the extended client received but could not resolve (a malformed pointer, a payload
+   * missing, not allowed or tampered with): its request, if it still waits, fails with the reason;
+   * the reply is deleted with its plain receipt handle (the pointer is not followed, so no payload
+   * is touched) unless the client already deleted it.
+   */
+  void unreadable(Message message, Exception error, boolean deleted) {
+    MessageAttributeValue id =
+        message.messageAttributes().get(SqsRequester.CORRELATION_ID_ATTRIBUTE);
+    String correlationId = id == null ? null : id.stringValue();
+    ReplyRouter.Pending pending = correlationId == null ? null : router.abandon(correlationId);
+    String became;
+    if (pending != null) {
+      pending.cancelTimeout();
+      completion.complete(
+          pending,
+          null,
+          new RequestException(
+              "the reply "
+                  + message.messageId()
+                  + " to request "
+                  + correlationId
+                  + " (sent to queue "
+                  + pending.queueUrl
+                  + ") came on reply queue "
+                  + url
+                  + " but could not be read: "
+                  + error,
+              pending.queueUrl,
+              correlationId,
+              error));
+      became = "its request failed";
+    } else {
+      ReplyRouter.Routing[] routing = new ReplyRouter.Routing[1];
+      var unused = router.route(correlationId, routing);
+      became = "counted " + routing[0] + ", not delivered";
+    }
+    LOG.warn(
+        "reply {} on {} for request {} could not be read ({}): {}, {}",
+        message.messageId(),
+        url,
+        correlationId,
+        error.toString(),
+        deleted ? "already deleted" : "deleted",
+        became);
+    if (!deleted) {
+      var unusedDelete =
+          sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()))
+              .whenComplete(
+                  (ok, failed) -> {
+                    if (failed != null) {
+                      LOG.warn(
+                          "deleting unreadable reply {} from {} failed (it comes back): {}",
+                          message.messageId(),
+                          url,
+                          SqsRequester.unwrap(failed).toString());
+                    }
+                  });
+    }
   }
 
   private void scheduleQuietly(Runnable task, Duration delay) {

@@ -38,12 +38,18 @@ final class ReplyRouter {
     final CompletableFuture<Reply> future;
     final String queueUrl;
     final long startNanos;
+    final String replyTo;
     volatile Future<?> timeout;
 
     Pending(CompletableFuture<Reply> future, String queueUrl, long startNanos) {
+      this(future, queueUrl, startNanos, null);
+    }
+
+    Pending(CompletableFuture<Reply> future, String queueUrl, long startNanos, String replyTo) {
       this.future = future;
       this.queueUrl = queueUrl;
       this.startNanos = startNanos;
+      this.replyTo = replyTo;
     }
 
     /** Cancels the timeout, if it was scheduled. */
@@ -125,8 +131,17 @@ final class ReplyRouter {
 
   /** Takes every waiting request out (the requester is closing). */
   Map<String, Pending> drain() {
+    return drain(request -> true);
+  }
+
+  /** Takes the waiting requests that {@code which} selects out. */
+  Map<String, Pending> drain(java.util.function.Predicate<Pending> which) {
     Map<String, Pending> all = new ConcurrentHashMap<>();
-    for (String id : pending.keySet()) {
+    for (Map.Entry<String, Pending> entry : pending.entrySet()) {
+      if (!which.test(entry.getValue())) {
+        continue;
+      }
+      String id = entry.getKey();
       Pending request = abandon(id);
       if (request != null) {
         all.put(id, request);

@@ -81,6 +81,8 @@ public final class SqsRequester implements AutoCloseable {
   private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
   private volatile boolean running;
   private volatile String replyQueueUrl;
+  private volatile LongConsumer roundTrips = nanos -> {};
+  private final AtomicBoolean replacing = new AtomicBoolean();
 
   private SqsRequester(Settings settings) {
     this.settings = settings;
@@ -128,10 +130,31 @@ public final class SqsRequester implements AutoCloseable {
     }
     replyQueueUrl = url;
     running = true;
-    LongConsumer roundTrips =
-        settings.meterRegistry == null
-            ? nanos -> {}
-            : RequesterMeters.register(settings.meterRegistry, this);
+    if (settings.meterRegistry != null) {
+      roundTrips = RequesterMeters.register(settings.meterRegistry, this);
+    }
+    startPolling(url);
+    if (!settings.sweepInterval.isZero()) {
+      ReplyQueueSweeper sweeper =
+          ReplyQueueSweeper.builder()
+              .sqsClient(sqs)
+              .queueNamePrefix(settings.replyQueuePrefix)
+              .idleAfter(settings.sweepIdleAfter)
+              .clock(settings.clock)
+              .build();
+      tasks.add(
+          scheduler.scheduleWithFixedDelay(
+              () -> {
+                var unused = sweeper.sweep(queue -> queue.equals(replyQueueUrl));
+              },
+              settings.sweepInterval.toMillis(),
+              settings.sweepInterval.toMillis(),
+              TimeUnit.MILLISECONDS));
+    }
+    LOG.info("requester started: replies on {} ({} poll loops)", url, settings.pollers);
+  }
+
+  private void startPolling(String url) {
     ReplyPoller poller =
         new ReplyPoller(
             sqs,
@@ -142,53 +165,112 @@ public final class SqsRequester implements AutoCloseable {
             roundTrips,
             this::complete,
             () -> running,
-            scheduler);
+            scheduler,
+            settings.replyQueueUrl == null ? this::replyQueueGone : null);
     for (int i = 0; i < settings.pollers; i++) {
       poller.poll();
     }
-    if (!settings.sweepInterval.isZero()) {
-      ReplyQueueSweeper sweeper =
-          ReplyQueueSweeper.builder()
-              .sqsClient(sqs)
-              .queueNamePrefix(settings.replyQueuePrefix)
-              .idleAfter(settings.sweepIdleAfter)
-              .clock(settings.clock)
-              .build();
-      String own = url;
-      tasks.add(
-          scheduler.scheduleWithFixedDelay(
-              () -> {
-                var unused = sweeper.sweep(queue -> queue.equals(own));
-              },
-              settings.sweepInterval.toMillis(),
-              settings.sweepInterval.toMillis(),
-              TimeUnit.MILLISECONDS));
-    }
-    LOG.info("requester started: replies on {} ({} poll loops)", url, settings.pollers);
   }
 
   private String createReplyQueue() {
-    String name =
-        settings.replyQueuePrefix + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    String name = newReplyQueueName();
+    try {
+      return createReplyQueue(name).join();
+    } catch (CompletionException e) {
+      started.set(false);
+      throw new IllegalStateException(
+          "cannot create the reply queue " + name + ": " + e.getCause(), e.getCause());
+    }
+  }
+
+  private String newReplyQueueName() {
+    return settings.replyQueuePrefix
+        + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  private CompletableFuture<String> createReplyQueue(String name) {
     Map<String, String> tags =
         Map.of(
             ReplyQueueSweeper.OWNER_TAG,
             settings.owner,
             ReplyQueueSweeper.HEARTBEAT_TAG,
             Long.toString(settings.clock.millis()));
-    try {
-      return sqs.createQueue(
-              r ->
-                  r.queueName(name)
-                      .tags(tags)
-                      .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "3600")))
-          .join()
-          .queueUrl();
-    } catch (CompletionException e) {
-      started.set(false);
-      throw new IllegalStateException(
-          "cannot create the reply queue " + name + ": " + e.getCause(), e.getCause());
+    return sqs.createQueue(
+            r ->
+                r.queueName(name)
+                    .tags(tags)
+                    .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "3600")))
+        .thenApply(created -> created.queueUrl());
+  }
+
+  /**
+   * The reply queue this requester created is gone while it runs (a sweeper whose clock runs ahead
+   * of ours, or a delete by hand): the requests that named it as reply-to fail at once, and a new
+   * queue takes its place. Called by each poll loop that finds it gone; acts once per queue.
+   */
+  private void replyQueueGone(String gone) {
+    if (!running || !gone.equals(replyQueueUrl) || !replacing.compareAndSet(false, true)) {
+      return;
     }
+    Map<String, ReplyRouter.Pending> lost = router.drain(pending -> gone.equals(pending.replyTo));
+    lost.forEach(
+        (correlationId, pending) -> {
+          pending.cancelTimeout();
+          complete(
+              pending,
+              null,
+              new RequestException(
+                  "the reply queue "
+                      + gone
+                      + " of request "
+                      + correlationId
+                      + " (sent to queue "
+                      + pending.queueUrl
+                      + ") was deleted before the reply came",
+                  pending.queueUrl,
+                  correlationId,
+                  null));
+        });
+    LOG.warn(
+        "reply queue {} was deleted while this requester ran (by a sweeper whose clock runs ahead,"
+            + " or by hand): {} pending requests failed; creating a new one",
+        gone,
+        lost.size());
+    replaceReplyQueue(gone);
+  }
+
+  private void replaceReplyQueue(String gone) {
+    String name = newReplyQueueName();
+    var unused =
+        createReplyQueue(name)
+            .whenComplete(
+                (url, error) -> {
+                  if (error != null) {
+                    if (running) {
+                      LOG.warn(
+                          "cannot create the reply queue {}, retrying in 1 s: {}",
+                          name,
+                          unwrap(error).toString());
+                      try {
+                        var unusedRetry =
+                            scheduler.schedule(() -> replaceReplyQueue(gone), 1, TimeUnit.SECONDS);
+                      } catch (RejectedExecutionException closing) {
+                        replacing.set(false);
+                      }
+                    } else {
+                      replacing.set(false);
+                    }
+                    return;
+                  }
+                  replyQueueUrl = url;
+                  replacing.set(false);
+                  if (!running) { // close() ran meanwhile and deleted the old one
+                    var unusedDelete = sqs.deleteQueue(r -> r.queueUrl(url));
+                    return;
+                  }
+                  LOG.info("replies now on {}", url);
+                  startPolling(url);
+                });
   }
 
   private void heartbeat() {
@@ -255,10 +337,12 @@ public final class SqsRequester implements AutoCloseable {
     String correlationId = UUID.randomUUID().toString();
     String queueUrl = request.queueUrl();
     Map<String, MessageAttributeValue> attributes = new HashMap<>(request.messageAttributes());
-    attributes.put(REPLY_TO_ATTRIBUTE, text(replyQueueUrl));
+    String replyTo = replyQueueUrl;
+    attributes.put(REPLY_TO_ATTRIBUTE, text(replyTo));
     attributes.put(CORRELATION_ID_ATTRIBUTE, text(correlationId));
     CompletableFuture<Reply> future = new CompletableFuture<>();
-    ReplyRouter.Pending pending = new ReplyRouter.Pending(future, queueUrl, System.nanoTime());
+    ReplyRouter.Pending pending =
+        new ReplyRouter.Pending(future, queueUrl, System.nanoTime(), replyTo);
     router.register(correlationId, pending);
     try {
       pending.timeout =

@@ -40,10 +40,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * the handler runs again and a second reply goes out. The responder does not deduplicate (wrap the
  * handler in {@code IdempotentHandler} when its side effects must happen once); the <em>requester
  * </em> guarantees that it delivers at most one reply per request and drops the others by
- * correlation id. A request without a reply-to or correlation id, or with a reply-to the {@code
- * replyTo} predicate refuses, fails with a {@link NonRetryableException} (to the DLQ, with the
- * reason). A reply whose queue no longer exists (its requester closed or crashed) is dropped and
- * counted, and the request deleted: nobody waits for it.
+ * correlation id. A request without a reply-to or correlation id, or whose reply-to is not an SQS
+ * queue URL on the request queue's endpoint and account (or one the {@code replyTo} predicate
+ * allows, when given), fails with a {@link NonRetryableException} (to the DLQ, with the reason) and
+ * nothing is sent. A reply whose queue no longer exists (its requester closed or crashed) is
+ * dropped and counted, and the request deleted: nobody waits for it.
  *
  * <p>With the synchronous {@link ReplyHandler}, the reply is sent on the consumer's handler thread,
  * inside the request's observation: with {@code SqsxTracing} as the consumer's observer and a
@@ -65,7 +66,7 @@ public final class SqsResponder implements AsyncMessageHandler {
       throw new IllegalArgumentException("a handler or an asyncHandler is required");
     }
     this.handler = builder.handler;
-    this.replyTo = Objects.requireNonNull(builder.replyTo, "replyTo cannot be null");
+    this.replyTo = builder.replyTo; // null: the request queue's endpoint and account
   }
 
   /** A builder; {@code sqsClient} and one handler are required. */
@@ -94,7 +95,13 @@ public final class SqsResponder implements AsyncMessageHandler {
                       : SqsRequester.CORRELATION_ID_ATTRIBUTE)
                   + " attribute: there is nowhere to reply"));
     }
-    if (!replyTo.test(target)) {
+    String refusal;
+    try {
+      refusal = refusal(request, target);
+    } catch (RuntimeException e) { // a replyTo predicate that throws: the consumer's retry policy
+      return CompletableFuture.failedFuture(e);
+    }
+    if (refusal != null) {
       return CompletableFuture.failedFuture(
           new NonRetryableException(
               "request "
@@ -102,8 +109,9 @@ public final class SqsResponder implements AsyncMessageHandler {
                   + " on queue "
                   + request.queueUrl()
                   + " asks for a reply to "
-                  + target
-                  + ", which the responder's replyTo predicate refuses"));
+                  + ReplyTargets.shown(target)
+                  + ", which "
+                  + refusal));
     }
     CompletionStage<ReplyMessage> reply;
     try {
@@ -184,6 +192,21 @@ public final class SqsResponder implements AsyncMessageHandler {
             });
   }
 
+  /** Why the responder will not reply to {@code target}, or null when it may. */
+  private String refusal(ReceivedMessage request, String target) {
+    if (ReplyTargets.parse(target) == null) {
+      return "is not an SQS queue URL (http(s)://host[:port]/<account>/<queue name>, no user info,"
+          + " query or fragment)";
+    }
+    if (replyTo != null) {
+      return replyTo.test(target) ? null : "the responder's replyTo predicate refuses";
+    }
+    return ReplyTargets.sameEndpointAndAccount(request.queueUrl(), target)
+        ? null
+        : "is not a queue of the request queue's endpoint and account (allow other queues with"
+            + " SqsResponder.Builder.replyTo)";
+  }
+
   private static String stringAttribute(ReceivedMessage request, String name) {
     MessageAttributeValue value = request.messageAttributes().get(name);
     return value == null || value.stringValue() == null || value.stringValue().isEmpty()
@@ -205,7 +228,7 @@ public final class SqsResponder implements AsyncMessageHandler {
   public static final class Builder {
     private SqsAsyncClient sqs;
     private AsyncReplyHandler handler;
-    private Predicate<String> replyTo = url -> true;
+    private Predicate<String> replyTo;
 
     private Builder() {}
 
@@ -239,12 +262,17 @@ public final class SqsResponder implements AsyncMessageHandler {
     }
 
     /**
-     * Which reply-to queue URLs may be replied to; default any. A request is input from whoever may
-     * send to the queue: restrict it (to your account, or to the reply queue prefix) to keep
-     * senders from directing replies elsewhere.
+     * Which reply-to queue URLs may be replied to, in place of the default: only queues on the
+     * request queue's endpoint (scheme, host and port) and in its account. A request is input from
+     * whoever may send to the queue, so by default a sender can direct replies neither to another
+     * account nor to another host. Give a predicate to widen that (a partner account's queues) or
+     * narrow it (only your reply queues' prefix, so that replies cannot be injected into other
+     * queues of your account). Whatever it says, a reply-to that is not an SQS queue URL ({@code
+     * http(s)://host[:port]/<account>/<queue name>}, no user info, query or fragment) is refused. A
+     * refused request fails with a {@link NonRetryableException}: to the DLQ with the reason.
      */
     public Builder replyTo(Predicate<String> allowed) {
-      this.replyTo = allowed;
+      this.replyTo = Objects.requireNonNull(allowed, "replyTo cannot be null");
       return this;
     }
 

@@ -15,6 +15,7 @@ import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,6 +270,50 @@ class RequestResponseIT {
   }
 
   @Test
+  void aLiveRequestersReplyQueueDeletedUnderIt_isReplaced_pendingRequestsFailAtOnce_newOnesWork(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String unanswered = aws.createQueue();
+    String requests = aws.createQueue();
+    SqsResponder responder =
+        SqsResponder.builder()
+            .sqsClient(sqsAsync)
+            .handler(request -> ReplyMessage.of("re:" + request.body()))
+            .build();
+    String prefix = aws.uniqueName("rq") + "-";
+    try (SqsConsumer consumer = responderConsumer(sqsAsync, requests, responder, 2);
+        SqsRequester requester =
+            requester(sqsAsync, prefix).waitTime(Duration.ofSeconds(1)).build()) {
+      consumer.start();
+      requester.start();
+      String first = requester.replyQueueUrl();
+      CompletableFuture<Reply> pending =
+          requester.request(unanswered, "waits", Duration.ofMinutes(5));
+      await().atMost(Duration.ofSeconds(10)).until(() -> requester.stats().requests() == 1);
+
+      // a sweeper whose clock runs ahead, or an operator: the live requester's queue is gone
+      sqs.deleteQueue(r -> r.queueUrl(first));
+
+      assertThat(pending)
+          .failsWithin(Duration.ofSeconds(45))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(RequestException.class)
+          .withMessageContaining("was deleted before the reply came")
+          .withMessageContaining(first);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.equals(requester.replyQueueUrl()));
+      assertThat(requester.replyQueueUrl()).contains(prefix);
+      assertThat(sqs.listQueueTags(r -> r.queueUrl(requester.replyQueueUrl())).tags())
+          .containsKeys(ReplyQueueSweeper.OWNER_TAG, ReplyQueueSweeper.HEARTBEAT_TAG);
+      assertThat(requester.request(requests, "after", Duration.ofSeconds(20)))
+          .succeedsWithin(Duration.ofSeconds(25))
+          .extracting(Reply::body)
+          .isEqualTo("re:after");
+      assertThat(requester.stats().pending()).isZero();
+    }
+    assertThat(replyQueues(sqs, prefix)).isEmpty();
+  }
+
+  @Test
   void theHeartbeatTag_isRefreshedEveryInterval_fromTheRequestersClock(
       SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
     AtomicLong now = new AtomicLong(1_000_000L);
@@ -447,6 +492,103 @@ class RequestResponseIT {
       assertThat(dead.messageAttributes().get("sqsx.ErrorMessage").stringValue())
           .contains("has no ResponseQueueUrl attribute: there is nowhere to reply");
       assertThat(responder.repliesSent()).isZero();
+    }
+  }
+
+  @Test
+  void requestsWhoseReplyToIsNotAQueueOfTheRequestQueuesAccount_areDeadLettered_noReplySent(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(1));
+    // a queue that exists, so that a reply sent anywhere near it would be accepted
+    String target = aws.createQueue();
+    URI own = URI.create(target);
+    String name = target.substring(target.lastIndexOf('/') + 1);
+    String otherAccount = own.getScheme() + "://" + own.getAuthority() + "/999999999999/" + name;
+    String otherHost = "http://169.254.169.254:" + own.getPort() + own.getPath();
+    String notAQueue = "https://collector.example/steal?queue=" + name;
+    SqsResponder responder =
+        SqsResponder.builder()
+            .sqsClient(sqsAsync)
+            .handler(request -> ReplyMessage.of("secret of " + request.body()))
+            .build();
+    try (SqsConsumer consumer = responderConsumer(sqsAsync, queue.queueUrl(), responder, 2)) {
+      consumer.start();
+      for (String replyTo : List.of(otherAccount, otherHost, notAQueue)) {
+        sqs.sendMessage(
+            r ->
+                r.queueUrl(queue.queueUrl())
+                    .messageBody("hostile")
+                    .messageAttributes(
+                        Map.of(
+                            SqsRequester.REPLY_TO_ATTRIBUTE,
+                            text(replyTo),
+                            SqsRequester.CORRELATION_ID_ATTRIBUTE,
+                            text("c-1"))));
+      }
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> aws.messagesIn(queue.dlqUrl()) == 3);
+      List<String> reasons = new java.util.ArrayList<>();
+      while (reasons.size() < 3) {
+        sqs.receiveMessage(
+                r ->
+                    r.queueUrl(queue.dlqUrl()).maxNumberOfMessages(10).messageAttributeNames("All"))
+            .messages()
+            .forEach(
+                m -> reasons.add(m.messageAttributes().get("sqsx.ErrorMessage").stringValue()));
+      }
+      assertThat(reasons)
+          .anySatisfy(
+              reason ->
+                  assertThat(reason)
+                      .contains("asks for a reply to " + otherAccount)
+                      .contains("not a queue of the request queue's endpoint and account"))
+          .anySatisfy(
+              reason ->
+                  assertThat(reason)
+                      .contains("asks for a reply to " + otherHost)
+                      .contains("not a queue of the request queue's endpoint and account"))
+          .anySatisfy(
+              reason ->
+                  assertThat(reason)
+                      .contains("asks for a reply to " + notAQueue)
+                      .contains("not an SQS queue URL"));
+      assertThat(responder.repliesSent()).isZero();
+      assertThat(responder.replyQueuesGone()).isZero();
+      assertThat(aws.messagesIn(target)).isZero();
+    }
+  }
+
+  @Test
+  void aReplyToPredicate_replacesTheDefault_toReplyToAnotherAccountsQueue(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String requests = aws.createQueue();
+    String target = aws.createQueue();
+    URI own = URI.create(target);
+    String name = target.substring(target.lastIndexOf('/') + 1);
+    // ElasticMQ has one account: the queue of "another account" is found by its name
+    String otherAccount = own.getScheme() + "://" + own.getAuthority() + "/999999999999/" + name;
+    SqsResponder responder =
+        SqsResponder.builder()
+            .sqsClient(sqsAsync)
+            .handler(request -> ReplyMessage.of("for the partner"))
+            .replyTo(url -> url.startsWith(own.getScheme() + "://" + own.getAuthority() + "/"))
+            .build();
+    try (SqsConsumer consumer = responderConsumer(sqsAsync, requests, responder, 2)) {
+      consumer.start();
+      sqs.sendMessage(
+          r ->
+              r.queueUrl(requests)
+                  .messageBody("partner request")
+                  .messageAttributes(
+                      Map.of(
+                          SqsRequester.REPLY_TO_ATTRIBUTE,
+                          text(otherAccount),
+                          SqsRequester.CORRELATION_ID_ATTRIBUTE,
+                          text("c-2"))));
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> responder.repliesSent() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> aws.messagesIn(requests) == 0);
+      assertThat(aws.messagesIn(target)).isEqualTo(1);
     }
   }
 
