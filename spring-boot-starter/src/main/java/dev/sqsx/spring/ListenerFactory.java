@@ -4,6 +4,7 @@
  */
 package dev.sqsx.spring;
 
+import dev.sqsx.consumer.AsyncMessageHandler;
 import dev.sqsx.consumer.MessageHandler;
 import dev.sqsx.consumer.PayloadFailureBridge;
 import dev.sqsx.consumer.RetryPolicy;
@@ -13,6 +14,7 @@ import dev.sqsx.idempotency.DynamoDbIdempotencyStore;
 import dev.sqsx.idempotency.IdempotencyKey;
 import dev.sqsx.idempotency.IdempotentHandler;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -56,18 +58,32 @@ final class ListenerFactory {
   /** Checks the endpoint and prepares its consumers; a problem fails here, naming the method. */
   Recipe recipe(ListenerEndpoint endpoint) {
     String queueUrl = queueUrl(endpoint);
-    MessageHandler handler =
-        ListenerInvocation.handler(
-            beanFactory, endpoint.describe(), endpoint.bean(), endpoint.method());
-    if (!endpoint.annotation().idempotencyKey().isEmpty()) {
-      handler = idempotent(endpoint, handler);
+    Consumer<SqsConsumerBuilder> handler;
+    if (ListenerReplies.replies(endpoint.method())) {
+      ListenerReplies.check(endpoint);
+      AsyncMessageHandler responder =
+          ListenerReplies.responder(
+              sqs,
+              endpoint,
+              ListenerInvocation.call(
+                  beanFactory, endpoint.describe(), endpoint.bean(), endpoint.method()));
+      handler = builder -> builder.asyncHandler(responder);
+    } else {
+      MessageHandler invoker =
+          ListenerInvocation.handler(
+              beanFactory, endpoint.describe(), endpoint.bean(), endpoint.method());
+      MessageHandler messages =
+          endpoint.annotation().idempotencyKey().isEmpty()
+              ? invoker
+              : idempotent(endpoint, invoker);
+      handler = builder -> builder.handler(messages);
     }
     Object breaker =
         endpoint.annotation().circuitBreaker().isEmpty()
             ? null
             : OptionalBeans.Breakers.named(
                 beanFactory, endpoint.describe(), endpoint.annotation().circuitBreaker());
-    MessageHandler finalHandler = handler;
+    Consumer<SqsConsumerBuilder> finalHandler = handler;
     return new Recipe(
         endpoint.id(),
         queueUrl,
@@ -76,7 +92,10 @@ final class ListenerFactory {
   }
 
   private SqsConsumer consumer(
-      ListenerEndpoint endpoint, String queueUrl, MessageHandler handler, Object breaker) {
+      ListenerEndpoint endpoint,
+      String queueUrl,
+      Consumer<SqsConsumerBuilder> handler,
+      Object breaker) {
     SqsxProperties.Consumer defaults = properties.consumer();
     int concurrency =
         endpoint.annotation().concurrency() > 0
@@ -87,12 +106,12 @@ final class ListenerFactory {
             .sqsClient(sqs)
             .queueUrl(queueUrl)
             .concurrency(concurrency)
-            .handler(handler)
             .retryPolicy(
                 RetryPolicy.exponential(
                     defaults.retry().initial(),
                     defaults.retry().multiplier(),
                     defaults.retry().max()));
+    handler.accept(builder);
     if (defaults.waitTime() != null) {
       builder.waitTime(defaults.waitTime());
     }

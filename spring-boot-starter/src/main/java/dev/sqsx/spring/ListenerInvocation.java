@@ -36,6 +36,23 @@ final class ListenerInvocation {
    */
   static MessageHandler handler(
       ConfigurableBeanFactory beanFactory, String describe, Object bean, Method method) {
+    Call call = call(beanFactory, describe, bean, method);
+    return call::invoke;
+  }
+
+  /** Calls the method for one message and gives back what it returned. */
+  @FunctionalInterface
+  interface Call {
+    Object invoke(ReceivedMessage message) throws Exception;
+  }
+
+  /**
+   * What calls {@code method} on {@code bean} and returns its result (for a method that replies).
+   *
+   * @throws SqsxConfigurationException for a parameter it cannot fill
+   */
+  static Call call(
+      ConfigurableBeanFactory beanFactory, String describe, Object bean, Method method) {
     return invoker(bean, method, arguments(beanFactory, describe, method));
   }
 
@@ -102,7 +119,7 @@ final class ListenerInvocation {
     return value == null ? null : value.stringValue();
   }
 
-  private static MessageHandler invoker(
+  private static Call invoker(
       Object bean, Method method, Function<ReceivedMessage, Object>[] arguments) {
     return message -> {
       Object[] values = new Object[arguments.length];
@@ -110,7 +127,7 @@ final class ListenerInvocation {
         values[i] = arguments[i].apply(message);
       }
       try {
-        method.invoke(bean, values);
+        return method.invoke(bean, values);
       } catch (InvocationTargetException e) {
         Throwable cause = e.getCause();
         if (cause instanceof Exception exception) {

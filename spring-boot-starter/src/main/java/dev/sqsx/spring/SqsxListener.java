@@ -21,6 +21,14 @@ import java.lang.annotation.Target;
  * other type, read from the JSON body with the application's Jackson {@code JsonMapper}. Returning
  * normally deletes the message; throwing retries it with backoff ({@code NonRetryableException}:
  * straight to the DLQ, with its reason). Anything else fails startup, naming the method.
+ *
+ * <p>A method that returns a {@code String}, a {@code ReplyMessage} or a {@code CompletionStage} of
+ * either answers requests (needs {@code dev.sqsx:sqsx-request-response}): what it returns is sent,
+ * through an {@code SqsResponder}, to the request's reply-to queue ({@code ResponseQueueUrl}, as
+ * {@code SqsRequester} sets it) before the request is deleted; a failed send retries the request; a
+ * request without a reply-to, or with one the responder's default rule refuses (another account or
+ * endpoint), goes to the DLQ with the reason. Such a method cannot also have an {@link
+ * #idempotencyKey()}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
