@@ -67,7 +67,30 @@ final class SendPipeline {
   private CompletableFuture<SendMessageResponse> send(
       SendMessageRequest original, SendMessageRequest injected, long threshold) {
     if (!rules.mustOffload(injected.messageBody(), injected.messageAttributes(), threshold)) {
-      return port.sendMessage(injected);
+      CompletableFuture<SendMessageResponse> sent =
+          Futures.guarded(() -> port.sendMessage(injected));
+      if (!planning.auto()) {
+        return sent;
+      }
+      // auto: a queue whose limit was lowered since it was read refuses the message, and nothing
+      // was enqueued; with the limit read again it goes offloaded
+      return Futures.afterwards(
+          sent,
+          (response, error) -> {
+            if (error == null) {
+              return CompletableFuture.completedFuture(response);
+            }
+            if (!SendPlanning.refusedForSize(error)) {
+              return CompletableFuture.<SendMessageResponse>failedFuture(error);
+            }
+            return planning
+                .lowerThreshold(injected.queueUrl(), threshold)
+                .thenCompose(
+                    lower ->
+                        lower.isPresent()
+                            ? send(original, injected, lower.getAsLong())
+                            : CompletableFuture.<SendMessageResponse>failedFuture(error));
+          });
     }
     String queueUrl = injected.queueUrl();
     SendMessageRequest request = planning.toOffload(original, injected, threshold);
@@ -139,7 +162,76 @@ final class SendPipeline {
         });
   }
 
+  /**
+   * Sends a planned batch; with the {@code auto} threshold, a batch that a queue whose limit was
+   * lowered since it was read refuses for an entry's size is planned again with the limit read
+   * again (the payloads of the refused attempt were deleted: nothing was enqueued).
+   */
   private CompletableFuture<SendMessageBatchResponse> sendBatch(
+      SendPlanning.InjectedBatch injected, long threshold) {
+    CompletableFuture<SendMessageBatchResponse> sent =
+        Futures.guarded(() -> sendBatchOnce(injected, threshold));
+    if (!planning.auto()) {
+      return sent;
+    }
+    String queueUrl = injected.original().queueUrl();
+    return Futures.afterwards(
+        sent,
+        (response, error) -> {
+          if (error != null && !SendPlanning.refusedForSize(error)) {
+            return CompletableFuture.<SendMessageBatchResponse>failedFuture(error);
+          }
+          if (error == null && response.failed().stream().noneMatch(SendPlanning::refusedForSize)) {
+            return CompletableFuture.completedFuture(response);
+          }
+          return planning
+              .lowerThreshold(queueUrl, threshold)
+              .thenCompose(
+                  lower -> {
+                    if (lower.isEmpty()) {
+                      return error != null
+                          ? CompletableFuture.<SendMessageBatchResponse>failedFuture(error)
+                          : CompletableFuture.completedFuture(response);
+                    }
+                    if (error != null) {
+                      return sendBatch(injected, lower.getAsLong());
+                    }
+                    return resendRefused(injected, response, lower.getAsLong());
+                  });
+        });
+  }
+
+  /**
+   * The answer to a batch of which SQS refused some entries for their size, with those entries
+   * planned and sent again at the {@code lower} threshold (the others are not sent again).
+   */
+  private CompletableFuture<SendMessageBatchResponse> resendRefused(
+      SendPlanning.InjectedBatch injected, SendMessageBatchResponse response, long lower) {
+    Set<String> refused = new java.util.HashSet<>();
+    for (BatchResultErrorEntry failed : response.failed()) {
+      if (SendPlanning.refusedForSize(failed)) {
+        refused.add(failed.id());
+      }
+    }
+    SendPlanning.InjectedBatch again = injected.only(refused);
+    return sendBatch(again, lower)
+        .thenApply(
+            resent -> {
+              List<BatchResultErrorEntry> failed = new ArrayList<>();
+              for (BatchResultErrorEntry one : response.failed()) {
+                if (!refused.contains(one.id())) {
+                  failed.add(one);
+                }
+              }
+              failed.addAll(resent.failed());
+              List<software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry>
+                  successful = new ArrayList<>(response.successful());
+              successful.addAll(resent.successful());
+              return response.toBuilder().successful(successful).failed(failed).build();
+            });
+  }
+
+  private CompletableFuture<SendMessageBatchResponse> sendBatchOnce(
       SendPlanning.InjectedBatch injected, long threshold) {
     String queueUrl = injected.original().queueUrl();
     // auto: an entry that does not fit its queue even offloaded fails alone, before any store

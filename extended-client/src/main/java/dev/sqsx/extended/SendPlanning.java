@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * What a send puts on the wire before anything is stored, for {@link SendPipeline}: the injector's
@@ -192,6 +194,50 @@ final class SendPlanning {
     return limits.limitOf(queueUrl).thenApply(Integer::longValue);
   }
 
+  /** Whether the threshold is {@code auto}: each queue's own limit. */
+  boolean auto() {
+    return limits != null;
+  }
+
+  /**
+   * The threshold to try again with after {@code queueUrl} refused a message planned at {@code
+   * used} as too long ({@link #refusedForSize}): the queue's limit read again when the kept one was
+   * {@code used} and is now lower; else empty (nothing to gain by sending again).
+   */
+  CompletableFuture<OptionalLong> lowerThreshold(String queueUrl, long used) {
+    if (limits == null || !limits.forget(queueUrl, used)) {
+      return CompletableFuture.completedFuture(OptionalLong.empty());
+    }
+    return limits
+        .limitOf(queueUrl)
+        .thenApply(fresh -> fresh < used ? OptionalLong.of(fresh) : OptionalLong.empty());
+  }
+
+  /**
+   * Whether SQS refused a send (or a batch entry) because a message is over the queue's {@code
+   * MaximumMessageSize}: {@code InvalidParameterValue} or {@code MessageTooLong} saying the message
+   * "must be shorter than" its limit. Nothing was enqueued.
+   */
+  static boolean refusedForSize(Throwable error) {
+    return error instanceof SqsException sqs
+        && sqs.statusCode() == 400
+        && sqs.awsErrorDetails() != null
+        && refusedForSize(sqs.awsErrorDetails().errorCode(), sqs.getMessage());
+  }
+
+  /** Whether a failed batch entry was refused for its size (see {@link #refusedForSize}). */
+  static boolean refusedForSize(BatchResultErrorEntry failed) {
+    return refusedForSize(failed.code(), failed.message());
+  }
+
+  private static boolean refusedForSize(String code, String message) {
+    return ("InvalidParameterValue".equals(code)
+            || "MessageTooLong".equals(code)
+            || "AWS.SimpleQueueService.MessageTooLong".equals(code))
+        && message != null
+        && message.contains("must be shorter than");
+  }
+
   /**
    * The threshold to plan with before the queue's limit is read (the injector runs first, on the
    * caller's thread): the limit known, else the fallback.
@@ -281,6 +327,25 @@ final class SendPlanning {
     /** A copy: which entries got additions. */
     boolean[] added() {
       return added.clone();
+    }
+
+    /** The batch of only the entries whose ids are in {@code ids}, in their order. */
+    InjectedBatch only(Set<String> ids) {
+      List<SendMessageBatchRequestEntry> originals = new ArrayList<>();
+      List<SendMessageBatchRequestEntry> kept = new ArrayList<>();
+      List<Boolean> keptAdded = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        if (ids.contains(entries.get(i).id())) {
+          originals.add(original.entries().get(i));
+          kept.add(entries.get(i));
+          keptAdded.add(added[i]);
+        }
+      }
+      boolean[] onlyAdded = new boolean[kept.size()];
+      for (int i = 0; i < onlyAdded.length; i++) {
+        onlyAdded[i] = keptAdded.get(i);
+      }
+      return new InjectedBatch(original.toBuilder().entries(originals).build(), kept, onlyAdded);
     }
 
     boolean changed() {

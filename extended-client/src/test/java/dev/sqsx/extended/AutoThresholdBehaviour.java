@@ -350,6 +350,84 @@ abstract class AutoThresholdBehaviour {
     assertThat(limits.refused(dlq)).isZero();
   }
 
+  @Test
+  void auto_queueLimitLoweredWhileKept_refusedInlineSendIsOffloadedAfterAFreshRead() {
+    String queueUrl = queueAt(QUEUE_1_MIB);
+    SqsClient client = extendedClient();
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(text(900_000, 70)));
+    // the queue's limit is lowered while the client keeps the old one (5 min)
+    limits.declare(queueUrl, QUEUE_256_KIB);
+    String body = text(900_000, 71);
+
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+
+    List<Message> raw = receiveAll(sqs, queueUrl, 3);
+    assertThat(raw)
+        .filteredOn(m -> m.messageAttributes().containsKey("ExtendedPayloadSize"))
+        .hasSize(2);
+    assertThat(objectKeys()).hasSize(2);
+    // SQS refused the first send after the change once; the limit was read again, once
+    assertThat(limits.refused(queueUrl)).isEqualTo(1);
+    assertThat(limits.reads(queueUrl)).isEqualTo(2);
+  }
+
+  @Test
+  void auto_queueLimitLoweredWhileKept_refusedInlineBatchIsPlannedAgainAfterAFreshRead() {
+    String queueUrl = queueAt(QUEUE_1_MIB);
+    SqsClient client = extendedClient();
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(text(900_000, 72)));
+    limits.declare(queueUrl, QUEUE_256_KIB);
+
+    SendMessageBatchResponse response =
+        client.sendMessageBatch(
+            r ->
+                r.queueUrl(queueUrl)
+                    .entries(entry("small", text(100_000, 73)), entry("large", text(400_000, 74))));
+
+    assertThat(response.successful())
+        .extracting(e -> e.id())
+        .containsExactlyInAnyOrder("small", "large");
+    assertThat(response.failed()).isEmpty();
+    assertThat(receiveAll(sqs, queueUrl, 3))
+        .filteredOn(m -> m.messageAttributes().containsKey("ExtendedPayloadSize"))
+        .hasSize(1);
+    assertThat(objectKeys()).hasSize(1);
+    assertThat(limits.refused(queueUrl)).isEqualTo(1);
+    assertThat(limits.reads(queueUrl)).isEqualTo(2);
+  }
+
+  @Test
+  void auto_queueLimitLoweredWhileKept_entriesRefusedAloneAreSentAgainOffloaded() {
+    String queueUrl = queueAt(QUEUE_1_MIB);
+    limits.refuseEntriesAlone();
+    SqsClient client = extendedClient();
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(text(900_000, 75)));
+    limits.declare(queueUrl, QUEUE_256_KIB);
+
+    SendMessageBatchResponse response =
+        client.sendMessageBatch(
+            r ->
+                r.queueUrl(queueUrl)
+                    .entries(
+                        entry("small", text(100_000, 76)),
+                        entry("large", text(400_000, 77)),
+                        entry("larger", text(500_000, 78))));
+
+    assertThat(response.failed()).isEmpty();
+    assertThat(response.successful())
+        .extracting(e -> e.id())
+        .containsExactlyInAnyOrder("small", "large", "larger");
+    List<Message> raw = receiveAll(sqs, queueUrl, 4);
+    assertThat(raw).filteredOn(m -> m.body().equals(text(100_000, 76))).hasSize(1);
+    assertThat(raw)
+        .filteredOn(m -> m.messageAttributes().containsKey("ExtendedPayloadSize"))
+        .hasSize(2);
+    assertThat(objectKeys()).hasSize(2);
+    assertThat(limits.refused(queueUrl)).isEqualTo(2);
+    assertThat(limits.reads(queueUrl)).isEqualTo(2);
+  }
+
   private static SendMessageBatchRequestEntry entry(String id, String body) {
     return SendMessageBatchRequestEntry.builder().id(id).messageBody(body).build();
   }

@@ -5,6 +5,7 @@
 package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.Markers;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,16 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
@@ -44,6 +48,20 @@ final class QueueSizeLimitShim implements ExecutionInterceptor {
     return this;
   }
 
+  /**
+   * Refuses a batch entry over its queue's limit alone, as a failed entry ({@code
+   * InvalidParameterValue}), instead of the whole request; the batch must keep an entry that fits.
+   */
+  QueueSizeLimitShim refuseEntriesAlone() {
+    entriesAlone = true;
+    return this;
+  }
+
+  private volatile boolean entriesAlone;
+
+  private static final ExecutionAttribute<List<BatchResultErrorEntry>> REFUSED_ENTRIES =
+      new ExecutionAttribute<>("refusedEntries");
+
   /** How many {@code GetQueueAttributes} calls asked for the queue's limit. */
   int reads(String queueUrl) {
     return reads.computeIfAbsent(queueUrl, url -> new AtomicInteger()).get();
@@ -59,7 +77,7 @@ final class QueueSizeLimitShim implements ExecutionInterceptor {
     SdkRequest request = context.request();
     if (request instanceof SendMessageRequest send) {
       check(send.queueUrl(), Markers.messageSize(send.messageBody(), send.messageAttributes()));
-    } else if (request instanceof SendMessageBatchRequest batch) {
+    } else if (request instanceof SendMessageBatchRequest batch && !entriesAlone) {
       for (SendMessageBatchRequestEntry entry : batch.entries()) {
         check(
             batch.queueUrl(), Markers.messageSize(entry.messageBody(), entry.messageAttributes()));
@@ -70,8 +88,48 @@ final class QueueSizeLimitShim implements ExecutionInterceptor {
   }
 
   @Override
+  public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+    if (!entriesAlone || !(context.request() instanceof SendMessageBatchRequest batch)) {
+      return context.request();
+    }
+    Integer limit = limits.get(batch.queueUrl());
+    if (limit == null) {
+      return context.request();
+    }
+    List<SendMessageBatchRequestEntry> kept = new ArrayList<>();
+    List<BatchResultErrorEntry> failed = new ArrayList<>();
+    for (SendMessageBatchRequestEntry entry : batch.entries()) {
+      if (Markers.messageSize(entry.messageBody(), entry.messageAttributes()) > limit) {
+        refused.computeIfAbsent(batch.queueUrl(), url -> new AtomicInteger()).incrementAndGet();
+        failed.add(
+            BatchResultErrorEntry.builder()
+                .id(entry.id())
+                .senderFault(true)
+                .code("InvalidParameterValue")
+                .message(
+                    "One or more parameters are invalid. Reason: Message must be shorter than "
+                        + limit
+                        + " bytes.")
+                .build());
+      } else {
+        kept.add(entry);
+      }
+    }
+    attributes.putAttribute(REFUSED_ENTRIES, failed);
+    return batch.toBuilder().entries(kept).build();
+  }
+
+  @Override
   public SdkResponse modifyResponse(
       Context.ModifyResponse context, ExecutionAttributes attributes) {
+    List<BatchResultErrorEntry> refusedEntries = attributes.getAttribute(REFUSED_ENTRIES);
+    if (refusedEntries != null
+        && !refusedEntries.isEmpty()
+        && context.response() instanceof SendMessageBatchResponse response) {
+      List<BatchResultErrorEntry> failed = new ArrayList<>(response.failed());
+      failed.addAll(refusedEntries);
+      return response.toBuilder().failed(failed).build();
+    }
     if (context.request() instanceof GetQueueAttributesRequest get
         && context.response() instanceof GetQueueAttributesResponse response
         && limits.containsKey(get.queueUrl())

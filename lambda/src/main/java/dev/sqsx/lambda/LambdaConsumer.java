@@ -14,6 +14,7 @@ import dev.sqsx.consumer.internal.Lease;
 import dev.sqsx.consumer.internal.Settlement;
 import dev.sqsx.extended.ExtendedMessages;
 import dev.sqsx.extended.SnsNotification;
+import dev.sqsx.extended.SqsExtendedClient;
 import dev.sqsx.lambda.internal.HandledPayloads;
 import dev.sqsx.lambda.internal.Invocation;
 import dev.sqsx.lambda.internal.QueueFacts;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -73,8 +75,24 @@ public final class LambdaConsumer {
   private final Clock clock = Clock.systemUTC();
   private final Map<String, QueueFacts> queues = new ConcurrentHashMap<>();
 
+  /**
+   * What dead letters are sent with: with a payload store, an extended client over {@code
+   * sqsClient} with the {@code auto} threshold (made once: it keeps each DLQ's limit), so a record
+   * inline on its queue (up to 1 MiB) that, with sqsx's reason attributes, is more than the DLQ
+   * takes (its own {@code MaximumMessageSize}, maybe still 262,144) is offloaded instead of
+   * refused.
+   */
+  private final SqsClient deadLetters;
+
   LambdaConsumer(LambdaConfig config) {
     this.config = config;
+    this.deadLetters =
+        config.sqs() == null || config.payloadStore() == null
+            ? config.sqs()
+            : SqsExtendedClient.builder()
+                .sqsClient(config.sqs())
+                .payloadStore(config.payloadStore())
+                .build();
   }
 
   /** A builder; a handler is required. */
@@ -112,7 +130,7 @@ public final class LambdaConsumer {
     }
     boolean fifo = records.get(0).getEventSourceArn().endsWith(".fifo");
     Invocation invocation =
-        new Invocation(fifo, config.sqs(), config.deadLetterQueueUrl(), config.payloadStore());
+        new Invocation(fifo, deadLetters, config.deadLetterQueueUrl(), config.payloadStore());
     Settlement settlement =
         new Settlement(
             RetryPolicy.immediate(),

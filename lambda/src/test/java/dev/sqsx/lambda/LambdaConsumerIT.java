@@ -18,11 +18,13 @@ import dev.sqsx.idempotency.DynamoDbIdempotencyStore;
 import dev.sqsx.idempotency.IdempotencyKey;
 import dev.sqsx.idempotency.IdempotentHandler;
 import dev.sqsx.lambda.internal.QueueFacts;
+import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
 import dev.sqsx.testing.lambda.LambdaEventSourceMapping;
 import dev.sqsx.testing.lambda.LambdaEventSourceMapping.Invocation;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,12 +35,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * sqsx handlers in Lambda, through a local event source mapping against the embedded SQS: events
@@ -370,6 +381,105 @@ class LambdaConsumerIT {
     assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents())
         .as("the payload the topic's other subscriptions share is still there")
         .hasSize(1);
+  }
+
+  @Test
+  void anInlineRecordOf900Kb_deadLetteredToADlqAt256KiB_isOffloaded(
+      SqsClient sqs, S3Client s3, AwsResources aws, AwsEndpoints endpoints) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(1));
+    String bucket = aws.createBucket();
+    S3PayloadStore store = S3PayloadStore.builder().s3Client(s3).bucket(bucket).build();
+    // inline on its queue (at 1 MiB: records up to 1 MiB since August 2025)
+    String body = "r".repeat(900_000);
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(body));
+    // the DLQ is still at 262,144, as SQS answers and enforces it (ElasticMQ ignores the limit)
+    SqsClient dlqAt256KiB =
+        endpoints
+            .configure(SqsClient.builder(), endpoints.sqsEndpoint())
+            .overrideConfiguration(
+                c -> c.addExecutionInterceptor(new QueueAt(queue.dlqUrl(), 262_144)))
+            .build();
+    LambdaConsumer consumer =
+        LambdaConsumer.builder()
+            .payloadStore(store)
+            .sqsClient(dlqAt256KiB)
+            .deadLetterQueueUrl(queue.dlqUrl())
+            .handler(
+                message -> {
+                  throw new NonRetryableException("cannot be booked");
+                })
+            .build();
+
+    Invocation invocation = mapping(sqs, queue.queueUrl(), consumer).poll();
+
+    assertThat(invocation.failed()).isEmpty();
+    assertThat(invocation.deleted()).hasSize(1);
+    SqsClient reader = SqsExtendedClient.builder().sqsClient(sqs).payloadStore(store).build();
+    Message dead =
+        reader
+            .receiveMessage(
+                r -> r.queueUrl(queue.dlqUrl()).waitTimeSeconds(2).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    assertThat(dead.body()).isEqualTo(body);
+    assertThat(dead.messageAttributes().get("sqsx.ErrorClass").stringValue())
+        .isEqualTo(NonRetryableException.class.getName());
+    assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).hasSize(1);
+    dlqAt256KiB.close();
+  }
+
+  /**
+   * A queue at {@code limit} bytes as SQS makes it: {@code GetQueueAttributes} answers it, a send
+   * over it is refused ({@code InvalidParameterValue}).
+   */
+  private record QueueAt(String queueUrl, int limit) implements ExecutionInterceptor {
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      if (context.request() instanceof SendMessageRequest send
+          && send.queueUrl().equals(queueUrl)
+          && size(send) > limit) {
+        throw SqsException.builder()
+            .statusCode(400)
+            .message(
+                "One or more parameters are invalid. Reason: Message must be shorter than "
+                    + limit
+                    + " bytes.")
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("InvalidParameterValue")
+                    .serviceName("Sqs")
+                    .build())
+            .build();
+      }
+    }
+
+    @Override
+    public SdkResponse modifyResponse(
+        Context.ModifyResponse context, ExecutionAttributes attributes) {
+      if (context.request() instanceof GetQueueAttributesRequest get
+          && get.queueUrl().equals(queueUrl)
+          && context.response() instanceof GetQueueAttributesResponse response) {
+        Map<String, String> answered = new java.util.HashMap<>(response.attributesAsStrings());
+        answered.put("MaximumMessageSize", Integer.toString(limit));
+        return response.toBuilder().attributesWithStrings(answered).build();
+      }
+      return context.response();
+    }
+
+    private static long size(SendMessageRequest send) {
+      long size = send.messageBody().getBytes(StandardCharsets.UTF_8).length;
+      for (Map.Entry<String, MessageAttributeValue> attribute :
+          send.messageAttributes().entrySet()) {
+        MessageAttributeValue value = attribute.getValue();
+        size += attribute.getKey().getBytes(StandardCharsets.UTF_8).length;
+        size += value.dataType().getBytes(StandardCharsets.UTF_8).length;
+        size +=
+            value.stringValue() != null
+                ? value.stringValue().getBytes(StandardCharsets.UTF_8).length
+                : value.binaryValue().asByteArrayUnsafe().length;
+      }
+      return size;
+    }
   }
 
   @Test

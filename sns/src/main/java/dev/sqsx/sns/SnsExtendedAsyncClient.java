@@ -87,7 +87,13 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
       return CompletableFuture.failedFuture(e);
     }
     if (offload == null) {
-      return delegate.publish(request);
+      // auto: a topic whose limit was lowered since it was read refuses the message (nothing was
+      // published); with the limit read again it goes offloaded
+      return orLower(
+          delegate.publish(request),
+          request.topicArn(),
+          threshold,
+          lower -> publish(request, lower));
     }
     return store(offload)
         .thenCompose(
@@ -98,6 +104,30 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
                     () ->
                         delegate.publish(
                             rules.pointerRequest(request, pointer, offload.utf8().length))));
+  }
+
+  /**
+   * The publication's answer; when SNS refused it for its size and the topic's limit, read again,
+   * is lower than {@code threshold} ({@code auto}), what {@code again} makes of it at that limit.
+   */
+  private <T> CompletableFuture<T> orLower(
+      CompletableFuture<T> published,
+      String topicArn,
+      long threshold,
+      java.util.function.LongFunction<CompletableFuture<T>> again) {
+    return published.exceptionallyCompose(
+        error -> {
+          if (!SnsOffloading.refusedForSize(error)) {
+            return CompletableFuture.<T>failedFuture(error);
+          }
+          return rules
+              .lowerThreshold(topicArn, threshold)
+              .thenCompose(
+                  lower ->
+                      lower.isPresent()
+                          ? again.apply(lower.getAsLong())
+                          : CompletableFuture.<T>failedFuture(error));
+        });
   }
 
   @Override
@@ -120,7 +150,11 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
       return CompletableFuture.failedFuture(e);
     }
     if (offloads.isEmpty()) {
-      return delegate.publishBatch(request);
+      return orLower(
+          delegate.publishBatch(request),
+          request.topicArn(),
+          threshold,
+          lower -> publishBatch(request, lower));
     }
     List<CompletableFuture<PayloadPointer>> stored = new ArrayList<>();
     for (SnsOffloading.Offload offload : offloads) {

@@ -8,6 +8,7 @@ import dev.sqsx.extended.PayloadPointer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
@@ -89,9 +90,23 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
   @Override
   public PublishResponse publish(PublishRequest request) {
     long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
+    return publish(request, threshold);
+  }
+
+  private PublishResponse publish(PublishRequest request, long threshold) {
     SnsOffloading.Offload offload = rules.plan(request, threshold);
     if (offload == null) {
-      return delegate.publish(request);
+      try {
+        return delegate.publish(request);
+      } catch (RuntimeException e) {
+        // auto: a topic whose limit was lowered since it was read refuses the message (nothing
+        // was published); with the limit read again it goes offloaded
+        OptionalLong lower = lowerThreshold(request.topicArn(), threshold, e);
+        if (lower.isEmpty()) {
+          throw e;
+        }
+        return publish(request, lower.getAsLong());
+      }
     }
     PayloadPointer pointer;
     try {
@@ -110,9 +125,32 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
   @Override
   public PublishBatchResponse publishBatch(PublishBatchRequest request) {
     long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
+    return publishBatch(request, threshold);
+  }
+
+  /**
+   * With the {@code auto} threshold, the topic's limit read again when SNS refused a publication
+   * planned at {@code threshold} for its size and the kept limit was that one; else empty.
+   */
+  private OptionalLong lowerThreshold(String topicArn, long threshold, RuntimeException error) {
+    if (!SnsOffloading.refusedForSize(error)) {
+      return OptionalLong.empty();
+    }
+    return rules.lowerThreshold(topicArn, threshold).join();
+  }
+
+  private PublishBatchResponse publishBatch(PublishBatchRequest request, long threshold) {
     List<SnsOffloading.Offload> offloads = rules.plan(request, threshold);
     if (offloads.isEmpty()) {
-      return delegate.publishBatch(request);
+      try {
+        return delegate.publishBatch(request);
+      } catch (RuntimeException e) {
+        OptionalLong lower = lowerThreshold(request.topicArn(), threshold, e);
+        if (lower.isEmpty()) {
+          throw e;
+        }
+        return publishBatch(request, lower.getAsLong());
+      }
     }
     Map<String, SnsOffloading.Offload> byId = new HashMap<>();
     Map<String, PayloadPointer> pointers = new HashMap<>();

@@ -17,8 +17,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.SnsException;
 
 /**
  * The publishing rules both SNS clients share: which messages go to the payload store, what is
@@ -101,6 +104,42 @@ final class SnsOffloading {
       return CompletableFuture.completedFuture((long) SNS_LARGEST_MESSAGE_SIZE);
     }
     return limits.limitOf(topicArn).thenApply(Integer::longValue);
+  }
+
+  /**
+   * The threshold to try again with after {@code topicArn} refused a publication planned at {@code
+   * used} as too long ({@link #refusedForSize}): the topic's limit read again when the kept one was
+   * {@code used} and is now lower; else empty (nothing to gain by publishing again).
+   */
+  CompletableFuture<OptionalLong> lowerThreshold(String topicArn, long used) {
+    if (limits == null || topicArn == null || !limits.forget(topicArn, used)) {
+      return CompletableFuture.completedFuture(OptionalLong.empty());
+    }
+    return limits
+        .limitOf(topicArn)
+        .thenApply(fresh -> fresh < used ? OptionalLong.of(fresh) : OptionalLong.empty());
+  }
+
+  /**
+   * Whether SNS refused a publication for its size: a message over the topic's {@code
+   * MaximumMessageSize} ({@code InvalidParameter}, "Message too long") or a batch over it in total
+   * ({@code BatchRequestTooLong}). Nothing was published.
+   */
+  static boolean refusedForSize(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (!(cause instanceof SnsException sns)
+        || sns.statusCode() != 400
+        || sns.awsErrorDetails() == null) {
+      return false;
+    }
+    String code = sns.awsErrorDetails().errorCode();
+    return "BatchRequestTooLong".equals(code)
+        || ("InvalidParameter".equals(code)
+            && sns.getMessage() != null
+            && sns.getMessage().contains("Message too long"));
   }
 
   /**

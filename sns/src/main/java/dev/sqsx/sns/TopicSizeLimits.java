@@ -92,6 +92,40 @@ final class TopicSizeLimits {
     return OptionalInt.of(entry.limit().join());
   }
 
+  /**
+   * Forgets the kept limit of a target that refused a message sent against {@code used} bytes (its
+   * limit was lowered since it was read), so the next {@link #limitOf} reads it again. Only an
+   * answer that is known and equal to {@code used} is forgotten: of many sends refused at once, the
+   * first makes the new read and the others share it.
+   *
+   * @return whether the kept answer was {@code used} (a fresh one is now read or being read)
+   */
+  boolean forget(String target, long used) {
+    boolean[] forgotten = {false};
+    limits.computeIfPresent(
+        target,
+        (key, kept) -> {
+          if (kept.limit().isDone()
+              && !kept.limit().isCompletedExceptionally()
+              && kept.limit().join() == used) {
+            forgotten[0] = true;
+            return null;
+          }
+          return kept;
+        });
+    if (forgotten[0]) {
+      LOG.info(
+          "{} {} refused a message within its MaximumMessageSize as last read ({} bytes):"
+              + " reading it again",
+          kind,
+          target,
+          used);
+      return true;
+    }
+    Entry entry = limits.get(target);
+    return entry != null && !entry.limit().isDone();
+  }
+
   private CompletableFuture<Integer> readLimit(String target) {
     CompletableFuture<String> answer;
     try {

@@ -233,6 +233,41 @@ class SnsAutoThresholdIT {
     assertThat(attributeReads.get()).isEqualTo(1);
   }
 
+  @ParameterizedTest(name = "async {0}")
+  @ValueSource(booleans = {false, true})
+  void topicLimitLoweredWhileKept_refusedPublishIsOffloadedAfterAFreshRead(boolean async) {
+    String topic = topic(1_048_576);
+    Publisher publisher = publisher(async);
+    publisher.publish(message(topic, 900_000));
+    // the topic's limit is lowered while the client keeps the old one (5 min)
+    sns.maximumMessageSize(topic, 262_144);
+
+    publisher.publish(message(topic, 900_000));
+    publisher.publish(message(topic, 900_000));
+
+    assertThat(offloaded()).containsExactly(false, true, true);
+    assertThat(receive(sqs, queue, 3)).hasSize(3);
+    assertThat(attributeReads.get()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "async {0}")
+  @ValueSource(booleans = {false, true})
+  void topicLimitLoweredWhileKept_refusedBatchIsPlannedAgainAfterAFreshRead(boolean async) {
+    String topic = topic(1_048_576);
+    Publisher publisher = publisher(async);
+    publisher.publish(message(topic, 900_000));
+    sns.maximumMessageSize(topic, 262_144);
+
+    PublishBatchResponse batch =
+        publisher.publishBatch(topic, List.of(entry("a", 100_000), entry("b", 400_000)));
+
+    assertThat(batch.successful()).hasSize(2);
+    assertThat(batch.failed()).isEmpty();
+    assertThat(offloaded()).containsExactly(false, false, true);
+    assertThat(receive(sqs, queue, 3)).hasSize(3);
+    assertThat(attributeReads.get()).isEqualTo(2);
+  }
+
   private static PublishBatchRequestEntry entry(String id, int bytes) {
     return PublishBatchRequestEntry.builder().id(id).message(payload(bytes)).build();
   }

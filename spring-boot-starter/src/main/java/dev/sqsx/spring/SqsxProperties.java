@@ -34,7 +34,11 @@ public record SqsxProperties(
    * @param table the DynamoDB table payloads are written to; with a bucket too, payloads up to
    *     {@code tableMaxSize} go to the table and larger ones to the bucket
    * @param tableMaxSize with both a bucket and a table: the largest payload the table takes
-   * @param threshold offload messages larger than this many bytes (1..1048576; default 262144)
+   * @param threshold a fixed offload threshold: offload messages larger than this many bytes,
+   *     whatever the queue (1..1048576; 262144 is AWS's library's behaviour). Default: unset, the
+   *     extended clients' {@code auto} threshold — each message is offloaded only when it is over
+   *     its target queue's own {@code MaximumMessageSize} (read with {@code GetQueueAttributes},
+   *     262144 when that read fails)
    * @param alwaysOffload offload every message, whatever its size
    * @param keyPrefix the prefix of the payloads' S3 keys / DynamoDB ids
    * @param allowedBuckets buckets a received pointer may name besides {@code bucket} (pointers to

@@ -54,6 +54,38 @@ class QueueSizeLimitsTest {
   }
 
   @Test
+  void forget_manySendsRefusedAtTheKeptLimit_shareOneNewRead() {
+    List<CompletableFuture<String>> answers =
+        new ArrayList<>(
+            List.of(CompletableFuture.completedFuture("1048576"), new CompletableFuture<>()));
+    QueueSizeLimits limits = limits(target -> answers.get(reads.size() - 1));
+    assertThat(limits.limitOf("q").join()).isEqualTo(1_048_576);
+
+    // three sends planned at 1 MiB are refused at once: the first forgets, the others share
+    assertThat(limits.forget("q", 1_048_576)).isTrue();
+    CompletableFuture<Integer> fresh = limits.limitOf("q");
+    assertThat(limits.forget("q", 1_048_576)).isTrue();
+    assertThat(limits.forget("q", 1_048_576)).isTrue();
+    answers.get(1).complete("262144");
+
+    assertThat(fresh.join()).isEqualTo(262_144);
+    assertThat(limits.limitOf("q").join()).isEqualTo(262_144);
+    assertThat(reads).hasSize(2);
+  }
+
+  @Test
+  void forget_aLimitOtherThanTheOneKept_isNotForgotten() {
+    QueueSizeLimits limits = limits(target -> CompletableFuture.completedFuture("262144"));
+    assertThat(limits.limitOf("q").join()).isEqualTo(262_144);
+
+    // a send planned at the old 1 MiB, refused after the new limit was read: nothing to read again
+    assertThat(limits.forget("q", 1_048_576)).isFalse();
+    assertThat(limits.forget("never-read", 262_144)).isFalse();
+    assertThat(limits.limitOf("q").join()).isEqualTo(262_144);
+    assertThat(reads).containsExactly("q");
+  }
+
+  @Test
   void limitOf_concurrentFirstSends_shareOneRead() {
     CompletableFuture<String> answer = new CompletableFuture<>();
     QueueSizeLimits limits = limits(target -> answer);
