@@ -166,6 +166,7 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       state.set(State.CLOSED);
       leaveBudget();
+      counters.close();
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
@@ -413,6 +414,7 @@ public final class SqsConsumer implements AutoCloseable {
   private void closeLocked() {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
+      counters.close(); // never started (or closed already): no gauge counts it any more
       return;
     }
     queue.stop();
@@ -469,6 +471,7 @@ public final class SqsConsumer implements AutoCloseable {
         ownExecutor.shutdownNow();
       }
     }
+    counters.close();
     LOG.info("stopped consuming {}: {}", config.queueUrl(), stats().summary());
   }
 
