@@ -99,6 +99,8 @@ public final class SqsConsumer implements AutoCloseable {
   private ConsumerEffects settlementEffects;
   private int visibilitySeconds;
   private volatile LongPollBudget budget;
+  private final java.util.concurrent.atomic.AtomicBoolean leftBudget =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final ReceiveHealth receiveHealth = new ReceiveHealth();
 
   private enum State {
@@ -166,6 +168,7 @@ public final class SqsConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       state.set(State.CLOSED);
       leaveBudget();
+      counters.close();
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
@@ -195,9 +198,10 @@ public final class SqsConsumer implements AutoCloseable {
     budget = shared;
   }
 
+  /** Gives this consumer's place in its client's budget back, once. */
   private void leaveBudget() {
     LongPollBudget joined = budget;
-    if (joined != null) {
+    if (joined != null && leftBudget.compareAndSet(false, true)) {
       joined.leave();
     }
   }
@@ -413,6 +417,7 @@ public final class SqsConsumer implements AutoCloseable {
   private void closeLocked() {
     State previous = state.getAndSet(State.CLOSED);
     if (previous != State.RUNNING) {
+      counters.close(); // never started (or closed already): no gauge counts it any more
       return;
     }
     queue.stop();
@@ -429,7 +434,11 @@ public final class SqsConsumer implements AutoCloseable {
             + Math.max(
                 config.shutdownTimeout().toNanos(),
                 config.waitTime().plus(POLL_ANSWER_MARGIN).toNanos());
-    if (!await(polling, pollDeadline, "waiting for open long polls to answer")) {
+    if (await(polling, pollDeadline, "waiting for open long polls to answer")) {
+      // here, not only in the callback above (which may run after close() returned): a consumer
+      // started right after this close() finds the place free
+      leaveBudget();
+    } else {
       LOG.warn(
           "a long poll of {} did not answer within {} of close(): messages it returns stay"
               + " invisible until their visibility timeout ends",
@@ -469,6 +478,7 @@ public final class SqsConsumer implements AutoCloseable {
         ownExecutor.shutdownNow();
       }
     }
+    counters.close();
     LOG.info("stopped consuming {}: {}", config.queueUrl(), stats().summary());
   }
 

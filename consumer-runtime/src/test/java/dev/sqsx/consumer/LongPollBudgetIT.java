@@ -91,6 +91,85 @@ class LongPollBudgetIT {
     }
   }
 
+  /**
+   * A long poll that answers only after close() gave up waiting for it (a slow network): once it
+   * answers, the closed consumer's place in the client's budget is free again.
+   */
+  @Test
+  void aLongPollAnsweringAfterCloseReturned_stillGivesThePlaceBack(
+      AwsEndpoints endpoints, AwsResources aws) {
+    LateReceives late = new LateReceives();
+    try (SqsAsyncClient shared =
+        endpoints
+            .configure(SqsAsyncClient.builder(), endpoints.sqsEndpoint())
+            .overrideConfiguration(c -> c.addExecutionInterceptor(late))
+            .build()) {
+      SqsConsumer first =
+          SqsConsumer.builder()
+              .sqsClient(shared)
+              .queueUrl(aws.createQueue())
+              .maxLongPolls(1)
+              .waitTime(Duration.ofSeconds(1))
+              .shutdownTimeout(Duration.ZERO)
+              .handler(message -> {})
+              .build();
+      first.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> late.sent.get() > 0);
+      late.delayMillis = 9_000; // past close()'s wait for open long polls: wait time + 5 s
+      first.close();
+      await().atMost(Duration.ofSeconds(30)).until(() -> late.answeredLate.get() > 0);
+      late.delayMillis = 0;
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                try (SqsConsumer second = consumer(shared, aws.createQueue(), 1, 10)) {
+                  second.start();
+                  assertThat(second.isRunning()).isTrue();
+                }
+              });
+    }
+  }
+
+  /** Holds each ReceiveMessage answer back for {@code delayMillis} before the caller gets it. */
+  static final class LateReceives
+      implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+    volatile long delayMillis;
+    final java.util.concurrent.atomic.AtomicInteger sent =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger answeredLate =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void beforeExecution(
+        software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+      if (context.request()
+          instanceof software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest) {
+        sent.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void afterExecution(
+        software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+      long delay = delayMillis;
+      if (delay > 0
+          && context.request()
+              instanceof software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest) {
+        try {
+          Thread.sleep(delay);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        answeredLate.incrementAndGet();
+      }
+    }
+  }
+
   private static void closeNow(SqsConsumer consumer) {
     try (consumer) {
       assertThat(consumer.isRunning()).isTrue();

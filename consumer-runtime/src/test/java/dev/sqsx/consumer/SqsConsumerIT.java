@@ -276,6 +276,49 @@ class SqsConsumerIT {
         .isEqualTo(queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
   }
 
+  /**
+   * A restarted listener runs in a new consumer on the same registry and queue: the in-flight gauge
+   * follows the consumer running now, not the first one registered (closed, forever at 0).
+   */
+  @Test
+  void inFlightGauge_followsTheConsumerRunningNow_notAClosedOneOnTheSameQueue(
+      SqsClient sqs, SqsAsyncClient sqsAsync, AwsResources aws) {
+    String queueUrl = aws.createQueue();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SqsConsumer first =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .waitTime(Duration.ofSeconds(1))
+            .meterRegistry(registry)
+            .handler(m -> {})
+            .build();
+    first.start();
+    first.close();
+
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    SqsConsumer second =
+        SqsConsumer.builder()
+            .sqsClient(sqsAsync)
+            .queueUrl(queueUrl)
+            .waitTime(Duration.ofSeconds(1))
+            .meterRegistry(registry)
+            .handler(m -> release.await())
+            .build();
+    second.start();
+    try {
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("held"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> second.stats().inFlight() == 1);
+      assertThat(registry.get("sqsx.consumer.in.flight").gauge().value())
+          .as("the in-flight gauge while the second consumer handles one message")
+          .isEqualTo(1.0);
+    } finally {
+      release.countDown();
+      second.close();
+    }
+    assertThat(registry.get("sqsx.consumer.in.flight").gauge().value()).isZero();
+  }
+
   @Test
   void startOnAMissingQueue_failsNamingTheQueue(SqsAsyncClient sqsAsync, AwsResources aws) {
     String missing = aws.createQueue() + "-missing";

@@ -87,6 +87,9 @@ public final class SqsxListeners
   private String beanName = "sqsxListeners";
   private volatile boolean running;
 
+  /** The close of the last stop: completes when its consumers are closed (guarded by lifecycle). */
+  private CompletableFuture<Void> closing = CompletableFuture.completedFuture(null);
+
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
     this.beanFactory = (ConfigurableBeanFactory) beanFactory;
@@ -148,6 +151,9 @@ public final class SqsxListeners
       if (running) {
         return;
       }
+      // a stop still closing (Spring's asynchronous stop) ends first: its consumers release what
+      // they hold, and their place in the client's long-poll budget is free for the new ones
+      closing.join();
       for (Slot slot : slots) {
         if (slot.started) {
           slot.current = slot.listener(slot.recipe.newConsumer());
@@ -167,34 +173,47 @@ public final class SqsxListeners
 
   @Override
   public void stop() {
-    closeAll();
+    closeAll().join();
   }
 
-  /** Closes every consumer at once (each gracefully, within its shutdown timeout). */
+  /**
+   * Closes every consumer at once (each gracefully, within its shutdown timeout) on a thread of its
+   * own, then runs {@code callback}. A {@link #start()} called meanwhile waits for this close and
+   * then starts new consumers; this stop closes only the consumers running when it was called.
+   */
   @Override
   public void stop(Runnable callback) {
-    running = false; // no longer running from now on, whatever the closing thread's progress
-    Thread closer =
-        new Thread(
-            () -> {
-              try {
-                closeAll();
-              } finally {
-                callback.run();
-              }
-            },
-            "sqsx-listeners-shutdown");
-    closer.start();
+    var unused = closeAll().whenComplete((closed, error) -> callback.run());
   }
 
-  private void closeAll() {
+  /**
+   * Stops the listeners now and closes the consumers they run (on another thread); completes when
+   * they are closed, after any earlier close still going on.
+   */
+  private CompletableFuture<Void> closeAll() {
     synchronized (lifecycle) {
       running = false;
-      CompletableFuture.allOf(
-              slots.stream()
-                  .map(slot -> CompletableFuture.runAsync(slot.current.consumer()::close))
-                  .toArray(CompletableFuture[]::new))
-          .join();
+      List<SqsConsumer> consumers = slots.stream().map(slot -> slot.current.consumer()).toList();
+      CompletableFuture<Void> previous = closing;
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  CompletableFuture.allOf(
+                          consumers.stream()
+                              .map(consumer -> CompletableFuture.runAsync(consumer::close))
+                              .toArray(CompletableFuture[]::new))
+                      .join();
+                  previous.join();
+                } finally {
+                  done.complete(null);
+                }
+              },
+              "sqsx-listeners-shutdown");
+      closer.start();
+      closing = done;
+      return done;
     }
   }
 

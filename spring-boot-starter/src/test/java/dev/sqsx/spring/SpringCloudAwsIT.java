@@ -202,6 +202,39 @@ class SpringCloudAwsIT {
     }
   }
 
+  /**
+   * Spring's asynchronous stop ({@code stop(Runnable)}) closes on its own thread; a {@code start()}
+   * called before that close is done must neither leave the old consumer polling nor have the new
+   * one closed by the stop that came before it.
+   */
+  @Test
+  void startWhileAStopIsStillClosing_oldConsumerEnds_listenerRunsInTheNewOne() throws Exception {
+    String queue = Embedded.resources().createQueue();
+    try (SqsClient sqs = Embedded.endpoints().newSqsClient();
+        ConfigurableApplicationContext context =
+            SpringCloudAwsApp.builder(Recording.class).properties("test.queue=" + queue).run()) {
+      Recording recording = context.getBean(Recording.class);
+      SqsxListeners listeners = context.getBean(SqsxListeners.class);
+      for (int cycle = 0; cycle < 3; cycle++) {
+        SqsConsumer before = listeners.listeners().get("recording").consumer();
+        CountDownLatch stopped = new CountDownLatch(1);
+        listeners.stop(stopped::countDown);
+        listeners.start();
+        assertThat(stopped.await(30, TimeUnit.SECONDS)).as("stop's callback").isTrue();
+
+        SqsConsumer after = listeners.listeners().get("recording").consumer();
+        assertThat(before.isRunning()).as("the consumer stopped in cycle %d", cycle).isFalse();
+        assertThat(after).isNotSameAs(before);
+        assertThat(after.isRunning()).as("the consumer started in cycle %d", cycle).isTrue();
+        assertThat(listeners.isRunning()).isTrue();
+      }
+      sqs.sendMessage(r -> r.queueUrl(queue).messageBody("after the restarts"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> recording.bodies.contains("after the restarts"));
+    }
+  }
+
   private static int visible(SqsClient sqs, String queueUrl) {
     return Integer.parseInt(
         sqs.getQueueAttributes(

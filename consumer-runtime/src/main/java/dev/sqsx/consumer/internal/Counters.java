@@ -33,6 +33,11 @@ public final class Counters {
     metrics.gauge("in.flight", inFlight::get);
   }
 
+  /** The consumer is closed: its gauges no longer report it. */
+  public void close() {
+    metrics.close();
+  }
+
   void receive(int messages) {
     receives.increment();
     metrics.count("receives", 1);

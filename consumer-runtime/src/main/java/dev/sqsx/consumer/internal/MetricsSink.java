@@ -19,6 +19,9 @@ public interface MetricsSink {
   /** Registers the gauge {@code sqsx.consumer.<name>}. */
   void gauge(String name, Supplier<Number> value);
 
+  /** The consumer is closed: its gauges stop counting it. */
+  default void close() {}
+
   /** A sink that drops everything. */
   static MetricsSink none() {
     return new MetricsSink() {

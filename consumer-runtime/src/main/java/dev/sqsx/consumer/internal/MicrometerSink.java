@@ -9,15 +9,22 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Micrometer meters named {@code sqsx.consumer.*}, tagged with the queue name. Loaded only when a
  * {@code MeterRegistry} is given, so Micrometer stays an optional dependency. Each meter is
- * registered once and kept: the hot path increments, it does not look meters up.
+ * registered once and kept: the hot path increments, it does not look meters up. A gauge is one per
+ * registry, name and queue, shared by every consumer of that queue on the registry: it reads the
+ * sum over the consumers not closed yet, so a consumer made after another one closed (a restarted
+ * listener) is what it shows, not the closed one Micrometer registered first.
  */
 public final class MicrometerSink implements MetricsSink {
 
@@ -25,6 +32,12 @@ public final class MicrometerSink implements MetricsSink {
   private final Tags tags;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  /** Per registry: the sources of each shared gauge, by name and tags. */
+  private static final Map<MeterRegistry, Map<List<Object>, Set<Supplier<Number>>>> GAUGES =
+      new WeakHashMap<>();
+
+  private final List<Runnable> gaugesToLeave = new CopyOnWriteArrayList<>();
 
   /** A sink on {@code registry}, tagging meters with the queue's name. */
   public MicrometerSink(MeterRegistry registry, String queueUrl) {
@@ -54,6 +67,39 @@ public final class MicrometerSink implements MetricsSink {
 
   @Override
   public void gauge(String name, Supplier<Number> value) {
-    Gauge.builder("sqsx.consumer." + name, value).tags(tags).register(registry);
+    String meter = "sqsx.consumer." + name;
+    Set<Supplier<Number>> sources;
+    synchronized (GAUGES) {
+      sources =
+          GAUGES
+              .computeIfAbsent(registry, r -> new ConcurrentHashMap<>())
+              .computeIfAbsent(
+                  List.of(meter, tags),
+                  key -> {
+                    Set<Supplier<Number>> live = ConcurrentHashMap.newKeySet();
+                    Gauge.builder(meter, live, MicrometerSink::sum)
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry);
+                    return live;
+                  });
+    }
+    sources.add(value);
+    gaugesToLeave.add(() -> sources.remove(value));
+  }
+
+  /** This consumer's gauges no longer count it (it is closed). */
+  @Override
+  public void close() {
+    gaugesToLeave.forEach(Runnable::run);
+    gaugesToLeave.clear();
+  }
+
+  private static double sum(Set<Supplier<Number>> sources) {
+    double total = 0;
+    for (Supplier<Number> source : sources) {
+      total += source.get().doubleValue();
+    }
+    return total;
   }
 }

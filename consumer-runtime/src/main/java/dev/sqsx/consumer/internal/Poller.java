@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -133,7 +135,7 @@ public final class Poller {
     loopsRunning.set(loops);
     for (int index = 0; index < loops; index++) {
       int loop = index;
-      Async.execute(scheduler, () -> loop(loop, 0), "a poll loop");
+      next(loop, 0);
     }
   }
 
@@ -160,7 +162,7 @@ public final class Poller {
         paused = true;
         LOG.warn("circuit breaker open: pausing polling of {}", queueUrl);
       }
-      Async.schedule(scheduler, () -> loop(index, failures), PAUSE_CHECK_MILLIS, "a poll loop");
+      nextAfter(index, failures, PAUSE_CHECK_MILLIS);
       return;
     }
     if (paused) {
@@ -170,7 +172,7 @@ public final class Poller {
     if (dispatcher.waitingChars() >= waitingLimit) {
       // The messages waiting for a handler hold enough body (large resolved payloads): no receive
       // until the handlers have taken some.
-      Async.schedule(scheduler, () -> loop(index, failures), FULL_CHECK_MILLIS, "a poll loop");
+      nextAfter(index, failures, FULL_CHECK_MILLIS);
       return;
     }
     if (index > 0 && !mayPoll(index)) {
@@ -191,7 +193,7 @@ public final class Poller {
                     // The breaker opened, or the waiting messages grew past the limit, while this
                     // loop waited for permits: no receive now.
                     permits.release(granted);
-                    Async.execute(scheduler, () -> loop(index, failures), "a poll loop");
+                    next(index, failures);
                     return;
                   }
                   openReceive(index, granted, failures);
@@ -234,10 +236,7 @@ public final class Poller {
   }
 
   private void sleepThenLoop(int index, int failures) {
-    Async.detach(
-        sleepUntilSignal()
-            .thenRun(() -> Async.execute(scheduler, () -> loop(index, failures), "a poll loop")),
-        "a poll loop");
+    Async.detach(sleepUntilSignal().thenRun(() -> next(index, failures)), "a poll loop");
   }
 
   /** The ids of the receives sent and not yet answered (and handed on). */
@@ -271,13 +270,7 @@ public final class Poller {
             // a failing queue is polled by fewer loops, down to one
             ramp(false);
             receiveFailed(error, delay);
-            Async.detach(
-                backoff(delay)
-                    .thenRun(
-                        () ->
-                            Async.execute(
-                                scheduler, () -> loop(index, failures + 1), "a poll loop")),
-                "a poll loop");
+            Async.detach(backoff(delay).thenRun(() -> next(index, failures + 1)), "a poll loop");
             return;
           }
           // Copied (toArray), not iterated: the OpenTelemetry agent's SQS instrumentation makes a
@@ -298,7 +291,7 @@ public final class Poller {
                         receivesInFlight.remove(receiveId);
                         return null;
                       })
-                  .thenRun(() -> Async.execute(scheduler, () -> loop(index, 0), "a poll loop")),
+                  .thenRun(() -> next(index, 0)),
               "a poll loop");
         },
         "receiving from " + queueUrl);
@@ -341,6 +334,37 @@ public final class Poller {
       wake.complete(null);
     }
     return wake.whenComplete((done, error) -> backoffs.remove(wake));
+  }
+
+  /**
+   * Runs the loop's next step on the scheduler. When the scheduler is shut down already (close()
+   * stopped waiting for this loop's receive, which answered later) the loop ends here, so {@link
+   * #stop()} still completes and the consumer's place in the long-poll budget is given back.
+   */
+  private void next(int index, int failures) {
+    try {
+      scheduler.execute(() -> step(index, failures));
+    } catch (RejectedExecutionException e) {
+      ended();
+    }
+  }
+
+  /** {@link #next} after {@code millis}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // the step guards itself
+  private void nextAfter(int index, int failures, long millis) {
+    try {
+      scheduler.schedule(() -> step(index, failures), millis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      ended();
+    }
+  }
+
+  private void step(int index, int failures) {
+    try {
+      loop(index, failures);
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure in a poll loop of {}: {}", queueUrl, e.toString(), e);
+    }
   }
 
   private void ended() {
