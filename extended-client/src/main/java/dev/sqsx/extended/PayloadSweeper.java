@@ -31,13 +31,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>That age, the {@link #bound() bound}, is computed from the queues the payloads are sent to:
  * for each queue its {@code MessageRetentionPeriod} and, when it has a {@code RedrivePolicy}, its
- * dead-letter queue's. On a standard queue a message keeps its original enqueue time when it moves
- * to the dead-letter queue, so a pointer lives at most {@code max(source, dlq)}; on a FIFO queue
- * the dead-letter queue's retention starts afresh, so at most {@code source + dlq}. The bound is
- * the longest over the queues, plus the user's {@link Builder#margin margin} (which must cover the
- * time between storing a payload and sending its message, clock skew, and any other queue a pointer
- * may be copied to: SNS fan-out subscriptions, redrives back to the source). Give every queue a
- * pointer into the prefix may reach.
+ * dead-letter queue's. A dead letter sqsx's consumer or Lambda handler sends is a new message whose
+ * retention starts afresh, and so is one SQS moves out of a FIFO queue: a pointer lives at most
+ * {@code source + dlq}, the default. When only SQS's own redrive moves messages out of a standard
+ * queue ({@link Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and
+ * a pointer lives at most {@code max(source, dlq)}. The bound is the longest over the queues, plus
+ * the user's {@link Builder#margin margin} (which must cover the time between storing a payload and
+ * sending its message, clock skew, and any other queue a pointer may be copied to: SNS fan-out
+ * subscriptions, redrives back to the source). Give every queue a pointer into the prefix may
+ * reach.
  *
  * <pre>{@code
  * PayloadSweeper sweeper = PayloadSweeper.builder()
@@ -141,14 +143,16 @@ public final class PayloadSweeper {
 
   /**
    * The longest time one queue holds a pointer, by SQS's rules: {@code max(source, dlq)} for a
-   * standard queue (a dead letter keeps its enqueue time), {@code source + dlq} for a FIFO queue
-   * (the dead-letter queue's retention starts afresh). Without a dead-letter queue, the source's.
+   * standard queue whose dead letters only SQS's redrive moves (a dead letter keeps its enqueue
+   * time), else {@code source + dlq} (a FIFO queue's dead-letter queue, and a dead letter sent as a
+   * new message, start retention afresh). Without a dead-letter queue, the source's.
    */
-  static Duration pointerLifetime(boolean fifo, Duration source, Optional<Duration> dlq) {
+  static Duration pointerLifetime(
+      boolean fifo, boolean bySqsOnly, Duration source, Optional<Duration> dlq) {
     if (dlq.isEmpty()) {
       return source;
     }
-    if (fifo) {
+    if (fifo || !bySqsOnly) {
       return source.plus(dlq.get());
     }
     return source.compareTo(dlq.get()) >= 0 ? source : dlq.get();
@@ -293,6 +297,7 @@ public final class PayloadSweeper {
     private Clock clock = Clock.systemUTC();
     private double deletesPerSecond = 50;
     private int pageSize = 1000;
+    private boolean deadLetteringBySqsOnly;
     private LongSupplier nanoTime = System::nanoTime;
     private Sleeper sleeper = nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
 
@@ -331,6 +336,18 @@ public final class PayloadSweeper {
     /** The most deletes per second a run makes (default 50); positive. */
     public Builder deletesPerSecond(double deletesPerSecond) {
       this.deletesPerSecond = deletesPerSecond;
+      return this;
+    }
+
+    /**
+     * Whether only SQS's own redrive (the queue's {@code RedrivePolicy}) moves messages to the
+     * dead-letter queues (default false). True lets a standard queue's bound be {@code max(source,
+     * dlq)}: SQS keeps a dead letter's original enqueue time. Leave it false when sqsx's consumer
+     * or Lambda handler dead-letters (it sends a new message, whose retention starts afresh), or
+     * anything else sends to the DLQ.
+     */
+    public Builder deadLetteringBySqsOnly(boolean deadLetteringBySqsOnly) {
+      this.deadLetteringBySqsOnly = deadLetteringBySqsOnly;
       return this;
     }
 
@@ -423,7 +440,7 @@ public final class PayloadSweeper {
                                     .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD))
                         .attributes()));
       }
-      return pointerLifetime(fifo, source, dlq);
+      return pointerLifetime(fifo, deadLetteringBySqsOnly, source, dlq);
     }
 
     private static Duration retention(String queueUrl, Map<QueueAttributeName, String> values) {

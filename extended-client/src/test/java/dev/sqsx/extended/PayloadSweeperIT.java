@@ -66,7 +66,29 @@ class PayloadSweeperIT {
     retention(sqs, plain, Duration.ofDays(1));
 
     assertThat(sweeper(store, sqs, List.of(standard.queueUrl()), Clock.systemUTC()).bound())
-        .as("standard: max(source 2d, dlq 5d) + margin 1h")
+        .as("standard, dead letters possibly sent: source 2d + dlq 5d + margin 1h")
+        .isEqualTo(Duration.ofDays(7).plusHours(1));
+    assertThat(
+            PayloadSweeper.builder()
+                .store(store)
+                .sqsClient(sqs)
+                .queues(List.of(standard.queueUrl(), fifo.queueUrl()))
+                .margin(Duration.ofHours(1))
+                .deadLetteringBySqsOnly(true)
+                .build()
+                .bound())
+        .as("only SQS redrives: standard max(2d, 5d), FIFO still 3d + 6d, the longer + 1h")
+        .isEqualTo(Duration.ofDays(9).plusHours(1));
+    assertThat(
+            PayloadSweeper.builder()
+                .store(store)
+                .sqsClient(sqs)
+                .queues(List.of(standard.queueUrl()))
+                .margin(Duration.ofHours(1))
+                .deadLetteringBySqsOnly(true)
+                .build()
+                .bound())
+        .as("standard, only SQS redrives: max(source 2d, dlq 5d) + margin 1h")
         .isEqualTo(Duration.ofDays(5).plusHours(1));
     assertThat(sweeper(store, sqs, List.of(fifo.queueUrl()), Clock.systemUTC()).bound())
         .as("FIFO: source 3d + dlq 6d + margin 1h")

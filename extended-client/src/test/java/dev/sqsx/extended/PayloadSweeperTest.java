@@ -16,28 +16,36 @@ import software.amazon.awssdk.services.s3.model.LifecycleRule;
 class PayloadSweeperTest {
 
   @Test
-  void standardQueue_aDeadLetterKeepsItsEnqueueTime_soTheLongerRetentionBounds() {
+  void standardQueue_redrivenBySqsOnly_aDeadLetterKeepsItsEnqueueTime_soTheLongerBounds() {
     assertThat(
             PayloadSweeper.pointerLifetime(
-                false, Duration.ofDays(4), Optional.of(Duration.ofDays(14))))
+                false, true, Duration.ofDays(4), Optional.of(Duration.ofDays(14))))
         .isEqualTo(Duration.ofDays(14));
     assertThat(
             PayloadSweeper.pointerLifetime(
-                false, Duration.ofDays(14), Optional.of(Duration.ofDays(4))))
+                false, true, Duration.ofDays(14), Optional.of(Duration.ofDays(4))))
         .isEqualTo(Duration.ofDays(14));
+  }
+
+  @Test
+  void standardQueue_deadLetteredByASend_theDeadLettersRetentionStartsAfresh_soTheyAdd() {
+    assertThat(
+            PayloadSweeper.pointerLifetime(
+                false, false, Duration.ofDays(4), Optional.of(Duration.ofDays(14))))
+        .isEqualTo(Duration.ofDays(18));
   }
 
   @Test
   void fifoQueue_theDeadLetterQueuesRetentionStartsAfresh_soTheyAdd() {
     assertThat(
             PayloadSweeper.pointerLifetime(
-                true, Duration.ofDays(4), Optional.of(Duration.ofDays(14))))
+                true, true, Duration.ofDays(4), Optional.of(Duration.ofDays(14))))
         .isEqualTo(Duration.ofDays(18));
   }
 
   @Test
   void withoutADeadLetterQueue_theSourcesRetentionBounds() {
-    assertThat(PayloadSweeper.pointerLifetime(true, Duration.ofDays(4), Optional.empty()))
+    assertThat(PayloadSweeper.pointerLifetime(true, false, Duration.ofDays(4), Optional.empty()))
         .isEqualTo(Duration.ofDays(4));
   }
 
