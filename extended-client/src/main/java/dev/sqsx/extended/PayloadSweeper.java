@@ -170,6 +170,8 @@ public final class PayloadSweeper {
    *     or null to start at the beginning
    * @param maxDeletes the most objects this run deletes; it stops after the last of them and
    *     reports where to resume
+   * @throws IllegalStateException when a delete fails, naming the key, how many were deleted before
+   *     it and the {@code startAfter} to resume with (the failed key is tried again)
    */
   public Report sweep(String startAfter, long maxDeletes) {
     if (maxDeletes < 1) {
@@ -213,7 +215,24 @@ public final class PayloadSweeper {
         }
         if (!dry) {
           pace(pacingStart, deleted.size());
-          s3.deleteObject(r -> r.bucket(bucket).key(key));
+          try {
+            s3.deleteObject(r -> r.bucket(bucket).key(key));
+          } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                "sweep of s3://"
+                    + bucket
+                    + "/"
+                    + keyPrefix
+                    + " failed deleting '"
+                    + key
+                    + "' after "
+                    + deleted.size()
+                    + " deletes; resume with startAfter "
+                    + (deleted.isEmpty()
+                        ? (startAfter == null ? "null" : "'" + startAfter + "'")
+                        : "'" + deleted.get(deleted.size() - 1) + "'"),
+                e);
+          }
           deleted.add(key);
         }
         count++;

@@ -19,12 +19,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -247,6 +253,53 @@ class PayloadSweeperIT {
     assertThatThrownBy(() -> sweeper.sweep("other/x", 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("outside the key prefix");
+  }
+
+  @Test
+  void aFailedDelete_stopsTheRunNamingTheKey_andTheResumeKey_andResumingDeletesTheRest(
+      AwsEndpoints endpoints, AwsResources aws) {
+    AtomicInteger deletes = new AtomicInteger();
+    ExecutionInterceptor thirdDeleteFails =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof DeleteObjectRequest
+                && deletes.incrementAndGet() == 3) {
+              throw SdkClientException.create("injected: the third delete fails");
+            }
+          }
+        };
+    try (S3Client s3 =
+        endpoints
+            .configure(S3Client.builder(), endpoints.s3Endpoint())
+            .forcePathStyle(true)
+            .overrideConfiguration(o -> o.addExecutionInterceptor(thirdDeleteFails))
+            .build()) {
+      String bucket = aws.createBucket();
+      S3PayloadStore store = store(s3, bucket);
+      for (int i = 0; i < 4; i++) {
+        store.store("payload " + i);
+      }
+      List<String> all = keys(s3, bucket, "orders/").stream().sorted().toList();
+      PayloadSweeper sweeper =
+          sweeper(
+              store,
+              sqs,
+              List.of(aws.createQueue()),
+              Clock.offset(Clock.systemUTC(), Duration.ofDays(30)));
+
+      assertThatThrownBy(() -> sweeper.sweep(null, 100))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("failed deleting '" + all.get(2) + "' after 2 deletes")
+          .hasMessageContaining("resume with startAfter '" + all.get(1) + "'")
+          .hasRootCauseMessage("injected: the third delete fails");
+      assertThat(keys(s3, bucket, "orders/")).containsExactlyInAnyOrder(all.get(2), all.get(3));
+
+      PayloadSweeper.Report resumed = sweeper.sweep(all.get(1), 100);
+      assertThat(resumed.deleted()).containsExactly(all.get(2), all.get(3));
+      assertThat(keys(s3, bucket, "orders/")).isEmpty();
+    }
   }
 
   @Test
