@@ -88,6 +88,16 @@ public final class S3PayloadStore implements PayloadStore {
     return config.bucket();
   }
 
+  /** The key prefix payloads are written under ("" for none); for {@link PayloadSweeper}. */
+  String keyPrefix() {
+    return config.keyPrefix();
+  }
+
+  /** The blocking client, or null when the store was built with only an asynchronous one. */
+  S3Client s3Client() {
+    return s3;
+  }
+
   /** Every bucket a pointer may name: the store's own and the extra allowed ones. */
   public Set<String> allowedBuckets() {
     return config.allowedBuckets();

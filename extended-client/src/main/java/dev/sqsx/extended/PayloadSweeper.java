@@ -1,0 +1,494 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sqsx.extended;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleExpiration;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Deletes orphaned payloads from an {@link S3PayloadStore}'s bucket: objects under the store's key
+ * prefix older than the longest time a pointer to them can still be delivered.
+ *
+ * <p>That age, the {@link #bound() bound}, is computed from the queues the payloads are sent to:
+ * for each queue its {@code MessageRetentionPeriod} and, when it has a {@code RedrivePolicy}, its
+ * dead-letter queue's. A dead letter sqsx's consumer or Lambda handler sends is a new message whose
+ * retention starts afresh, and so is one SQS moves out of a FIFO queue: a pointer lives at most
+ * {@code source + dlq}, the default. When only SQS's own redrive moves messages out of a standard
+ * queue ({@link Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and
+ * a pointer lives at most {@code max(source, dlq)}. The bound is the longest over the queues, plus
+ * the user's {@link Builder#margin margin} (which must cover the time between storing a payload and
+ * sending its message, clock skew, and any other queue a pointer may be copied to: SNS fan-out
+ * subscriptions, redrives back to the source). Give every queue a pointer into the prefix may
+ * reach.
+ *
+ * <pre>{@code
+ * PayloadSweeper sweeper = PayloadSweeper.builder()
+ *     .store(store).sqsClient(sqs).queues(List.of(ordersUrl))
+ *     .margin(Duration.ofDays(1)).deletesPerSecond(50).build();
+ * PayloadSweeper.Report planned = sweeper.dryRun();           // deletes nothing
+ * PayloadSweeper.Report done = sweeper.sweep(null, 10_000);   // at most 10,000 deletes
+ * while (done.resumeAfter().isPresent()) {                     // resumable: pass the key back
+ *   done = sweeper.sweep(done.resumeAfter().get(), 10_000);
+ * }
+ * }</pre>
+ *
+ * <p>Only keys that start with the store's key prefix are listed and deleted; a store without a key
+ * prefix is refused (a sweep would reach every object in the bucket). The age of an object is its
+ * {@code LastModified}; "now" is the sweeper's clock. The bound is read from the queues once, when
+ * the sweeper is built. For users who prefer S3 to expire payloads, {@link #lifecycleRule} gives
+ * the equivalent lifecycle rule.
+ */
+public final class PayloadSweeper {
+
+  /** Sleeps for the given nanoseconds; replaced in tests to count the pacing without waiting. */
+  interface Sleeper {
+    void sleep(long nanos) throws InterruptedException;
+  }
+
+  private static final Duration DAY = Duration.ofDays(1);
+
+  private final S3Client s3;
+  private final String bucket;
+  private final String keyPrefix;
+  private final Duration bound;
+  private final Clock clock;
+  private final double deletesPerSecond;
+  private final int pageSize;
+  private final LongSupplier nanoTime;
+  private final Sleeper sleeper;
+
+  private PayloadSweeper(Builder b, Duration bound) {
+    this.s3 = b.store.s3Client();
+    this.bucket = b.store.bucket();
+    this.keyPrefix = b.store.keyPrefix();
+    this.bound = bound;
+    this.clock = b.clock;
+    this.deletesPerSecond = b.deletesPerSecond;
+    this.pageSize = b.pageSize;
+    this.nanoTime = b.nanoTime;
+    this.sleeper = b.sleeper;
+  }
+
+  /** A builder; the store, an SQS client and at least one queue are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The age past which a payload is an orphan: the longest pointer lifetime plus the margin. */
+  public Duration bound() {
+    return bound;
+  }
+
+  /** The prefix swept. */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /**
+   * The S3 lifecycle rule equivalent to this sweeper: objects under the key prefix expire after the
+   * bound in whole days, rounded up. Put it with {@code PutBucketLifecycleConfiguration} (which
+   * replaces the bucket's whole configuration: include the bucket's other rules).
+   */
+  public LifecycleRule lifecycleRule(String id) {
+    return lifecycleRule(id, keyPrefix, bound);
+  }
+
+  /**
+   * A lifecycle rule expiring objects under {@code keyPrefix} after {@code age}, rounded up to
+   * whole days (S3's unit), at least one day.
+   *
+   * @throws IllegalArgumentException when the prefix is empty or the age is not positive
+   */
+  public static LifecycleRule lifecycleRule(String id, String keyPrefix, Duration age) {
+    if (keyPrefix == null || keyPrefix.isEmpty()) {
+      throw new IllegalArgumentException(
+          "keyPrefix must not be empty: a rule without one expires every object in the bucket");
+    }
+    if (age == null || age.isNegative() || age.isZero()) {
+      throw new IllegalArgumentException("age must be positive, was " + age);
+    }
+    return LifecycleRule.builder()
+        .id(id)
+        .filter(LifecycleRuleFilter.builder().prefix(keyPrefix).build())
+        .status(ExpirationStatus.ENABLED)
+        .expiration(LifecycleExpiration.builder().days(days(age)).build())
+        .build();
+  }
+
+  /** Whole days, rounded up. */
+  static int days(Duration age) {
+    long days = age.toDays();
+    return Math.toIntExact(age.equals(Duration.ofDays(days)) ? days : days + 1);
+  }
+
+  /**
+   * The longest time one queue holds a pointer, by SQS's rules: {@code max(source, dlq)} for a
+   * standard queue whose dead letters only SQS's redrive moves (a dead letter keeps its enqueue
+   * time), else {@code source + dlq} (a FIFO queue's dead-letter queue, and a dead letter sent as a
+   * new message, start retention afresh). Without a dead-letter queue, the source's.
+   */
+  static Duration pointerLifetime(
+      boolean fifo, boolean bySqsOnly, Duration source, Optional<Duration> dlq) {
+    if (dlq.isEmpty()) {
+      return source;
+    }
+    if (fifo || !bySqsOnly) {
+      return source.plus(dlq.get());
+    }
+    return source.compareTo(dlq.get()) >= 0 ? source : dlq.get();
+  }
+
+  /** Counts everything a sweep would delete, deleting nothing. */
+  public Report dryRun() {
+    return run(null, Long.MAX_VALUE, true);
+  }
+
+  /**
+   * Deletes orphans under the prefix, in key order, paced at the configured deletes per second.
+   *
+   * @param startAfter the key to resume after ({@link Report#resumeAfter()} of the previous run),
+   *     or null to start at the beginning
+   * @param maxDeletes the most objects this run deletes; it stops after the last of them and
+   *     reports where to resume
+   * @throws IllegalStateException when a delete fails, naming the key, how many were deleted before
+   *     it and the {@code startAfter} to resume with (the failed key is tried again)
+   */
+  public Report sweep(String startAfter, long maxDeletes) {
+    if (maxDeletes < 1) {
+      throw new IllegalArgumentException("maxDeletes must be at least 1, was " + maxDeletes);
+    }
+    if (startAfter != null && !startAfter.startsWith(keyPrefix)) {
+      throw new IllegalArgumentException(
+          "startAfter '" + startAfter + "' is outside the key prefix '" + keyPrefix + "'");
+    }
+    return run(startAfter, maxDeletes, false);
+  }
+
+  private Report run(String startAfter, long maxDeletes, boolean dry) {
+    Instant cutoff = clock.instant().minus(bound);
+    long count = 0;
+    long bytes = 0;
+    Instant oldest = null;
+    List<String> deleted = new ArrayList<>();
+    String continuation = null;
+    long pacingStart = nanoTime.getAsLong();
+    while (true) {
+      String token = continuation;
+      String after = startAfter;
+      ListObjectsV2Response page =
+          s3.listObjectsV2(
+              r -> {
+                r.bucket(bucket).prefix(keyPrefix).maxKeys(pageSize);
+                if (token != null) {
+                  r.continuationToken(token);
+                } else if (after != null) {
+                  r.startAfter(after);
+                }
+              });
+      for (S3Object object : page.contents()) {
+        String key = object.key();
+        if (!key.startsWith(keyPrefix)) {
+          continue; // never outside the prefix, whatever the endpoint lists
+        }
+        if (object.lastModified() == null || !object.lastModified().isBefore(cutoff)) {
+          continue;
+        }
+        if (!dry) {
+          pace(pacingStart, deleted.size());
+          try {
+            s3.deleteObject(r -> r.bucket(bucket).key(key));
+          } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                "sweep of s3://"
+                    + bucket
+                    + "/"
+                    + keyPrefix
+                    + " failed deleting '"
+                    + key
+                    + "' after "
+                    + deleted.size()
+                    + " deletes; resume with startAfter "
+                    + (deleted.isEmpty()
+                        ? (startAfter == null ? "null" : "'" + startAfter + "'")
+                        : "'" + deleted.get(deleted.size() - 1) + "'"),
+                e);
+          }
+          deleted.add(key);
+        }
+        count++;
+        bytes += object.size() == null ? 0 : object.size();
+        if (oldest == null || object.lastModified().isBefore(oldest)) {
+          oldest = object.lastModified();
+        }
+        if (!dry && deleted.size() >= maxDeletes) {
+          return new Report(
+              dry,
+              bound,
+              cutoff,
+              count,
+              bytes,
+              Optional.ofNullable(oldest),
+              deleted,
+              Optional.of(key));
+        }
+      }
+      if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextContinuationToken() == null) {
+        break;
+      }
+      continuation = page.nextContinuationToken();
+    }
+    return new Report(
+        dry, bound, cutoff, count, bytes, Optional.ofNullable(oldest), deleted, Optional.empty());
+  }
+
+  /** Waits until the {@code done}-th delete of this run may start at the configured rate. */
+  private void pace(long start, int done) {
+    if (done == 0) {
+      return;
+    }
+    long due = start + (long) (done * 1_000_000_000.0 / deletesPerSecond);
+    long wait = due - nanoTime.getAsLong();
+    if (wait > 0) {
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "sweep of s3://" + bucket + "/" + keyPrefix + " interrupted while pacing deletes", e);
+      }
+    }
+  }
+
+  /**
+   * What a run found or did.
+   *
+   * @param dryRun whether nothing was deleted on purpose
+   * @param bound the age past which an object counted as an orphan
+   * @param cutoff objects last modified before this instant counted
+   * @param count orphans found (dry run) or deleted
+   * @param bytes their total size
+   * @param oldest the oldest one's LastModified
+   * @param deleted the keys deleted, in order (empty on a dry run)
+   * @param resumeAfter where to resume when the run stopped at its {@code maxDeletes}; empty when
+   *     it reached the end of the prefix
+   */
+  public record Report(
+      boolean dryRun,
+      Duration bound,
+      Instant cutoff,
+      long count,
+      long bytes,
+      Optional<Instant> oldest,
+      List<String> deleted,
+      Optional<String> resumeAfter) {
+    /** Copies the list. */
+    public Report {
+      deleted = List.copyOf(deleted);
+    }
+  }
+
+  /** Builds a {@link PayloadSweeper}, reading the queues' attributes in {@link #build()}. */
+  public static final class Builder {
+    private S3PayloadStore store;
+    private SqsClient sqs;
+    private List<String> queueUrls = List.of();
+    private Duration margin = DAY;
+    private Clock clock = Clock.systemUTC();
+    private double deletesPerSecond = 50;
+    private int pageSize = 1000;
+    private boolean deadLetteringBySqsOnly;
+    private LongSupplier nanoTime = System::nanoTime;
+    private Sleeper sleeper = nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+
+    private Builder() {}
+
+    /** The store whose bucket and key prefix are swept; it must have a blocking S3 client. */
+    public Builder store(S3PayloadStore store) {
+      this.store = store;
+      return this;
+    }
+
+    /** The client the queues' attributes are read with. */
+    public Builder sqsClient(SqsClient sqs) {
+      this.sqs = sqs;
+      return this;
+    }
+
+    /** The URLs of every queue the store's payloads are sent to (their DLQs are found). */
+    public Builder queues(List<String> queueUrls) {
+      this.queueUrls = List.copyOf(queueUrls);
+      return this;
+    }
+
+    /** Added to the longest pointer lifetime (default one day); not negative. */
+    public Builder margin(Duration margin) {
+      this.margin = margin;
+      return this;
+    }
+
+    /** The clock "now" is read from (for tests). Default: the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** The most deletes per second a run makes (default 50); positive. */
+    public Builder deletesPerSecond(double deletesPerSecond) {
+      this.deletesPerSecond = deletesPerSecond;
+      return this;
+    }
+
+    /**
+     * Whether only SQS's own redrive (the queue's {@code RedrivePolicy}) moves messages to the
+     * dead-letter queues (default false). True lets a standard queue's bound be {@code max(source,
+     * dlq)}: SQS keeps a dead letter's original enqueue time. Leave it false when sqsx's consumer
+     * or Lambda handler dead-letters (it sends a new message, whose retention starts afresh), or
+     * anything else sends to the DLQ.
+     */
+    public Builder deadLetteringBySqsOnly(boolean deadLetteringBySqsOnly) {
+      this.deadLetteringBySqsOnly = deadLetteringBySqsOnly;
+      return this;
+    }
+
+    /** Keys listed per ListObjectsV2 call, 1..1000 (default 1000). */
+    public Builder pageSize(int pageSize) {
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    /** For tests: the pacing's time source and sleep. */
+    Builder pacing(LongSupplier nanoTime, Sleeper sleeper) {
+      this.nanoTime = nanoTime;
+      this.sleeper = sleeper;
+      return this;
+    }
+
+    /**
+     * Validates the settings, reads each queue's retention and redrive policy (and each DLQ's
+     * retention), and builds the sweeper.
+     *
+     * @throws IllegalArgumentException naming the field and the rule when a setting is invalid
+     */
+    public PayloadSweeper build() {
+      if (store == null) {
+        throw new IllegalArgumentException("store must be set: it names the bucket and prefix");
+      }
+      if (store.s3Client() == null) {
+        throw new IllegalArgumentException(
+            "store must have a blocking s3Client: the sweeper lists and deletes with it");
+      }
+      if (store.keyPrefix().isEmpty()) {
+        throw new IllegalArgumentException(
+            "store must have a keyPrefix: without one a sweep would reach every object in bucket '"
+                + store.bucket()
+                + "'");
+      }
+      if (sqs == null) {
+        throw new IllegalArgumentException("sqsClient must be set: the bound is read from queues");
+      }
+      if (queueUrls.isEmpty()) {
+        throw new IllegalArgumentException(
+            "queues must name at least one queue: the bound is computed from their retention");
+      }
+      if (margin == null || margin.isNegative()) {
+        throw new IllegalArgumentException("margin must not be negative, was " + margin);
+      }
+      if (clock == null) {
+        throw new IllegalArgumentException("clock must be set");
+      }
+      if (!(deletesPerSecond > 0) || Double.isInfinite(deletesPerSecond)) {
+        throw new IllegalArgumentException(
+            "deletesPerSecond must be positive and finite, was " + deletesPerSecond);
+      }
+      if (pageSize < 1 || pageSize > 1000) {
+        throw new IllegalArgumentException("pageSize must be 1..1000, was " + pageSize);
+      }
+      Duration longest = Duration.ZERO;
+      for (String url : queueUrls) {
+        Duration lifetime = lifetimeOf(url);
+        if (lifetime.compareTo(longest) > 0) {
+          longest = lifetime;
+        }
+      }
+      return new PayloadSweeper(this, longest.plus(margin));
+    }
+
+    private Duration lifetimeOf(String queueUrl) {
+      GetQueueAttributesResponse attributes =
+          sqs.getQueueAttributes(
+              r ->
+                  r.queueUrl(queueUrl)
+                      .attributeNames(
+                          QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                          QueueAttributeName.REDRIVE_POLICY,
+                          QueueAttributeName.FIFO_QUEUE));
+      Map<QueueAttributeName, String> values = attributes.attributes();
+      Duration source = retention(queueUrl, values);
+      boolean fifo = Boolean.parseBoolean(values.get(QueueAttributeName.FIFO_QUEUE));
+      Optional<Duration> dlq = Optional.empty();
+      String redrive = values.get(QueueAttributeName.REDRIVE_POLICY);
+      if (redrive != null && !redrive.isBlank()) {
+        String dlqUrl = dlqUrl(queueUrl, redrive);
+        dlq =
+            Optional.of(
+                retention(
+                    dlqUrl,
+                    sqs.getQueueAttributes(
+                            r ->
+                                r.queueUrl(dlqUrl)
+                                    .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD))
+                        .attributes()));
+      }
+      return pointerLifetime(fifo, deadLetteringBySqsOnly, source, dlq);
+    }
+
+    private static Duration retention(String queueUrl, Map<QueueAttributeName, String> values) {
+      String seconds = values.get(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
+      try {
+        return Duration.ofSeconds(Long.parseLong(seconds));
+      } catch (NumberFormatException | NullPointerException e) {
+        throw new IllegalStateException(
+            "queue " + queueUrl + " reported no usable MessageRetentionPeriod: '" + seconds + "'",
+            e);
+      }
+    }
+
+    private String dlqUrl(String queueUrl, String redrivePolicy) {
+      Object arn;
+      try {
+        arn = JSON.std.mapFrom(redrivePolicy).get("deadLetterTargetArn");
+      } catch (IOException e) {
+        throw new IllegalStateException(
+            "queue " + queueUrl + " has a RedrivePolicy that is not JSON", e);
+      }
+      String[] parts = arn instanceof String s ? s.split(":") : new String[0];
+      if (parts.length != 6) {
+        throw new IllegalStateException(
+            "queue " + queueUrl + " has a RedrivePolicy without a deadLetterTargetArn: " + arn);
+      }
+      String name = parts[5];
+      String account = parts[4];
+      return sqs.getQueueUrl(r -> r.queueName(name).queueOwnerAWSAccountId(account)).queueUrl();
+    }
+  }
+}
