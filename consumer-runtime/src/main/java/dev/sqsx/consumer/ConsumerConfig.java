@@ -33,6 +33,7 @@ record ConsumerConfig(
     int concurrency,
     int prefetch,
     long prefetchBytes,
+    int maxInFlightPerGroup,
     Duration waitTime,
     Duration visibilityTimeout,
     Duration maxProcessingTime,

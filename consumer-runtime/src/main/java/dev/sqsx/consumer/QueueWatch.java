@@ -113,6 +113,15 @@ final class QueueWatch {
               + config.queueUrl()
               + ": use handler or asyncHandler for FIFO queues");
     }
+    if (config.maxInFlightPerGroup() > 0 && current.fifo()) {
+      throw new ConsumerException(
+          "maxInFlightPerGroup("
+              + config.maxInFlightPerGroup()
+              + ") is for standard queues, but "
+              + config.queueUrl()
+              + " is a FIFO queue, which already runs one message per group at a time: remove"
+              + " maxInFlightPerGroup");
+    }
     current
         .maxReceiveCount()
         .ifPresent(

@@ -121,7 +121,12 @@ public final class ReceivedMessage {
     return Optional.ofNullable(message.attributesAsStrings().get("sqsx.SnsMessageId"));
   }
 
-  /** The FIFO message group, for messages of a FIFO queue. */
+  /**
+   * The message group: for a FIFO queue the group whose order SQS keeps; for a standard queue whose
+   * sender set a {@code MessageGroupId} (an SQS fair queue), the tenant the message belongs to (the
+   * group {@code maxInFlightPerGroup} caps). Empty when the sender set none. The consumer asks for
+   * every system attribute on receive, so this needs no option.
+   */
   public Optional<String> messageGroupId() {
     return Optional.ofNullable(
         message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));

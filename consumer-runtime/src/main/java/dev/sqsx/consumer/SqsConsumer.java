@@ -263,6 +263,7 @@ public final class SqsConsumer implements AutoCloseable {
             handlerExecutor(),
             config.concurrency(),
             queue.current().fifo(),
+            config.maxInFlightPerGroup(),
             heartbeat,
             effects,
             config.retryPolicy(),

@@ -31,6 +31,7 @@ public final class SqsConsumerBuilder {
   private int maxLongPolls = 40;
   private Integer prefetch;
   private long prefetchBytes = DEFAULT_PREFETCH_BYTES;
+  private int maxInFlightPerGroup;
   private Duration waitTime = Duration.ofSeconds(20);
   private Duration visibilityTimeout;
   private Duration maxProcessingTime = Duration.ofMinutes(30);
@@ -199,6 +200,23 @@ public final class SqsConsumerBuilder {
    */
   public SqsConsumerBuilder prefetch(int prefetch) {
     this.prefetch = prefetch;
+    return this;
+  }
+
+  /**
+   * A per-tenant cap for standard queues whose senders set a {@code MessageGroupId} (SQS fair
+   * queues, where the group names a tenant): a group never holds more than {@code n} of the handler
+   * slots (for a batch handler, {@code n} messages in running batches). Its further messages wait
+   * in line — held under the heartbeat like any prefetched message, handled once when one of the
+   * group's runs ends, released unhandled (visibility 0) on shutdown — while other groups' messages
+   * take the free slots. Messages without a group are not capped. While they wait, up to {@code 10
+   * × concurrency} of them give their prefetch place back, so the consumer goes on receiving other
+   * tenants' messages behind a flood. 1..10,000; not set by default (no cap). A FIFO queue refuses
+   * it at {@code start()} (it already runs one message per group at a time).
+   */
+  public SqsConsumerBuilder maxInFlightPerGroup(int n) {
+    range("maxInFlightPerGroup", n, 1, 10_000, "handler slots one message group may hold");
+    this.maxInFlightPerGroup = n;
     return this;
   }
 
@@ -401,6 +419,7 @@ public final class SqsConsumerBuilder {
             concurrency,
             effectivePrefetch,
             prefetchBytes,
+            maxInFlightPerGroup,
             waitTime,
             visibilityTimeout,
             maxProcessingTime,

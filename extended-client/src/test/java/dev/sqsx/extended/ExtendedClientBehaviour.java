@@ -137,6 +137,37 @@ abstract class ExtendedClientBehaviour {
   }
 
   @Test
+  void messageGroupId_onAStandardQueue_isKeptBySingleBatchAndOffloadedSends() {
+    // SQS fair queues: a MessageGroupId on a standard queue names the message's tenant
+    SqsClient client = extendedClient();
+    String large = text(300 * KB, 1);
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody("small").messageGroupId("t-single"));
+    client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(large).messageGroupId("t-offloaded"));
+    SendMessageBatchResponse batch =
+        client.sendMessageBatch(
+            r ->
+                r.queueUrl(queueUrl)
+                    .entries(
+                        SendMessageBatchRequestEntry.builder()
+                            .id("s")
+                            .messageBody("small")
+                            .messageGroupId("t-batch")
+                            .build(),
+                        SendMessageBatchRequestEntry.builder()
+                            .id("l")
+                            .messageBody(large)
+                            .messageGroupId("t-batch-offloaded")
+                            .build()));
+    assertThat(batch.failed()).isEmpty();
+
+    List<Message> raw = receiveAll(sqs, queueUrl, 4, MessageSystemAttributeName.MESSAGE_GROUP_ID);
+    assertThat(raw)
+        .extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+        .containsExactlyInAnyOrder("t-single", "t-offloaded", "t-batch", "t-batch-offloaded");
+    assertThat(objectKeys(bucket)).as("the two large ones were offloaded").hasSize(2);
+  }
+
+  @Test
   void receiveMessage_offloadedMessage_restoresBodyAndAttributesAndDeleteRemovesThePayload() {
     SqsClient client = extendedClient();
     String body = text(400 * KB, 2);

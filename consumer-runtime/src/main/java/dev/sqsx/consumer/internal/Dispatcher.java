@@ -38,6 +38,12 @@ public final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 10;
 
+  /**
+   * Messages waiting behind their group's {@code maxInFlightPerGroup} that may give their receive
+   * permit back, per handler slot: how far past a flooding group the consumer reads.
+   */
+  private static final int PARKED_PER_SLOT = 10;
+
   /** How long to wait before asking an executor that refused a task again. */
   private static final Duration REJECTED_PAUSE = Duration.ofSeconds(1);
 
@@ -56,6 +62,10 @@ public final class Dispatcher {
 
   private final Object lock = new Object();
   private final MeasuredLine line;
+
+  /** The line itself when {@code maxInFlightPerGroup} is set (standard queues), else null. */
+  private final CappedLine capped;
+
   private final GatePause pause;
   private final boolean fifo;
 
@@ -82,6 +92,7 @@ public final class Dispatcher {
       Executor executor,
       int concurrency,
       boolean fifo,
+      int maxInFlightPerGroup,
       VisibilityHeartbeat heartbeat,
       ConsumerEffects effects,
       RetryPolicy retry,
@@ -98,7 +109,13 @@ public final class Dispatcher {
     this.handler = handler;
     this.executor = executor;
     this.concurrency = concurrency;
-    this.line = new MeasuredLine(fifo ? WaitingLine.byGroup() : WaitingLine.inOrder());
+    this.capped =
+        !fifo && maxInFlightPerGroup > 0
+            ? new CappedLine(maxInFlightPerGroup, PARKED_PER_SLOT * concurrency)
+            : null;
+    this.line =
+        new MeasuredLine(
+            fifo ? WaitingLine.byGroup() : capped != null ? capped : WaitingLine.inOrder());
     this.fifo = fifo;
     this.heartbeat = heartbeat;
     this.counters = counters;
@@ -160,15 +177,21 @@ public final class Dispatcher {
     }
     List<Lease> leases = leasesOf(messages, receivedAtMillis);
     boolean accepted;
+    List<Lease> parked = List.of();
     synchronized (lock) {
       accepted = accepting;
       if (accepted) {
         leases.forEach(line::add);
+        if (capped != null) {
+          parked = capped.takeNewlyParked();
+        }
       }
     }
     if (!accepted) {
       return effects.releaseAll(leases);
     }
+    // behind their group's cap: their prefetch places go to other groups' messages meanwhile
+    parked.forEach(effects::settled);
     drain();
     return CompletableFuture.completedFuture(null);
   }
