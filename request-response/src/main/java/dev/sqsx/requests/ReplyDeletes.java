@@ -45,6 +45,7 @@ final class ReplyDeletes {
   private List<String> pending = new ArrayList<>(BATCH);
   private Future<?> timer;
   private boolean discarded;
+  private boolean immediate;
   private long lastWarnNanos;
   private long unwarned;
   private boolean warnedOnce;
@@ -62,12 +63,15 @@ final class ReplyDeletes {
     this.failures = failures;
   }
 
-  /** Adds the receipt handles of one receive; sends the full batches among them at once. */
-  void add(List<String> receiptHandles) {
+  /**
+   * Adds the receipt handles of one receive and returns the full batches among them, for {@link
+   * #sendAll(List)} once the replies were delivered; the rest wait for their batch or the interval.
+   */
+  List<List<String>> add(List<String> receiptHandles) {
     List<List<String>> due = new ArrayList<>(1);
     synchronized (lock) {
       if (discarded) {
-        return;
+        return due;
       }
       for (String handle : receiptHandles) {
         pending.add(handle);
@@ -76,7 +80,7 @@ final class ReplyDeletes {
         }
       }
       if (!pending.isEmpty() && timer == null) {
-        if (intervalNanos == 0) {
+        if (intervalNanos == 0 || immediate) {
           due.add(takeLocked());
         } else {
           try {
@@ -87,7 +91,12 @@ final class ReplyDeletes {
         }
       }
     }
-    for (List<String> batch : due) {
+    return due;
+  }
+
+  /** Sends the batches {@link #add(List)} returned. */
+  void sendAll(List<List<String>> batches) {
+    for (List<String> batch : batches) {
       var unused = send(batch);
     }
   }
@@ -103,10 +112,14 @@ final class ReplyDeletes {
     }
   }
 
-  /** Sends what is pending now; the future completes when SQS answered (never exceptionally). */
-  CompletableFuture<Void> flush() {
+  /**
+   * Sends what is pending now, and from now on every receive's handles at once (the requester is
+   * closing); the future completes when SQS answered (never exceptionally).
+   */
+  CompletableFuture<Void> flushAndStopWaiting() {
     List<String> due;
     synchronized (lock) {
+      immediate = true;
       due = pending.isEmpty() ? null : takeLocked();
     }
     return due == null ? CompletableFuture.completedFuture(null) : send(due);

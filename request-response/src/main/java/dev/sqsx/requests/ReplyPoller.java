@@ -137,13 +137,15 @@ final class ReplyPoller {
     for (Message message : messages) {
       handles.add(message.receiptHandle());
     }
+    // the handles join their batch before the replies are delivered (a close() right after a
+    // delivery finds them), and a batch they fill is sent after: the delete is off the replies'
+    // path. A reply that comes back because its delete was late or failed is dropped by its
+    // correlation id (a duplicate, or late).
+    List<List<String>> full = deletes.add(handles);
     try {
       deliver(messages);
     } finally {
-      // the deletes wait for their batch, off the replies' critical path: a reply is delivered
-      // before it is deleted, and one that comes back because its delete was late or failed is
-      // dropped by its correlation id (a duplicate, or late)
-      deletes.add(handles);
+      deletes.sendAll(full);
     }
   }
 

@@ -601,7 +601,7 @@ public final class SqsRequester implements AutoCloseable {
       pendingDeletes.discard(); // the queue is deleted with its replies: no delete to send
     } else if (pendingDeletes != null) { // the application's queue stays: delete what was read
       try {
-        pendingDeletes.flush().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        pendingDeletes.flushAndStopWaiting().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         LOG.warn("interrupted while deleting the replies read from {}: they come back", url);

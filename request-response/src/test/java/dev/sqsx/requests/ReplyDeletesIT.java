@@ -114,6 +114,7 @@ class ReplyDeletesIT {
         assertThat(requester.request(requests, "r" + i, Duration.ofSeconds(30)).join().body())
             .isEqualTo("re:r" + i);
       }
+      // a reply's handle joins the waiting deletes before its future completes
       assertThat(requester.pendingDeletes()).isEqualTo(3);
 
       requester.close();
