@@ -36,10 +36,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * retention starts afresh, and so is one SQS moves out of a FIFO queue: a pointer lives at most
  * {@code source + dlq}, the default. When only SQS's own redrive moves messages out of a standard
  * queue ({@link Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and
- * a pointer lives at most {@code max(source, dlq)}. The bound is the longest over the queues, plus
- * the user's {@link Builder#margin margin} (which must cover the time between storing a payload and
- * sending its message, clock skew, and any other queue a pointer may be copied to: SNS fan-out
- * subscriptions, redrives back to the source). Give every queue a pointer into the store may reach.
+ * a pointer lives at most {@code max(source, dlq)}. A redrive from the dead-letter queue ({@code
+ * StartMessageMoveTask}, the console's "redrive", sqsx's {@code DeadLetterRedrive}) sends the
+ * message again with a new enqueue time, so its pointer may live that long once more: each redrive
+ * a dead letter may go through adds the lifetime again ({@link Builder#redrives}, default 1). The
+ * bound is {@code (1 + redrives) x} the longest lifetime over the queues, plus the user's {@link
+ * Builder#margin margin} (which must cover the time between storing a payload and sending its
+ * message, clock skew, and any other queue a pointer may be copied to: SNS fan-out subscriptions, a
+ * redrive's custom destination). Give every queue a pointer into the store may reach.
  *
  * <pre>{@code
  * PayloadSweeper sweeper = PayloadSweeper.builder()
@@ -106,7 +110,10 @@ public final class PayloadSweeper {
     return new Builder();
   }
 
-  /** The age past which a payload is an orphan: the longest pointer lifetime plus the margin. */
+  /**
+   * The age past which a payload is an orphan: the longest pointer lifetime, once more for each
+   * redrive, plus the margin.
+   */
   public Duration bound() {
     return bound;
   }
@@ -162,6 +169,15 @@ public final class PayloadSweeper {
   static int days(Duration age) {
     long days = age.toDays();
     return Math.toIntExact(age.equals(Duration.ofDays(days)) ? days : days + 1);
+  }
+
+  /**
+   * The bound: the longest pointer lifetime over the queues, {@code 1 + redrives} times (a redrive
+   * sends a dead letter again with a new enqueue time, at the latest when it is about to expire),
+   * plus the margin.
+   */
+  static Duration bound(Duration longestLifetime, int redrives, Duration margin) {
+    return longestLifetime.multipliedBy(1L + redrives).plus(margin);
   }
 
   /**
@@ -324,6 +340,7 @@ public final class PayloadSweeper {
     private SqsClient sqs;
     private List<String> queueUrls = List.of();
     private Duration margin = DAY;
+    private int redrives = 1;
     private Clock clock = Clock.systemUTC();
     private double deletesPerSecond = 50;
     private int pageSize = 1000;
@@ -368,6 +385,17 @@ public final class PayloadSweeper {
     /** Added to the longest pointer lifetime (default one day); not negative. */
     public Builder margin(Duration margin) {
       this.margin = margin;
+      return this;
+    }
+
+    /**
+     * How many times a dead letter may be redriven from its dead-letter queue (default 1: an
+     * operator's replay of the DLQ), 0..100. A redrive sends the message again with a new enqueue
+     * time, so each adds the longest pointer lifetime to the bound once more. 0 when nothing ever
+     * redrives.
+     */
+    public Builder redrives(int redrives) {
+      this.redrives = redrives;
       return this;
     }
 
@@ -426,6 +454,11 @@ public final class PayloadSweeper {
       if (margin == null || margin.isNegative()) {
         throw new IllegalArgumentException("margin must not be negative, was " + margin);
       }
+      if (redrives < 0 || redrives > 100) {
+        throw new IllegalArgumentException(
+            "redrives must be 0..100 (each adds the longest pointer lifetime to the bound), was "
+                + redrives);
+      }
       if (clock == null) {
         throw new IllegalArgumentException("clock must be set");
       }
@@ -443,7 +476,7 @@ public final class PayloadSweeper {
           longest = lifetime;
         }
       }
-      Duration bound = longest.plus(margin);
+      Duration bound = bound(longest, redrives, margin);
       if (dynamoDbStore != null && dynamoDbStore.timeToLive().compareTo(bound) < 0) {
         LOG.warn(
             "the DynamoDB store's timeToLive {} is shorter than the sweep bound {} of table {}:"

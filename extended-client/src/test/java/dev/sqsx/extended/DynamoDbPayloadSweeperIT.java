@@ -12,6 +12,7 @@ import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
+import dev.sqsx.testing.RetentionShim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -252,8 +253,9 @@ class DynamoDbPayloadSweeperIT {
         .allSatisfy(item -> assertThat(item).doesNotContainKey("created").containsKey("ttl"));
     String queue = aws.createQueue();
     Instant ttl = written.plus(Duration.ofDays(29));
-    // bound = 4 days (SQS's default retention) + 1 hour; the item counts as written at ttl - 1 min
-    Duration bound = Duration.ofDays(4).plusHours(1);
+    // bound = 4 days (SQS's default retention) x (1 + 1 redrive) + 1 hour; the item counts as
+    // written at ttl - 1 min
+    Duration bound = Duration.ofDays(8).plusHours(1);
 
     PayloadSweeper atTtl = sweeper(store, List.of(queue), fixed(ttl));
     assertThat(atTtl.bound()).isEqualTo(bound);
