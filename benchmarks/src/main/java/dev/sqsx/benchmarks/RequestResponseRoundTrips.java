@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * correlation id) against a hand-written requester (each thread sends, then long-polls a reply
  * queue of its own), both answered by the same {@code SqsConsumer} + {@code SqsResponder} on the
  * same endpoints. Figures: round trips/s, p50 / p99 round-trip time, and the requester's SQS
- * requests per round trip (the responder's are the same for both and not counted).
+ * requests per round trip (the responder's are the same for both and not counted; the reply deletes
+ * sqsx still holds when a cell ends are not sent at all — its queue is deleted with them).
  */
 final class RequestResponseRoundTrips {
 
@@ -244,7 +245,9 @@ final class RequestResponseRoundTrips {
         new StringBuilder(
             "## Request–response round trips\n\n"
                 + "sqsx `SqsRequester` (one reply queue, 2 long-poll loops, replies routed by"
-                + " correlation id, deleted 10 per `DeleteMessageBatch`) against a hand-written"
+                + " correlation id, deleted in `DeleteMessageBatch` calls of up to 10 gathered"
+                + " across receives for up to 200 ms; futures completed on the receiving thread)"
+                + " against a hand-written"
                 + " requester: `concurrency` threads, each sending a request and long-polling a"
                 + " reply queue of its own (`DeleteMessage` per reply). Both are answered by the"
                 + " same `SqsConsumer` + `SqsResponder` (concurrency 64, 0 ms handler); SQS requests"

@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The DynamoDB calls {@link DynamoDbPayloads} makes, as futures: on an asynchronous client, or on a
@@ -31,6 +33,9 @@ interface DynamoDbCalls {
   CompletableFuture<QueryResponse> query(QueryRequest request);
 
   CompletableFuture<GetItemResponse> getItem(GetItemRequest request);
+
+  /** For the sweeper. */
+  CompletableFuture<ScanResponse> scan(ScanRequest request);
 
   CompletableFuture<PutItemResponse> putItem(PutItemRequest request);
 
@@ -51,6 +56,11 @@ interface DynamoDbCalls {
       @Override
       public CompletableFuture<GetItemResponse> getItem(GetItemRequest request) {
         return Futures.guarded(() -> dynamoDb.getItem(request));
+      }
+
+      @Override
+      public CompletableFuture<ScanResponse> scan(ScanRequest request) {
+        return Futures.guarded(() -> dynamoDb.scan(request));
       }
 
       @Override
@@ -87,6 +97,11 @@ interface DynamoDbCalls {
       @Override
       public CompletableFuture<GetItemResponse> getItem(GetItemRequest request) {
         return now(() -> dynamoDb.getItem(request));
+      }
+
+      @Override
+      public CompletableFuture<ScanResponse> scan(ScanRequest request) {
+        return now(() -> dynamoDb.scan(request));
       }
 
       @Override

@@ -129,6 +129,21 @@ public final class DynamoDbPayloadStore implements PayloadStore {
     return config.table();
   }
 
+  /** The store's key prefix ("" when none); for the sweeper. */
+  String keyPrefix() {
+    return config.keyPrefix();
+  }
+
+  /** How long items live before DynamoDB's TTL removes them; for the sweeper. */
+  Duration timeToLive() {
+    return config.timeToLive();
+  }
+
+  /** The calls the sweeper makes: on the synchronous client when there is one. */
+  DynamoDbCalls sweepCalls() {
+    return blocking != null ? blocking.calls() : async.calls();
+  }
+
   /** Every table a pointer may name: the store's own and the extra allowed ones. */
   public Set<String> allowedTables() {
     return config.allowedTables();

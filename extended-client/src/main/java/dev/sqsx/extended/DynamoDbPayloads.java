@@ -8,6 +8,7 @@ import dev.sqsx.extended.internal.DynamoDbItems;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.KeyPrefixes;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,10 @@ final class DynamoDbPayloads {
   DynamoDbPayloads(DynamoDbCalls calls, DynamoDbPayloadStore.Config config) {
     this.calls = calls;
     this.config = config;
+  }
+
+  DynamoDbCalls calls() {
+    return calls;
   }
 
   // ---- store -----------------------------------------------------------------------------------
@@ -139,13 +144,15 @@ final class DynamoDbPayloads {
                 + (stableKey == null
                     ? UUID.randomUUID().toString()
                     : KeyPrefixes.stableKey(stableKey)));
-    long ttl = config.clock().instant().plus(config.timeToLive()).getEpochSecond();
+    Instant now = config.clock().instant();
+    long ttl = now.plus(config.timeToLive()).getEpochSecond();
+    long created = now.toEpochMilli();
     List<Map<String, AttributeValue>> chunks =
-        DynamoDbItems.chunks(pointer.key(), bytes, config.chunkSize(), ttl);
+        DynamoDbItems.chunks(pointer.key(), bytes, config.chunkSize(), ttl, created);
     return new Prepared(
         pointer,
         chunks,
-        DynamoDbItems.manifest(pointer.key(), chunks.size(), bytes, ttl),
+        DynamoDbItems.manifest(pointer.key(), chunks.size(), bytes, ttl, created),
         stableKey != null);
   }
 

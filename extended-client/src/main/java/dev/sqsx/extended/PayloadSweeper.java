@@ -10,24 +10,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.LifecycleExpiration;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Deletes orphaned payloads from an {@link S3PayloadStore}'s bucket: objects under the store's key
- * prefix older than the longest time a pointer to them can still be delivered.
+ * Deletes orphaned payloads from an {@link S3PayloadStore}'s bucket or a {@link
+ * DynamoDbPayloadStore}'s table: payloads of the store older than the longest time a pointer to
+ * them can still be delivered.
  *
  * <p>That age, the {@link #bound() bound}, is computed from the queues the payloads are sent to:
  * for each queue its {@code MessageRetentionPeriod} and, when it has a {@code RedrivePolicy}, its
@@ -35,11 +36,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * retention starts afresh, and so is one SQS moves out of a FIFO queue: a pointer lives at most
  * {@code source + dlq}, the default. When only SQS's own redrive moves messages out of a standard
  * queue ({@link Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and
- * a pointer lives at most {@code max(source, dlq)}. The bound is the longest over the queues, plus
- * the user's {@link Builder#margin margin} (which must cover the time between storing a payload and
- * sending its message, clock skew, and any other queue a pointer may be copied to: SNS fan-out
- * subscriptions, redrives back to the source). Give every queue a pointer into the prefix may
- * reach.
+ * a pointer lives at most {@code max(source, dlq)}. A redrive from the dead-letter queue ({@code
+ * StartMessageMoveTask}, the console's "redrive", sqsx's {@code DeadLetterRedrive}) sends the
+ * message again with a new enqueue time, so its pointer may live that long once more: each redrive
+ * a dead letter may go through adds the lifetime again ({@link Builder#redrives}, default 1). The
+ * bound is {@code (1 + redrives) x} the longest lifetime over the queues, plus the user's {@link
+ * Builder#margin margin} (which must cover the time between storing a payload and sending its
+ * message, clock skew, and any other queue a pointer may be copied to: SNS fan-out subscriptions, a
+ * redrive's custom destination). Give every queue a pointer into the store may reach.
  *
  * <pre>{@code
  * PayloadSweeper sweeper = PayloadSweeper.builder()
@@ -47,16 +51,31 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *     .margin(Duration.ofDays(1)).deletesPerSecond(50).build();
  * PayloadSweeper.Report planned = sweeper.dryRun();           // deletes nothing
  * PayloadSweeper.Report done = sweeper.sweep(null, 10_000);   // at most 10,000 deletes
- * while (done.resumeAfter().isPresent()) {                     // resumable: pass the key back
+ * while (done.resumeAfter().isPresent()) {                     // resumable: pass the token back
  *   done = sweeper.sweep(done.resumeAfter().get(), 10_000);
  * }
  * }</pre>
  *
- * <p>Only keys that start with the store's key prefix are listed and deleted; a store without a key
- * prefix is refused (a sweep would reach every object in the bucket). The age of an object is its
- * {@code LastModified}; "now" is the sweeper's clock. The bound is read from the queues once, when
- * the sweeper is built. For users who prefer S3 to expire payloads, {@link #lifecycleRule} gives
- * the equivalent lifecycle rule.
+ * <p><b>S3.</b> Only keys that start with the store's key prefix are listed ({@code ListObjectsV2},
+ * key order) and deleted; a store without a key prefix is refused (a sweep would reach every object
+ * in the bucket). The age of an object is its {@code LastModified}. A resume token is the key. For
+ * users who prefer S3 to expire payloads, {@link #lifecycleRule} gives the equivalent lifecycle
+ * rule.
+ *
+ * <p><b>DynamoDB.</b> Only the store's table is scanned ({@code Scan}, {@code Limit} {@link
+ * Builder#pageSize}, resumed with {@code ExclusiveStartKey}), and only items laid out as the store
+ * writes them are listed and deleted: partition key under the store's key prefix (when it has one),
+ * sort key {@code manifest} or {@code chunk#NNNNN}; another application's items in a shared table
+ * are left alone. The age of an item is its {@code created} attribute (written by the store since
+ * the sweeper came); an item written before has only its {@code ttl} and counts as written at
+ * {@code ttl} minus one minute (the shortest time to live the store accepts), which is never later
+ * than it was. Each item is deleted on its own ({@code DeleteItem}, paced like S3's deletes), on
+ * condition that it is still the item listed: a payload stored again under the same stable key
+ * meanwhile is kept. A resume token is {@code <pk>|<sk>}. DynamoDB's TTL does the same job where it
+ * is enabled: set the store's {@code timeToLive} to at least {@link #bound()}.
+ *
+ * <p>"Now" is the sweeper's clock. The bound is read from the queues once, when the sweeper is
+ * built. Not thread-safe: run one sweep at a time.
  */
 public final class PayloadSweeper {
 
@@ -66,10 +85,9 @@ public final class PayloadSweeper {
   }
 
   private static final Duration DAY = Duration.ofDays(1);
+  private static final Logger LOG = LoggerFactory.getLogger(PayloadSweeper.class);
 
-  private final S3Client s3;
-  private final String bucket;
-  private final String keyPrefix;
+  private final SweepTarget target;
   private final Duration bound;
   private final Clock clock;
   private final double deletesPerSecond;
@@ -77,10 +95,8 @@ public final class PayloadSweeper {
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
 
-  private PayloadSweeper(Builder b, Duration bound) {
-    this.s3 = b.store.s3Client();
-    this.bucket = b.store.bucket();
-    this.keyPrefix = b.store.keyPrefix();
+  private PayloadSweeper(Builder b, SweepTarget target, Duration bound) {
+    this.target = target;
     this.bound = bound;
     this.clock = b.clock;
     this.deletesPerSecond = b.deletesPerSecond;
@@ -94,23 +110,37 @@ public final class PayloadSweeper {
     return new Builder();
   }
 
-  /** The age past which a payload is an orphan: the longest pointer lifetime plus the margin. */
+  /**
+   * The age past which a payload is an orphan: the longest pointer lifetime, once more for each
+   * redrive, plus the margin.
+   */
   public Duration bound() {
     return bound;
   }
 
-  /** The prefix swept. */
+  /** The key prefix swept ("" for a DynamoDB store without one). */
   public String keyPrefix() {
-    return keyPrefix;
+    return target.keyPrefix();
   }
 
   /**
    * The S3 lifecycle rule equivalent to this sweeper: objects under the key prefix expire after the
    * bound in whole days, rounded up. Put it with {@code PutBucketLifecycleConfiguration} (which
    * replaces the bucket's whole configuration: include the bucket's other rules).
+   *
+   * @throws IllegalStateException for a sweeper of a DynamoDB store (its equivalent is the store's
+   *     {@code timeToLive}: at least {@link #bound()})
    */
   public LifecycleRule lifecycleRule(String id) {
-    return lifecycleRule(id, keyPrefix, bound);
+    if (!(target instanceof S3SweepTarget)) {
+      throw new IllegalStateException(
+          "lifecycleRule is for an S3 store; this sweeper sweeps "
+              + target.describe()
+              + ": its equivalent is DynamoDB's TTL, the store's timeToLive set to at least the"
+              + " bound, "
+              + bound);
+    }
+    return lifecycleRule(id, target.keyPrefix(), bound);
   }
 
   /**
@@ -142,6 +172,15 @@ public final class PayloadSweeper {
   }
 
   /**
+   * The bound: the longest pointer lifetime over the queues, {@code 1 + redrives} times (a redrive
+   * sends a dead letter again with a new enqueue time, at the latest when it is about to expire),
+   * plus the margin.
+   */
+  static Duration bound(Duration longestLifetime, int redrives, Duration margin) {
+    return longestLifetime.multipliedBy(1L + redrives).plus(margin);
+  }
+
+  /**
    * The longest time one queue holds a pointer, by SQS's rules: {@code max(source, dlq)} for a
    * standard queue whose dead letters only SQS's redrive moves (a dead letter keeps its enqueue
    * time), else {@code source + dlq} (a FIFO queue's dead-letter queue, and a dead letter sent as a
@@ -164,12 +203,14 @@ public final class PayloadSweeper {
   }
 
   /**
-   * Deletes orphans under the prefix, in key order, paced at the configured deletes per second.
+   * Deletes orphans of the store, in listing order, paced at the configured deletes per second.
    *
-   * @param startAfter the key to resume after ({@link Report#resumeAfter()} of the previous run),
-   *     or null to start at the beginning
+   * @param startAfter the token to resume after ({@link Report#resumeAfter()} of the previous run:
+   *     an S3 key, or a DynamoDB item as {@code <pk>|<sk>}), or null to start at the beginning
    * @param maxDeletes the most objects this run deletes; it stops after the last of them and
    *     reports where to resume
+   * @throws IllegalArgumentException when {@code startAfter} is outside the key prefix or not a
+   *     token of this store
    * @throws IllegalStateException when a delete fails, naming the key, how many were deleted before
    *     it and the {@code startAfter} to resume with (the failed key is tried again)
    */
@@ -177,9 +218,8 @@ public final class PayloadSweeper {
     if (maxDeletes < 1) {
       throw new IllegalArgumentException("maxDeletes must be at least 1, was " + maxDeletes);
     }
-    if (startAfter != null && !startAfter.startsWith(keyPrefix)) {
-      throw new IllegalArgumentException(
-          "startAfter '" + startAfter + "' is outside the key prefix '" + keyPrefix + "'");
+    if (startAfter != null) {
+      target.checkResumeToken(startAfter);
     }
     return run(startAfter, maxDeletes, false);
   }
@@ -190,55 +230,24 @@ public final class PayloadSweeper {
     long bytes = 0;
     Instant oldest = null;
     List<String> deleted = new ArrayList<>();
-    String continuation = null;
     long pacingStart = nanoTime.getAsLong();
-    while (true) {
-      String token = continuation;
-      String after = startAfter;
-      ListObjectsV2Response page =
-          s3.listObjectsV2(
-              r -> {
-                r.bucket(bucket).prefix(keyPrefix).maxKeys(pageSize);
-                if (token != null) {
-                  r.continuationToken(token);
-                } else if (after != null) {
-                  r.startAfter(after);
-                }
-              });
-      for (S3Object object : page.contents()) {
-        String key = object.key();
-        if (!key.startsWith(keyPrefix)) {
-          continue; // never outside the prefix, whatever the endpoint lists
-        }
-        if (object.lastModified() == null || !object.lastModified().isBefore(cutoff)) {
+    Iterator<List<SweepTarget.Candidate>> pages = target.list(startAfter, pageSize);
+    while (pages.hasNext()) {
+      for (SweepTarget.Candidate candidate : pages.next()) {
+        if (!candidate.stored().isBefore(cutoff)) {
           continue;
         }
         if (!dry) {
           pace(pacingStart, deleted.size());
-          try {
-            s3.deleteObject(r -> r.bucket(bucket).key(key));
-          } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                "sweep of s3://"
-                    + bucket
-                    + "/"
-                    + keyPrefix
-                    + " failed deleting '"
-                    + key
-                    + "' after "
-                    + deleted.size()
-                    + " deletes; resume with startAfter "
-                    + (deleted.isEmpty()
-                        ? (startAfter == null ? "null" : "'" + startAfter + "'")
-                        : "'" + deleted.get(deleted.size() - 1) + "'"),
-                e);
+          if (!delete(candidate, startAfter, deleted)) {
+            continue; // written again since it was listed: not an orphan any more
           }
-          deleted.add(key);
+          deleted.add(candidate.token());
         }
         count++;
-        bytes += object.size() == null ? 0 : object.size();
-        if (oldest == null || object.lastModified().isBefore(oldest)) {
-          oldest = object.lastModified();
+        bytes += candidate.bytes();
+        if (oldest == null || candidate.stored().isBefore(oldest)) {
+          oldest = candidate.stored();
         }
         if (!dry && deleted.size() >= maxDeletes) {
           return new Report(
@@ -249,16 +258,31 @@ public final class PayloadSweeper {
               bytes,
               Optional.ofNullable(oldest),
               deleted,
-              Optional.of(key));
+              Optional.of(candidate.token()));
         }
       }
-      if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextContinuationToken() == null) {
-        break;
-      }
-      continuation = page.nextContinuationToken();
     }
     return new Report(
         dry, bound, cutoff, count, bytes, Optional.ofNullable(oldest), deleted, Optional.empty());
+  }
+
+  private boolean delete(SweepTarget.Candidate candidate, String startAfter, List<String> deleted) {
+    try {
+      return candidate.deletion().delete();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "sweep of "
+              + target.describe()
+              + " failed deleting '"
+              + candidate.token()
+              + "' after "
+              + deleted.size()
+              + " deletes; resume with startAfter "
+              + (deleted.isEmpty()
+                  ? (startAfter == null ? "null" : "'" + startAfter + "'")
+                  : "'" + deleted.get(deleted.size() - 1) + "'"),
+          e);
+    }
   }
 
   /** Waits until the {@code done}-th delete of this run may start at the configured rate. */
@@ -274,7 +298,7 @@ public final class PayloadSweeper {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(
-            "sweep of s3://" + bucket + "/" + keyPrefix + " interrupted while pacing deletes", e);
+            "sweep of " + target.describe() + " interrupted while pacing deletes", e);
       }
     }
   }
@@ -283,12 +307,14 @@ public final class PayloadSweeper {
    * What a run found or did.
    *
    * @param dryRun whether nothing was deleted on purpose
-   * @param bound the age past which an object counted as an orphan
-   * @param cutoff objects last modified before this instant counted
-   * @param count orphans found (dry run) or deleted
-   * @param bytes their total size
-   * @param oldest the oldest one's LastModified
-   * @param deleted the keys deleted, in order (empty on a dry run)
+   * @param bound the age past which a payload counted as an orphan
+   * @param cutoff payloads stored before this instant counted
+   * @param count orphans found (dry run) or deleted: S3 objects, or DynamoDB items (a payload is
+   *     its manifest and its chunks)
+   * @param bytes their total size: the objects' sizes, or the payload bytes the chunks hold
+   * @param oldest when the oldest was stored (S3: LastModified; DynamoDB: created)
+   * @param deleted the resume tokens of what was deleted, in order (empty on a dry run): S3 keys,
+   *     or DynamoDB items as {@code <pk>|<sk>}
    * @param resumeAfter where to resume when the run stopped at its {@code maxDeletes}; empty when
    *     it reached the end of the prefix
    */
@@ -310,9 +336,11 @@ public final class PayloadSweeper {
   /** Builds a {@link PayloadSweeper}, reading the queues' attributes in {@link #build()}. */
   public static final class Builder {
     private S3PayloadStore store;
+    private DynamoDbPayloadStore dynamoDbStore;
     private SqsClient sqs;
     private List<String> queueUrls = List.of();
     private Duration margin = DAY;
+    private int redrives = 1;
     private Clock clock = Clock.systemUTC();
     private double deletesPerSecond = 50;
     private int pageSize = 1000;
@@ -322,9 +350,23 @@ public final class PayloadSweeper {
 
     private Builder() {}
 
-    /** The store whose bucket and key prefix are swept; it must have a blocking S3 client. */
+    /**
+     * The S3 store whose bucket and key prefix are swept; it must have a blocking S3 client and a
+     * key prefix. Replaces a store set before.
+     */
     public Builder store(S3PayloadStore store) {
       this.store = store;
+      this.dynamoDbStore = null;
+      return this;
+    }
+
+    /**
+     * The DynamoDB store whose table (and key prefix, when it has one) is swept, with its blocking
+     * client when it has one, else its asynchronous one (waited on). Replaces a store set before.
+     */
+    public Builder store(DynamoDbPayloadStore store) {
+      this.dynamoDbStore = store;
+      this.store = null;
       return this;
     }
 
@@ -343,6 +385,17 @@ public final class PayloadSweeper {
     /** Added to the longest pointer lifetime (default one day); not negative. */
     public Builder margin(Duration margin) {
       this.margin = margin;
+      return this;
+    }
+
+    /**
+     * How many times a dead letter may be redriven from its dead-letter queue (default 1: an
+     * operator's replay of the DLQ), 0..100. A redrive sends the message again with a new enqueue
+     * time, so each adds the longest pointer lifetime to the bound once more. 0 when nothing ever
+     * redrives.
+     */
+    public Builder redrives(int redrives) {
+      this.redrives = redrives;
       return this;
     }
 
@@ -370,7 +423,7 @@ public final class PayloadSweeper {
       return this;
     }
 
-    /** Keys listed per ListObjectsV2 call, 1..1000 (default 1000). */
+    /** Keys listed per ListObjectsV2 call, or items per DynamoDB Scan, 1..1000 (default 1000). */
     public Builder pageSize(int pageSize) {
       this.pageSize = pageSize;
       return this;
@@ -390,19 +443,7 @@ public final class PayloadSweeper {
      * @throws IllegalArgumentException naming the field and the rule when a setting is invalid
      */
     public PayloadSweeper build() {
-      if (store == null) {
-        throw new IllegalArgumentException("store must be set: it names the bucket and prefix");
-      }
-      if (store.s3Client() == null) {
-        throw new IllegalArgumentException(
-            "store must have a blocking s3Client: the sweeper lists and deletes with it");
-      }
-      if (store.keyPrefix().isEmpty()) {
-        throw new IllegalArgumentException(
-            "store must have a keyPrefix: without one a sweep would reach every object in bucket '"
-                + store.bucket()
-                + "'");
-      }
+      SweepTarget target = target();
       if (sqs == null) {
         throw new IllegalArgumentException("sqsClient must be set: the bound is read from queues");
       }
@@ -412,6 +453,11 @@ public final class PayloadSweeper {
       }
       if (margin == null || margin.isNegative()) {
         throw new IllegalArgumentException("margin must not be negative, was " + margin);
+      }
+      if (redrives < 0 || redrives > 100) {
+        throw new IllegalArgumentException(
+            "redrives must be 0..100 (each adds the longest pointer lifetime to the bound), was "
+                + redrives);
       }
       if (clock == null) {
         throw new IllegalArgumentException("clock must be set");
@@ -430,7 +476,39 @@ public final class PayloadSweeper {
           longest = lifetime;
         }
       }
-      return new PayloadSweeper(this, longest.plus(margin));
+      Duration bound = bound(longest, redrives, margin);
+      if (dynamoDbStore != null && dynamoDbStore.timeToLive().compareTo(bound) < 0) {
+        LOG.warn(
+            "the DynamoDB store's timeToLive {} is shorter than the sweep bound {} of table {}:"
+                + " where DynamoDB's TTL is enabled it may remove a payload whose message can"
+                + " still be delivered; set timeToLive to at least the bound",
+            dynamoDbStore.timeToLive(),
+            bound,
+            dynamoDbStore.table());
+      }
+      return new PayloadSweeper(this, target, bound);
+    }
+
+    private SweepTarget target() {
+      if (dynamoDbStore != null) {
+        return new DynamoDbSweepTarget(
+            dynamoDbStore.sweepCalls(), dynamoDbStore.table(), dynamoDbStore.keyPrefix());
+      }
+      if (store == null) {
+        throw new IllegalArgumentException(
+            "store must be set: it names the bucket and prefix, or the table, swept");
+      }
+      if (store.s3Client() == null) {
+        throw new IllegalArgumentException(
+            "store must have a blocking s3Client: the sweeper lists and deletes with it");
+      }
+      if (store.keyPrefix().isEmpty()) {
+        throw new IllegalArgumentException(
+            "store must have a keyPrefix: without one a sweep would reach every object in bucket '"
+                + store.bucket()
+                + "'");
+      }
+      return new S3SweepTarget(store.s3Client(), store.bucket(), store.keyPrefix());
     }
 
     private Duration lifetimeOf(String queueUrl) {

@@ -12,6 +12,7 @@ import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import dev.sqsx.testing.QueueWithDlq;
+import dev.sqsx.testing.RetentionShim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,8 +73,8 @@ class PayloadSweeperIT {
     retention(sqs, plain, Duration.ofDays(1));
 
     assertThat(sweeper(store, sqs, List.of(standard.queueUrl()), Clock.systemUTC()).bound())
-        .as("standard, dead letters possibly sent: source 2d + dlq 5d + margin 1h")
-        .isEqualTo(Duration.ofDays(7).plusHours(1));
+        .as("standard, dead letters possibly sent: (source 2d + dlq 5d) x (1 + 1 redrive) + 1h")
+        .isEqualTo(Duration.ofDays(14).plusHours(1));
     assertThat(
             PayloadSweeper.builder()
                 .store(store)
@@ -83,8 +84,8 @@ class PayloadSweeperIT {
                 .deadLetteringBySqsOnly(true)
                 .build()
                 .bound())
-        .as("only SQS redrives: standard max(2d, 5d), FIFO still 3d + 6d, the longer + 1h")
-        .isEqualTo(Duration.ofDays(9).plusHours(1));
+        .as("only SQS redrives: standard max(2d, 5d), FIFO still 3d + 6d: the longer x 2 + 1h")
+        .isEqualTo(Duration.ofDays(18).plusHours(1));
     assertThat(
             PayloadSweeper.builder()
                 .store(store)
@@ -94,13 +95,13 @@ class PayloadSweeperIT {
                 .deadLetteringBySqsOnly(true)
                 .build()
                 .bound())
-        .as("standard, only SQS redrives: max(source 2d, dlq 5d) + margin 1h")
-        .isEqualTo(Duration.ofDays(5).plusHours(1));
+        .as("standard, only SQS redrives: max(source 2d, dlq 5d) x 2 + margin 1h")
+        .isEqualTo(Duration.ofDays(10).plusHours(1));
     assertThat(sweeper(store, sqs, List.of(fifo.queueUrl()), Clock.systemUTC()).bound())
-        .as("FIFO: source 3d + dlq 6d + margin 1h")
-        .isEqualTo(Duration.ofDays(9).plusHours(1));
+        .as("FIFO: (source 3d + dlq 6d) x 2 + margin 1h")
+        .isEqualTo(Duration.ofDays(18).plusHours(1));
     assertThat(sweeper(store, sqs, List.of(plain), Clock.systemUTC()).bound())
-        .isEqualTo(Duration.ofDays(1).plusHours(1));
+        .isEqualTo(Duration.ofDays(2).plusHours(1));
     assertThat(
             sweeper(
                     store,
@@ -109,13 +110,26 @@ class PayloadSweeperIT {
                     Clock.systemUTC())
                 .bound())
         .as("the longest over the queues")
-        .isEqualTo(Duration.ofDays(9).plusHours(1));
+        .isEqualTo(Duration.ofDays(18).plusHours(1));
+    for (int redrives : new int[] {0, 2}) {
+      assertThat(
+              PayloadSweeper.builder()
+                  .store(store)
+                  .sqsClient(sqs)
+                  .queues(List.of(fifo.queueUrl()))
+                  .margin(Duration.ofHours(1))
+                  .redrives(redrives)
+                  .build()
+                  .bound())
+          .as("FIFO, %d redrives: 9d x %d + 1h", redrives, 1 + redrives)
+          .isEqualTo(Duration.ofDays(9L * (1 + redrives)).plusHours(1));
+    }
     assertThat(
             sweeper(store, sqs, List.of(fifo.queueUrl()), Clock.systemUTC())
                 .lifecycleRule("sqsx")
                 .expiration()
                 .days())
-        .isEqualTo(10);
+        .isEqualTo(19);
   }
 
   @Test
@@ -344,6 +358,24 @@ class PayloadSweeperIT {
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("store must have a keyPrefix");
+  }
+
+  @Test
+  void refusesRedrivesOutside0To100(S3Client s3, AwsResources aws) {
+    for (int redrives : new int[] {-1, 101}) {
+      assertThatThrownBy(
+              () ->
+                  PayloadSweeper.builder()
+                      .store(store(s3, aws.createBucket()))
+                      .sqsClient(sqs)
+                      .queues(List.of(aws.createQueue()))
+                      .redrives(redrives)
+                      .build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "redrives must be 0..100 (each adds the longest pointer lifetime to the bound), was "
+                  + redrives);
+    }
   }
 
   private static S3PayloadStore store(S3Client s3, String bucket) {

@@ -50,6 +50,17 @@ class PayloadSweeperTest {
   }
 
   @Test
+  void eachRedrive_addsTheLongestLifetimeAgain_thenTheMargin() {
+    Duration longest = Duration.ofDays(18);
+    assertThat(PayloadSweeper.bound(longest, 0, Duration.ofHours(1)))
+        .isEqualTo(Duration.ofDays(18).plusHours(1));
+    assertThat(PayloadSweeper.bound(longest, 1, Duration.ofHours(1)))
+        .as("a dead letter redriven as it expires lives a whole lifetime again")
+        .isEqualTo(Duration.ofDays(36).plusHours(1));
+    assertThat(PayloadSweeper.bound(longest, 3, Duration.ZERO)).isEqualTo(Duration.ofDays(72));
+  }
+
+  @Test
   void lifecycleRule_expiresThePrefixAfterTheAgeInWholeDaysRoundedUp() {
     LifecycleRule rule =
         PayloadSweeper.lifecycleRule("sqsx-orphans", "orders/", Duration.ofDays(14).plusHours(1));

@@ -18,7 +18,6 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -26,13 +25,13 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /**
  * A requester's long-poll loops on its reply queue: each receive's replies are routed to their
- * requests by correlation id, and deleted together with one {@code DeleteMessageBatch}, whatever
- * became of them. A failed receive is retried after 1 s; the loops end when the requester stops, or
- * when their queue is gone and the requester was told (it replaces a queue it created).
+ * requests by correlation id, and handed to {@link ReplyDeletes} (batched deletes, whatever became
+ * of them). A failed receive is retried after 1 s; the loops end when the requester stops, or when
+ * their queue is gone and the requester was told (it replaces a queue it created).
  */
 final class ReplyPoller {
 
-  /** Completes a request's future (off the poll thread). */
+  /** Completes a request's future (on the receiving thread, or on the callback executor). */
   @FunctionalInterface
   interface Completion {
     void complete(ReplyRouter.Pending pending, Reply reply, Throwable error);
@@ -51,6 +50,7 @@ final class ReplyPoller {
   private final ScheduledExecutorService scheduler;
   private final UnaryOperator<ReceiveMessageRequest> receiveRequests;
   private final java.util.function.Consumer<String> queueGone;
+  private final ReplyDeletes deletes;
 
   ReplyPoller(
       SqsAsyncClient sqs,
@@ -62,7 +62,8 @@ final class ReplyPoller {
       Completion completion,
       BooleanSupplier running,
       ScheduledExecutorService scheduler,
-      java.util.function.Consumer<String> queueGone) {
+      java.util.function.Consumer<String> queueGone,
+      ReplyDeletes deletes) {
     this.sqs = sqs;
     this.url = url;
     this.waitTime = waitTime;
@@ -74,6 +75,11 @@ final class ReplyPoller {
     this.scheduler = scheduler;
     this.receiveRequests = UnreadableReplies.receivesOf(this);
     this.queueGone = queueGone;
+    this.deletes = deletes;
+  }
+
+  ReplyDeletes deletes() {
+    return deletes;
   }
 
   /** Starts one loop: receive, route, and again, until the requester stops. */
@@ -127,7 +133,23 @@ final class ReplyPoller {
     if (messages.isEmpty()) {
       return;
     }
-    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>(messages.size());
+    List<String> handles = new ArrayList<>(messages.size());
+    for (Message message : messages) {
+      handles.add(message.receiptHandle());
+    }
+    // the handles join their batch before the replies are delivered (a close() right after a
+    // delivery finds them), and a batch they fill is sent after: the delete is off the replies'
+    // path. A reply that comes back because its delete was late or failed is dropped by its
+    // correlation id (a duplicate, or late).
+    List<List<String>> full = deletes.add(handles);
+    try {
+      deliver(messages);
+    } finally {
+      deletes.sendAll(full);
+    }
+  }
+
+  private void deliver(List<Message> messages) {
     ReplyRouter.Routing[] routing = new ReplyRouter.Routing[1];
     for (Message message : messages) {
       MessageAttributeValue id =
@@ -151,32 +173,7 @@ final class ReplyPoller {
             correlationId,
             routing[0]);
       }
-      deletes.add(
-          DeleteMessageBatchRequestEntry.builder()
-              .id(Integer.toString(deletes.size()))
-              .receiptHandle(message.receiptHandle())
-              .build());
     }
-    var unused =
-        sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(deletes))
-            .whenComplete(
-                (response, error) -> {
-                  if (error != null) {
-                    LOG.warn(
-                        "deleting {} replies from {} failed (they come back and are dropped as"
-                            + " duplicates): {}",
-                        deletes.size(),
-                        url,
-                        SqsRequester.unwrap(error).toString());
-                  } else if (!response.failed().isEmpty()) {
-                    LOG.warn(
-                        "deleting {} of {} replies from {} failed: {}",
-                        response.failed().size(),
-                        deletes.size(),
-                        url,
-                        response.failed());
-                  }
-                });
   }
 
   /**

@@ -16,8 +16,8 @@ import java.util.function.LongConsumer;
 /**
  * A requester's meters: counters {@code sqsx.requests.sent}, {@code send.failures}, {@code
  * replies}, {@code timeouts}, {@code late.replies}, {@code duplicate.replies}, {@code
- * unroutable.replies}, the gauge {@code sqsx.requests.pending} and the timer {@code
- * sqsx.requests.round.trip}. Loaded only when a registry is given.
+ * unroutable.replies}, {@code reply.delete.failures}, the gauge {@code sqsx.requests.pending} and
+ * the timer {@code sqsx.requests.round.trip}. Loaded only when a registry is given.
  */
 final class RequesterMeters {
 
@@ -28,13 +28,22 @@ final class RequesterMeters {
     ReplyRouter router = requester.router();
     Map<String, LongAdder> counts =
         Map.of(
-            "sent", requester.requestsCount(),
-            "send.failures", requester.sendFailuresCount(),
-            "replies", router.delivered,
-            "timeouts", requester.timeoutsCount(),
-            "late.replies", router.late,
-            "duplicate.replies", router.duplicates,
-            "unroutable.replies", router.unknown);
+            "sent",
+            requester.requestsCount(),
+            "send.failures",
+            requester.sendFailuresCount(),
+            "replies",
+            router.delivered,
+            "timeouts",
+            requester.timeoutsCount(),
+            "late.replies",
+            router.late,
+            "duplicate.replies",
+            router.duplicates,
+            "unroutable.replies",
+            router.unknown,
+            "reply.delete.failures",
+            requester.failedDeletesCount());
     counts.forEach(
         (name, count) ->
             FunctionCounter.builder("sqsx.requests." + name, count, LongAdder::sum)

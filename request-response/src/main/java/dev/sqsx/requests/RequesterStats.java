@@ -20,6 +20,9 @@ package dev.sqsx.requests;
  *     requester does not know (sent before a restart, or forgotten): deleted, never delivered
  * @param receives receive requests on the reply queue that completed
  * @param pending requests waiting for a reply now
+ * @param failedReplyDeletes replies read from the reply queue whose delete failed (the whole {@code
+ *     DeleteMessageBatch}, or its entry): each comes back after the queue's visibility timeout and
+ *     is dropped by correlation id
  */
 public record RequesterStats(
     long requests,
@@ -30,4 +33,5 @@ public record RequesterStats(
     long duplicateReplies,
     long unroutableReplies,
     long receives,
-    long pending) {}
+    long pending,
+    long failedReplyDeletes) {}

@@ -8,13 +8,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /** A requester's options: filled by its builder, then checked and frozen into a copy. */
 final class Settings {
 
   private static final Duration MAX_TIMEOUT = Duration.ofHours(12);
+  static final Duration DEFAULT_DELETE_INTERVAL = Duration.ofMillis(200);
+  static final Duration MAX_DELETE_INTERVAL = Duration.ofSeconds(10);
+
+  /** The VisibilityTimeout of a created reply queue: well above the longest delete interval. */
+  static final int REPLY_VISIBILITY_TIMEOUT_SECONDS = 60;
 
   SqsAsyncClient sqs;
   String replyQueuePrefix = ReplyQueueSweeper.DEFAULT_PREFIX;
@@ -28,13 +32,13 @@ final class Settings {
   Duration sweepIdleAfter = Duration.ofMinutes(5);
   Duration replyMemory = Duration.ofMinutes(15);
   int replyMemoryLimit = 100_000;
-  Executor callbackExecutor = ForkJoinPool.commonPool();
+  Duration deleteInterval = DEFAULT_DELETE_INTERVAL;
+  Executor callbackExecutor; // null: on the thread the reply (or the send's failure) arrived on
   io.micrometer.core.instrument.MeterRegistry meterRegistry;
   Clock clock = Clock.systemUTC();
 
   Settings checked() {
     Objects.requireNonNull(sqs, "sqsClient cannot be null");
-    Objects.requireNonNull(callbackExecutor, "callbackExecutor cannot be null");
     Objects.requireNonNull(clock, "clock cannot be null");
     ReplyQueueSweeper.checkPrefix("replyQueuePrefix", replyQueuePrefix);
     if (replyQueueUrl != null && replyQueueUrl.isBlank()) {
@@ -68,6 +72,7 @@ final class Settings {
               + sweepIdleAfter);
     }
     between("replyMemory", replyMemory, Duration.ofSeconds(1), Duration.ofDays(1));
+    between("deleteInterval", deleteInterval, Duration.ZERO, MAX_DELETE_INTERVAL);
     Settings copy = new Settings();
     copy.sqs = sqs;
     copy.replyQueuePrefix = replyQueuePrefix;
@@ -81,6 +86,7 @@ final class Settings {
     copy.sweepIdleAfter = sweepIdleAfter;
     copy.replyMemory = replyMemory;
     copy.replyMemoryLimit = replyMemoryLimit;
+    copy.deleteInterval = deleteInterval;
     copy.callbackExecutor = callbackExecutor;
     copy.meterRegistry = meterRegistry;
     copy.clock = clock;

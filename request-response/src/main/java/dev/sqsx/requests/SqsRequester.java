@@ -51,9 +51,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * duplicate; a reply whose correlation id this requester does not know is deleted and counted as
  * unroutable. Give it the extended async client and large requests and replies are offloaded.
  *
+ * <p>Read replies are deleted in batches of up to 10, gathered for up to {@code deleteInterval}
+ * (200 ms) after the reply was delivered.
+ *
  * <p>Thread-safe. {@link #close()} fails the pending futures with a {@link RequestException} and
- * deletes the reply queue it created; the SQS client is never closed by the requester. Futures are
- * completed on the {@code callbackExecutor} (the common pool by default), never on a poll thread.
+ * deletes the reply queue it created; the SQS client is never closed by the requester. A reply
+ * completes its future on the thread that received it unless a {@code callbackExecutor} is given
+ * (see {@link Builder#callbackExecutor(Executor)}).
  */
 @SuppressWarnings(
     "exports") // meterRegistry(MeterRegistry): Micrometer is optional (requires static)
@@ -83,6 +87,8 @@ public final class SqsRequester implements AutoCloseable {
   private volatile String replyQueueUrl;
   private volatile LongConsumer roundTrips = nanos -> {};
   private final AtomicBoolean replacing = new AtomicBoolean();
+  private final LongAdder failedDeletes = new LongAdder();
+  private volatile ReplyDeletes deletes;
 
   private SqsRequester(Settings settings) {
     this.settings = settings;
@@ -130,6 +136,9 @@ public final class SqsRequester implements AutoCloseable {
     }
     replyQueueUrl = url;
     running = true;
+    if (settings.replyQueueUrl != null && !settings.deleteInterval.isZero()) {
+      checkVisibilityTimeout(url);
+    }
     if (settings.meterRegistry != null) {
       roundTrips = RequesterMeters.register(settings.meterRegistry, this);
     }
@@ -155,6 +164,9 @@ public final class SqsRequester implements AutoCloseable {
   }
 
   private void startPolling(String url) {
+    ReplyDeletes queueDeletes =
+        new ReplyDeletes(sqs, url, settings.deleteInterval, scheduler, failedDeletes);
+    deletes = queueDeletes;
     ReplyPoller poller =
         new ReplyPoller(
             sqs,
@@ -166,10 +178,38 @@ public final class SqsRequester implements AutoCloseable {
             this::complete,
             () -> running,
             scheduler,
-            settings.replyQueueUrl == null ? this::replyQueueGone : null);
+            settings.replyQueueUrl == null ? this::replyQueueGone : null,
+            queueDeletes);
     for (int i = 0; i < settings.pollers; i++) {
       poller.poll();
     }
+  }
+
+  /** Warns when an application-named queue's replies would come back before their delete. */
+  private void checkVisibilityTimeout(String url) {
+    long leastMillis = settings.deleteInterval.toMillis() * 5 + 1_000;
+    var unused =
+        sqs.getQueueAttributes(
+                r -> r.queueUrl(url).attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT))
+            .whenComplete(
+                (response, error) -> {
+                  String value =
+                      error == null
+                          ? response.attributes().get(QueueAttributeName.VISIBILITY_TIMEOUT)
+                          : null;
+                  if (value == null) {
+                    LOG.debug("cannot read the VisibilityTimeout of reply queue {}", url);
+                  } else if (Long.parseLong(value) * 1_000 < leastMillis) {
+                    LOG.warn(
+                        "reply queue {} has a VisibilityTimeout of {} s, less than 5 ×"
+                            + " deleteInterval ({}) + 1 s: replies may come back before their"
+                            + " batched delete (they are dropped as duplicates, at the cost of"
+                            + " more receives); raise it or lower deleteInterval",
+                        url,
+                        value,
+                        settings.deleteInterval);
+                  }
+                });
   }
 
   private String createReplyQueue() {
@@ -199,7 +239,12 @@ public final class SqsRequester implements AutoCloseable {
             r ->
                 r.queueName(name)
                     .tags(tags)
-                    .attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, "3600")))
+                    .attributes(
+                        Map.of(
+                            QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                            "3600",
+                            QueueAttributeName.VISIBILITY_TIMEOUT,
+                            Integer.toString(Settings.REPLY_VISIBILITY_TIMEOUT_SECONDS))))
         .thenApply(created -> created.queueUrl());
   }
 
@@ -211,6 +256,10 @@ public final class SqsRequester implements AutoCloseable {
   private void replyQueueGone(String gone) {
     if (!running || !gone.equals(replyQueueUrl) || !replacing.compareAndSet(false, true)) {
       return;
+    }
+    ReplyDeletes goneDeletes = deletes;
+    if (goneDeletes != null) {
+      goneDeletes.discard(); // their queue, and the replies with it, are gone
     }
     Map<String, ReplyRouter.Pending> lost = router.drain(pending -> gone.equals(pending.replyTo));
     lost.forEach(
@@ -424,12 +473,31 @@ public final class SqsRequester implements AutoCloseable {
     ReplyRouter.Pending pending = router.abandon(correlationId);
     if (pending != null) {
       timeouts.increment();
-      complete(
+      completeAway(
           pending, null, new RequestTimeoutException(pending.queueUrl, correlationId, timeout));
     }
   }
 
+  /**
+   * Completes a future where its outcome arrived (a reply on the thread that received it, a failed
+   * send on the thread that saw it fail), or on the {@code callbackExecutor} when one was given.
+   */
   private void complete(ReplyRouter.Pending pending, Reply reply, Throwable error) {
+    complete(settings.callbackExecutor, pending, reply, error);
+  }
+
+  /**
+   * Completes a future on the {@code callbackExecutor}, or the common pool when none was given: for
+   * the outcomes found by the requester's own threads (timeouts, close), which dependent stages
+   * must not hold up.
+   */
+  private void completeAway(ReplyRouter.Pending pending, Reply reply, Throwable error) {
+    Executor executor = settings.callbackExecutor;
+    complete(executor == null ? ForkJoinPool.commonPool() : executor, pending, reply, error);
+  }
+
+  private static void complete(
+      Executor executor, ReplyRouter.Pending pending, Reply reply, Throwable error) {
     Runnable completion =
         () -> {
           if (error == null) {
@@ -438,8 +506,12 @@ public final class SqsRequester implements AutoCloseable {
             pending.future.completeExceptionally(error);
           }
         };
+    if (executor == null) {
+      completion.run();
+      return;
+    }
     try {
-      settings.callbackExecutor.execute(completion);
+      executor.execute(completion);
     } catch (RuntimeException rejected) {
       completion.run();
     }
@@ -461,7 +533,8 @@ public final class SqsRequester implements AutoCloseable {
         router.duplicates.sum(),
         router.unknown.sum(),
         receives.sum(),
-        router.pendingCount());
+        router.pendingCount(),
+        failedDeletes.sum());
   }
 
   LongAdder requestsCount() {
@@ -476,15 +549,26 @@ public final class SqsRequester implements AutoCloseable {
     return timeouts;
   }
 
+  /** The read replies whose batched delete waits now. Tests only. */
+  int pendingDeletes() {
+    ReplyDeletes current = deletes;
+    return current == null ? 0 : current.pendingCount();
+  }
+
+  LongAdder failedDeletesCount() {
+    return failedDeletes;
+  }
+
   ReplyRouter router() {
     return router;
   }
 
   /**
    * Stops: fails every pending future with a {@link RequestException}, stops polling and the
-   * heartbeat, and deletes the reply queue it created (an application-named one is left). Waits up
-   * to 30 s for the delete; a queue it could not delete is logged, and a {@link ReplyQueueSweeper}
-   * deletes it once its heartbeat is stale. Idempotent.
+   * heartbeat, and deletes the reply queue it created (an application-named one is left, and the
+   * replies read from it whose batched delete was still waiting are deleted first; on a created
+   * queue they go with the queue). Waits up to 30 s for the delete; a queue it could not delete is
+   * logged, and a {@link ReplyQueueSweeper} deletes it once its heartbeat is stale. Idempotent.
    */
   @Override
   public void close() {
@@ -498,7 +582,7 @@ public final class SqsRequester implements AutoCloseable {
         .forEach(
             (correlationId, pending) -> {
               pending.cancelTimeout();
-              complete(
+              completeAway(
                   pending,
                   null,
                   new RequestException(
@@ -512,6 +596,19 @@ public final class SqsRequester implements AutoCloseable {
                       null));
             });
     String url = replyQueueUrl;
+    ReplyDeletes pendingDeletes = deletes;
+    if (pendingDeletes != null && settings.replyQueueUrl == null) {
+      pendingDeletes.discard(); // the queue is deleted with its replies: no delete to send
+    } else if (pendingDeletes != null) { // the application's queue stays: delete what was read
+      try {
+        pendingDeletes.flushAndStopWaiting().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        LOG.warn("interrupted while deleting the replies read from {}: they come back", url);
+      } catch (Exception e) {
+        LOG.warn("deleting the replies read from {} did not end in time: {}", url, e.toString());
+      }
+    }
     if (url != null && settings.replyQueueUrl == null) {
       try {
         sqs.deleteQueue(r -> r.queueUrl(url)).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -636,7 +733,26 @@ public final class SqsRequester implements AutoCloseable {
       return this;
     }
 
-    /** Where futures are completed; default {@link ForkJoinPool#commonPool()}. */
+    /**
+     * How long a read reply's delete may wait for others to fill a {@code DeleteMessageBatch} (10
+     * entries send at once); default 200 ms; 0..10 s, zero sends each receive's deletes at once.
+     * The reply is delivered before its delete is sent; one that comes back because the delete was
+     * late or failed is dropped by its correlation id. The reply queue the requester creates has a
+     * {@code VisibilityTimeout} of 60 s; keep an application-named queue's well above the interval
+     * ({@link #start()} warns below 5 × the interval + 1 s).
+     */
+    public Builder deleteInterval(Duration interval) {
+      settings.deleteInterval = interval;
+      return this;
+    }
+
+    /**
+     * Where futures are completed. By default a reply completes its future on the thread that
+     * received it (the SQS client's future-completion executor, where the client's own futures
+     * complete), with no hand-over; a failed send on the thread that saw it fail; timeouts and
+     * {@link #close()} on {@link ForkJoinPool#commonPool()}. A dependent stage that blocks then
+     * holds up the replies received with its own: give an executor to run every completion on it.
+     */
     public Builder callbackExecutor(Executor executor) {
       settings.callbackExecutor = executor;
       return this;

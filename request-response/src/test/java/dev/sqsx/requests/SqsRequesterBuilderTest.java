@@ -46,6 +46,14 @@ class SqsRequesterBuilderTest {
         IllegalArgumentException.class,
         "waitTime must be whole seconds 1..20 (SQS long-poll limit), was PT21S");
     rejects(
+        b -> b.deleteInterval(Duration.ofSeconds(11)),
+        IllegalArgumentException.class,
+        "deleteInterval must be PT0S..PT10S, was PT11S");
+    rejects(
+        b -> b.deleteInterval(Duration.ofMillis(-1)),
+        IllegalArgumentException.class,
+        "deleteInterval must be PT0S..PT10S, was PT-0.001S");
+    rejects(
         b -> b.defaultTimeout(Duration.ZERO),
         IllegalArgumentException.class,
         "defaultTimeout must be PT0.001S..PT12H, was PT0S");

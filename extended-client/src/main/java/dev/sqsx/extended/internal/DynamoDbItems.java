@@ -21,8 +21,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The item layout of the DynamoDB payload store. One payload is several items under one partition
  * key ({@code pk} = the pointer's key): chunk items {@code sk = chunk#00000, chunk#00001, ...} with
  * the bytes in {@code data}, and a manifest item {@code sk = manifest} with the chunk count, total
- * bytes and SHA-256, written last. Every item has the TTL attribute {@code ttl} (epoch seconds). A
- * reader that finds no manifest sees no payload, so a half-written payload is never read.
+ * bytes and SHA-256, written last. Every item has the TTL attribute {@code ttl} (epoch seconds)
+ * and, since the sweeper came, {@code created} (epoch milliseconds, the same on every item of one
+ * store; readers never need it, and items written before it have only {@code ttl}). A reader that
+ * finds no manifest sees no payload, so a half-written payload is never read.
  */
 public final class DynamoDbItems {
 
@@ -35,6 +37,12 @@ public final class DynamoDbItems {
   /** TTL attribute, epoch seconds. */
   public static final String TTL = "ttl";
 
+  /**
+   * When the payload was stored, epoch milliseconds: what the sweeper ages items by. Not read by
+   * readers; absent from items written before the sweeper.
+   */
+  public static final String CREATED = "created";
+
   static final String DATA = "data";
 
   /** Manifest attribute: the number of chunk items. */
@@ -42,8 +50,12 @@ public final class DynamoDbItems {
 
   static final String BYTES = "bytes";
   public static final String SHA256 = "sha256";
-  static final String MANIFEST = "manifest";
-  static final String CHUNK_PREFIX = "chunk#";
+
+  /** The manifest's sort key. */
+  public static final String MANIFEST = "manifest";
+
+  /** The prefix of chunk items' sort keys, followed by five digits. */
+  public static final String CHUNK_PREFIX = "chunk#";
 
   /** The largest payload any sqsx DynamoDB store writes: the highest maxPayloadSize, 64 MiB. */
   public static final int LARGEST_PAYLOAD = 64 * 1024 * 1024;
@@ -52,7 +64,7 @@ public final class DynamoDbItems {
 
   /** The chunk items of a payload, in order. */
   public static List<Map<String, AttributeValue>> chunks(
-      String key, byte[] payload, int chunkSize, long ttlEpochSeconds) {
+      String key, byte[] payload, int chunkSize, long ttlEpochSeconds, long createdEpochMillis) {
     List<Map<String, AttributeValue>> chunks = new ArrayList<>();
     int index = 0;
     for (int from = 0; from < payload.length || index == 0; from += chunkSize, index++) {
@@ -62,21 +74,23 @@ public final class DynamoDbItems {
               PARTITION_KEY, AttributeValue.fromS(key),
               SORT_KEY, AttributeValue.fromS(chunkSortKey(index)),
               DATA, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(part)),
-              TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds))));
+              TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds)),
+              CREATED, AttributeValue.fromN(Long.toString(createdEpochMillis))));
     }
     return chunks;
   }
 
   /** The manifest item, to be written after all chunks. */
   public static Map<String, AttributeValue> manifest(
-      String key, int chunkCount, byte[] payload, long ttlEpochSeconds) {
+      String key, int chunkCount, byte[] payload, long ttlEpochSeconds, long createdEpochMillis) {
     return Map.of(
         PARTITION_KEY, AttributeValue.fromS(key),
         SORT_KEY, AttributeValue.fromS(MANIFEST),
         CHUNKS, AttributeValue.fromN(Integer.toString(chunkCount)),
         BYTES, AttributeValue.fromN(Integer.toString(payload.length)),
         SHA256, AttributeValue.fromS(Digests.sha256Hex(payload)),
-        TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds)));
+        TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds)),
+        CREATED, AttributeValue.fromN(Long.toString(createdEpochMillis)));
   }
 
   /** The primary key of one item. */

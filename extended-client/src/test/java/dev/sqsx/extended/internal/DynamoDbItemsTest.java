@@ -32,15 +32,16 @@ class DynamoDbItemsTest {
   private static List<Map<String, AttributeValue>> itemsOf(String payload, int chunkSize) {
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     List<Map<String, AttributeValue>> items =
-        new ArrayList<>(DynamoDbItems.chunks("k", bytes, chunkSize, 99));
-    items.add(DynamoDbItems.manifest("k", items.size(), bytes, 99));
+        new ArrayList<>(DynamoDbItems.chunks("k", bytes, chunkSize, 99, 99_000));
+    items.add(DynamoDbItems.manifest("k", items.size(), bytes, 99, 99_000));
     return items;
   }
 
   @Test
-  void chunks_splitAtTheChunkSize_inOrder_withTtlOnEveryItem() {
+  void chunks_splitAtTheChunkSize_inOrder_withTtlAndCreationTimeOnEveryItem() {
     List<Map<String, AttributeValue>> chunks =
-        DynamoDbItems.chunks("k", "abcdefghij".getBytes(StandardCharsets.UTF_8), 4, 1234);
+        DynamoDbItems.chunks(
+            "k", "abcdefghij".getBytes(StandardCharsets.UTF_8), 4, 1234, 1_234_000);
 
     assertThat(chunks)
         .extracting(c -> c.get("sk").s())
@@ -49,6 +50,10 @@ class DynamoDbItemsTest {
         .extracting(c -> c.get("data").b().asUtf8String())
         .containsExactly("abcd", "efgh", "ij");
     assertThat(chunks).allSatisfy(c -> assertThat(c.get("ttl").n()).isEqualTo("1234"));
+    assertThat(chunks).allSatisfy(c -> assertThat(c.get("created").n()).isEqualTo("1234000"));
+    assertThat(DynamoDbItems.manifest("k", 3, new byte[10], 1234, 1_234_000))
+        .containsEntry("ttl", AttributeValue.fromN("1234"))
+        .containsEntry("created", AttributeValue.fromN("1234000"));
   }
 
   @Test

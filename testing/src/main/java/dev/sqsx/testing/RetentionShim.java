@@ -2,7 +2,7 @@
  * Copyright The sqsx Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.sqsx.extended;
+package dev.sqsx.testing;
 
 import java.util.HashMap;
 import java.util.List;
@@ -19,17 +19,32 @@ import software.amazon.awssdk.services.sqs.model.SetQueueAttributesRequest;
 
 /**
  * What ElasticMQ 1.7.1 lacks for retention: it ignores {@code MessageRetentionPeriod} (accepted,
- * never stored, never answered). An SDK interceptor on the test's SQS client remembers the
- * retention a {@code SetQueueAttributes} call sets (the call still goes to ElasticMQ) and answers
- * it in {@code GetQueueAttributes}, as SQS does. Queues never set answer SQS's default, 345,600
- * seconds. Test-only.
+ * never stored, never answered). Added to an SQS client's interceptors, it remembers the retention
+ * a {@code SetQueueAttributes} call sets (the call still goes to the endpoint) and, when the
+ * endpoint's {@code GetQueueAttributes} answer lacks {@code MessageRetentionPeriod}, answers it as
+ * SQS does: the remembered value, or SQS's default, 345,600 seconds, for a queue never set. An
+ * endpoint that answers it (LocalStack, AWS) is left alone.
+ *
+ * <pre>{@code
+ * SqsClient sqs = endpoints.configure(SqsClient.builder(), endpoints.sqsEndpoint())
+ *     .overrideConfiguration(o -> o.addExecutionInterceptor(new RetentionShim()))
+ *     .build();
+ * }</pre>
+ *
+ * <p>For tests of code that reads queues' retention (such as sqsx's {@code PayloadSweeper}).
+ * Thread-safe; one per client (it remembers what that client set).
  */
-final class RetentionShim implements ExecutionInterceptor {
+public final class RetentionShim implements ExecutionInterceptor {
 
-  static final String SQS_DEFAULT_RETENTION = "345600";
+  /** SQS's default retention, in seconds: 4 days. */
+  public static final String SQS_DEFAULT_RETENTION = "345600";
 
   private final Map<String, String> retention = new ConcurrentHashMap<>();
 
+  /** A shim that remembers nothing yet. */
+  public RetentionShim() {}
+
+  /** Remembers the retention a {@code SetQueueAttributes} request sets. */
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     if (context.request() instanceof SetQueueAttributesRequest set
@@ -39,14 +54,16 @@ final class RetentionShim implements ExecutionInterceptor {
     }
   }
 
+  /** Adds {@code MessageRetentionPeriod} to an answer that was asked for it and lacks it. */
   @Override
   public SdkResponse modifyResponse(
       Context.ModifyResponse context, ExecutionAttributes attributes) {
     if (context.request() instanceof GetQueueAttributesRequest get
         && context.response() instanceof GetQueueAttributesResponse response) {
       List<QueueAttributeName> names = get.attributeNames();
-      if (names.contains(QueueAttributeName.MESSAGE_RETENTION_PERIOD)
-          || names.contains(QueueAttributeName.ALL)) {
+      if ((names.contains(QueueAttributeName.MESSAGE_RETENTION_PERIOD)
+              || names.contains(QueueAttributeName.ALL))
+          && !response.attributesAsStrings().containsKey("MessageRetentionPeriod")) {
         Map<String, String> answered = new HashMap<>(response.attributesAsStrings());
         answered.put(
             "MessageRetentionPeriod",

@@ -1,0 +1,240 @@
+/*
+ * Copyright The sqsx Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.sqsx.requests;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+
+/**
+ * The reply deletes of one reply queue, gathered off the replies' critical path: the receipt
+ * handles wait until 10 are pending (one full {@code DeleteMessageBatch}) or {@code interval} has
+ * passed since the first of them, whichever comes first; an interval of zero sends each receive's
+ * handles at once. A delete that fails, whole or per entry, is counted and logged (at most one WARN
+ * line per 10 s, with the count of those not logged); the reply comes back after the queue's
+ * visibility timeout and is dropped by correlation id (counted duplicate or late). Never throws.
+ * Thread-safe.
+ */
+final class ReplyDeletes {
+
+  static final int BATCH = 10;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqsRequester.class);
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final SqsAsyncClient sqs;
+  private final String url;
+  private final long intervalNanos;
+  private final ScheduledExecutorService scheduler;
+  private final LongAdder failures;
+  private final Object lock = new Object();
+
+  private List<String> pending = new ArrayList<>(BATCH);
+  private Future<?> timer;
+  private boolean discarded;
+  private boolean immediate;
+  private long lastWarnNanos;
+  private long unwarned;
+  private boolean warnedOnce;
+
+  ReplyDeletes(
+      SqsAsyncClient sqs,
+      String url,
+      Duration interval,
+      ScheduledExecutorService scheduler,
+      LongAdder failures) {
+    this.sqs = sqs;
+    this.url = url;
+    this.intervalNanos = interval.toNanos();
+    this.scheduler = scheduler;
+    this.failures = failures;
+  }
+
+  /**
+   * Adds the receipt handles of one receive and returns the full batches among them, for {@link
+   * #sendAll(List)} once the replies were delivered; the rest wait for their batch or the interval.
+   */
+  List<List<String>> add(List<String> receiptHandles) {
+    List<List<String>> due = new ArrayList<>(1);
+    synchronized (lock) {
+      if (discarded) {
+        return due;
+      }
+      for (String handle : receiptHandles) {
+        pending.add(handle);
+        if (pending.size() == BATCH) {
+          due.add(takeLocked());
+        }
+      }
+      if (!pending.isEmpty() && timer == null) {
+        if (intervalNanos == 0 || immediate) {
+          due.add(takeLocked());
+        } else {
+          try {
+            timer = scheduler.schedule(this::flushDue, intervalNanos, TimeUnit.NANOSECONDS);
+          } catch (RejectedExecutionException stopped) { // the requester is closing: send now
+            due.add(takeLocked());
+          }
+        }
+      }
+    }
+    return due;
+  }
+
+  /** Sends the batches {@link #add(List)} returned. */
+  void sendAll(List<List<String>> batches) {
+    for (List<String> batch : batches) {
+      var unused = send(batch);
+    }
+  }
+
+  private void flushDue() {
+    List<String> due;
+    synchronized (lock) {
+      timer = null;
+      due = pending.isEmpty() ? null : takeLocked();
+    }
+    if (due != null) {
+      var unused = send(due);
+    }
+  }
+
+  /**
+   * Sends what is pending now, and from now on every receive's handles at once (the requester is
+   * closing); the future completes when SQS answered (never exceptionally).
+   */
+  CompletableFuture<Void> flushAndStopWaiting() {
+    List<String> due;
+    synchronized (lock) {
+      immediate = true;
+      due = pending.isEmpty() ? null : takeLocked();
+    }
+    return due == null ? CompletableFuture.completedFuture(null) : send(due);
+  }
+
+  /** Forgets what is pending and sends nothing more (the queue is gone or about to be). */
+  void discard() {
+    synchronized (lock) {
+      discarded = true;
+      pending = new ArrayList<>(0);
+      cancelTimerLocked();
+    }
+  }
+
+  /** The receipt handles waiting to be deleted. */
+  int pendingCount() {
+    synchronized (lock) {
+      return pending.size();
+    }
+  }
+
+  private List<String> takeLocked() {
+    List<String> taken = pending;
+    pending = new ArrayList<>(BATCH);
+    cancelTimerLocked();
+    return taken;
+  }
+
+  private void cancelTimerLocked() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private CompletableFuture<Void> send(List<String> handles) {
+    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(handles.size());
+    for (String handle : handles) {
+      entries.add(
+          DeleteMessageBatchRequestEntry.builder()
+              .id(Integer.toString(entries.size()))
+              .receiptHandle(handle)
+              .build());
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      var unused =
+          sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries))
+              .whenComplete(
+                  (response, error) -> {
+                    try {
+                      if (error != null) {
+                        failed(
+                            entries.size(),
+                            "deleting "
+                                + entries.size()
+                                + " replies failed: "
+                                + SqsRequester.unwrap(error));
+                      } else if (!response.failed().isEmpty()) {
+                        failed(
+                            response.failed().size(),
+                            "deleting "
+                                + response.failed().size()
+                                + " of "
+                                + entries.size()
+                                + " replies failed: "
+                                + codes(response.failed()));
+                      }
+                    } finally {
+                      done.complete(null);
+                    }
+                  });
+    } catch (RuntimeException e) {
+      failed(entries.size(), "deleting " + entries.size() + " replies failed: " + e);
+      done.complete(null);
+    }
+    return done;
+  }
+
+  private static String codes(List<BatchResultErrorEntry> failed) {
+    StringBuilder codes = new StringBuilder();
+    for (BatchResultErrorEntry entry : failed) {
+      if (codes.length() > 0) {
+        codes.append(", ");
+      }
+      codes.append(entry.code());
+      if (codes.length() > 200) {
+        codes.append(", …");
+        break;
+      }
+    }
+    return codes.toString();
+  }
+
+  private void failed(int count, String what) {
+    failures.add(count);
+    long now = System.nanoTime();
+    long notLogged;
+    synchronized (lock) {
+      if (warnedOnce && now - lastWarnNanos < WARN_EVERY_NANOS) {
+        unwarned++;
+        return;
+      }
+      warnedOnce = true;
+      lastWarnNanos = now;
+      notLogged = unwarned;
+      unwarned = 0;
+    }
+    LOG.warn(
+        "reply queue {}: {} (they come back after the visibility timeout and are dropped as"
+            + " duplicates){}",
+        url,
+        what,
+        notLogged == 0
+            ? ""
+            : "; " + notLogged + " more failed deletes not logged in the last 10 s");
+  }
+}
