@@ -67,6 +67,7 @@ public final class Benchmarks {
       RequestResponseRoundTrips requests =
           new RequestResponseRoundTrips(options, endpoints, queues);
       IdleAndBurst idle = new IdleAndBurst(options, endpoints, queues);
+      NoisyNeighbour noisy = new NoisyNeighbour(options, endpoints, queues);
       if (options.runs("consumer")) {
         out.println("consumer throughput (sqsx, sqsx-async, sdk-loop, spring-cloud-aws)...");
         consumer.run(results, out);
@@ -87,6 +88,10 @@ public final class Benchmarks {
         out.println("idle, then a burst (sqsx, sqsx-async, sdk-loop, spring-cloud-aws)...");
         idle.run(results, out);
       }
+      if (options.runs("noisy")) {
+        out.println("noisy neighbour (sqsx, sqsx capped, sdk-loop, spring-cloud-aws)...");
+        noisy.run(results, out);
+      }
       double minutes = (System.nanoTime() - started) / 60e9;
       String report =
           header(options, args, minutes)
@@ -94,7 +99,8 @@ public final class Benchmarks {
               + (options.runs("payloads") ? payloads.markdown(results) + "\n" : "")
               + (options.runs("idempotency") ? idempotency.markdown(results) + "\n" : "")
               + (options.runs("requests") ? requests.markdown(results) + "\n" : "")
-              + (options.runs("idle") ? idle.markdown(results) : "");
+              + (options.runs("idle") ? idle.markdown(results) + "\n" : "")
+              + (options.runs("noisy") ? noisy.markdown(results) : "");
       Path written = write(options, report, results);
       if (options.runs("consumer")) {
         writeChart(options, written, results);

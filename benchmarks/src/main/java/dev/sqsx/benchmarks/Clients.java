@@ -28,11 +28,16 @@ final class Clients {
         .build();
   }
 
-  static SqsClient sqs(AwsEndpoints endpoints, ExecutionInterceptor counter) {
+  static SqsClient sqs(AwsEndpoints endpoints, ExecutionInterceptor... interceptors) {
     return endpoints
         .configure(SqsClient.builder(), endpoints.sqsEndpoint())
         .httpClientBuilder(Apache5HttpClient.builder().maxConnections(CONNECTIONS))
-        .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+        .overrideConfiguration(
+            o -> {
+              for (ExecutionInterceptor interceptor : interceptors) {
+                o.addExecutionInterceptor(interceptor);
+              }
+            })
         .build();
   }
 

@@ -20,7 +20,23 @@ interface Contender {
    * Handles {@code messages} messages from {@code queueUrl} with {@code concurrency} handlers, each
    * taking {@code work}; returns once all were handled (the time) and acknowledged (the requests).
    */
-  Run consume(AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+  default Run consume(
+      AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+      throws Exception {
+    return consume(endpoints, queueUrl, messages, concurrency, work, body -> {});
+  }
+
+  /**
+   * As {@link #consume(AwsEndpoints, String, int, int, Duration)}, telling {@code handled} each
+   * message's body once its handler's work is done (on the handler's thread).
+   */
+  Run consume(
+      AwsEndpoints endpoints,
+      String queueUrl,
+      int messages,
+      int concurrency,
+      Duration work,
+      java.util.function.Consumer<String> handled)
       throws Exception;
 
   /**

@@ -17,6 +17,8 @@ import java.util.List;
  * @param concurrencies handler concurrencies of the consumer scenario
  * @param works simulated handler work per message
  * @param payloadSizes payload sizes of the large-payload scenario, in bytes
+ * @param flood the noisy tenant's messages in the noisy-neighbour scenario (10,000; quick 2,000);
+ *     each of the 9 quiet tenants sends a hundredth of it
  * @param out where results go
  * @param only the one scenario to run, or null for all
  */
@@ -27,12 +29,13 @@ record Options(
     List<Integer> concurrencies,
     List<Duration> works,
     List<Integer> payloadSizes,
+    int flood,
     Path out,
     String only) {
 
   /**
    * Whether a scenario ({@code consumer}, {@code payloads}, {@code idempotency}, {@code requests},
-   * {@code idle}) runs.
+   * {@code idle}, {@code noisy}) runs.
    */
   boolean runs(String scenario) {
     return only == null || only.equals(scenario);
@@ -43,11 +46,12 @@ record Options(
           "\n",
           "usage: Benchmarks [--quick] [--messages N] [--repetitions N] [--out DIR] [--only S]",
           "  --quick          small run (under 2 minutes): 2,000 messages, concurrency 4 and 16,",
-          "                   1 repetition, payloads 300 KB / 1 MB / 5 MB",
+          "                   1 repetition, payloads 300 KB / 900 KB / 1 MB / 5 MB, flood 2,000",
           "  --messages N     most messages per consumer run (default 20,000)",
           "  --repetitions N  measured repetitions per cell, median and range reported (default 5)",
           "  --out DIR        where the Markdown and CSV results go (default benchmarks/results)",
-          "  --only S         one scenario: consumer, payloads, idempotency, requests or idle",
+          "  --only S         one scenario: consumer, payloads, idempotency, requests, idle or noisy",
+          "  --flood N        the noisy tenant's messages (default 10,000; quiet ones 1/100 each)",
           "  --concurrency L  the consumer scenario's concurrencies, e.g. 16,64 (default 1,4,16,64)",
           "  --work L         the consumer scenario's handler work in ms, e.g. 0 (default 0,5)");
 
@@ -62,6 +66,7 @@ record Options(
     String only = null;
     List<Integer> concurrencies = null;
     List<Duration> works = null;
+    Integer flood = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -70,6 +75,7 @@ record Options(
         case "--out" -> out = Path.of(value(args, ++i));
         case "--only" -> only = scenario(value(args, ++i));
         case "--concurrency" -> concurrencies = list(args, ++i, 1);
+        case "--flood" -> flood = positive(args, ++i);
         case "--work" -> works = list(args, ++i, 0).stream().map(Duration::ofMillis).toList();
         case "--help", "-h" -> throw new IllegalArgumentException("help");
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -85,15 +91,19 @@ record Options(
         repetitions != null ? repetitions : quick ? 1 : 5,
         concurrencies != null ? concurrencies : quick ? List.of(4, 16) : List.of(1, 4, 16, 64),
         works != null ? works : List.of(Duration.ZERO, Duration.ofMillis(5)),
-        quick ? List.of(300 * KB, MB, 5 * MB) : List.of(300 * KB, MB, 5 * MB, 10 * MB),
+        quick
+            ? List.of(300 * KB, LargePayloads.INLINE_AT_1_MIB, MB, 5 * MB)
+            : List.of(300 * KB, LargePayloads.INLINE_AT_1_MIB, MB, 5 * MB, 10 * MB),
+        flood != null ? flood : quick ? 2_000 : 10_000,
         out,
         only);
   }
 
   private static String scenario(String value) {
-    if (!List.of("consumer", "payloads", "idempotency", "requests", "idle").contains(value)) {
+    if (!List.of("consumer", "payloads", "idempotency", "requests", "idle", "noisy")
+        .contains(value)) {
       throw new IllegalArgumentException(
-          "--only must be consumer, payloads, idempotency, requests or idle, was " + value);
+          "--only must be consumer, payloads, idempotency, requests, idle or noisy, was " + value);
     }
     return value;
   }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -26,7 +27,12 @@ final class SdkLoopContender implements Contender {
 
   @Override
   public Run consume(
-      AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+      AwsEndpoints endpoints,
+      String queueUrl,
+      int messages,
+      int concurrency,
+      Duration work,
+      Consumer<String> onHandled)
       throws InterruptedException {
     RequestCounter requests = new RequestCounter();
     CountDownLatch handled = new CountDownLatch(messages);
@@ -35,7 +41,8 @@ final class SdkLoopContender implements Contender {
       long started = System.nanoTime();
       List<Thread> workers = new ArrayList<>();
       for (int i = 0; i < concurrency; i++) {
-        Thread worker = new Thread(() -> loop(sqs, queueUrl, work, handled), "sdk-loop-" + i);
+        Thread worker =
+            new Thread(() -> loop(sqs, queueUrl, work, handled, onHandled), "sdk-loop-" + i);
         worker.start();
         workers.add(worker);
       }
@@ -47,7 +54,12 @@ final class SdkLoopContender implements Contender {
     return new Run(seconds, requests.total(), requests.byOperation());
   }
 
-  private static void loop(SqsClient sqs, String queueUrl, Duration work, CountDownLatch handled) {
+  private static void loop(
+      SqsClient sqs,
+      String queueUrl,
+      Duration work,
+      CountDownLatch handled,
+      Consumer<String> onHandled) {
     while (handled.getCount() > 0) {
       List<Message> batch =
           sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
@@ -58,6 +70,7 @@ final class SdkLoopContender implements Contender {
       List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
       for (Message message : batch) {
         Contender.work(work);
+        onHandled.accept(message.body());
         handled.countDown();
         deletes.add(
             DeleteMessageBatchRequestEntry.builder()

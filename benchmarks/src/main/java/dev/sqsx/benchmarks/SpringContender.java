@@ -8,6 +8,7 @@ import dev.sqsx.testing.AwsEndpoints;
 import io.awspring.cloud.sqs.listener.SqsMessageListenerContainer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -24,7 +25,12 @@ final class SpringContender implements Contender {
 
   @Override
   public Run consume(
-      AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+      AwsEndpoints endpoints,
+      String queueUrl,
+      int messages,
+      int concurrency,
+      Duration work,
+      Consumer<String> onHandled)
       throws InterruptedException {
     RequestCounter requests = new RequestCounter();
     CountDownLatch handled = new CountDownLatch(messages);
@@ -37,6 +43,7 @@ final class SpringContender implements Contender {
               .messageListener(
                   message -> {
                     Contender.work(work);
+                    onHandled.accept(String.valueOf(message.getPayload()));
                     handled.countDown();
                   })
               .configure(

@@ -10,7 +10,9 @@ import dev.sqsx.consumer.SqsConsumerBuilder;
 import dev.sqsx.testing.AwsEndpoints;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -24,12 +26,27 @@ final class SqsxContender implements Contender {
   private final String name;
   private final Function<MessageHandler, MessageHandler> wrap;
   private final boolean synchronous;
+  private final UnaryOperator<SqsConsumerBuilder> options;
 
   private SqsxContender(
-      String name, Function<MessageHandler, MessageHandler> wrap, boolean synchronous) {
+      String name,
+      Function<MessageHandler, MessageHandler> wrap,
+      boolean synchronous,
+      UnaryOperator<SqsConsumerBuilder> options) {
     this.name = name;
     this.wrap = wrap;
     this.synchronous = synchronous;
+    this.options = options;
+  }
+
+  private SqsxContender(
+      String name, Function<MessageHandler, MessageHandler> wrap, boolean synchronous) {
+    this(name, wrap, synchronous, builder -> builder);
+  }
+
+  /** On the synchronous client, with more consumer options (e.g. {@code maxInFlightPerGroup}). */
+  static SqsxContender onSyncClient(String name, UnaryOperator<SqsConsumerBuilder> options) {
+    return new SqsxContender(name, handler -> handler, true, options);
   }
 
   /** "sqsx": on the synchronous client. */
@@ -54,7 +71,12 @@ final class SqsxContender implements Contender {
 
   @Override
   public Run consume(
-      AwsEndpoints endpoints, String queueUrl, int messages, int concurrency, Duration work)
+      AwsEndpoints endpoints,
+      String queueUrl,
+      int messages,
+      int concurrency,
+      Duration work,
+      Consumer<String> onHandled)
       throws InterruptedException {
     RequestCounter requests = new RequestCounter();
     CountDownLatch handled = new CountDownLatch(messages);
@@ -70,12 +92,14 @@ final class SqsxContender implements Contender {
         builder.sqsClient(sqs);
       }
       try (SqsConsumer consumer =
-          builder
+          options
+              .apply(builder)
               .queueUrl(queueUrl)
               .concurrency(concurrency)
               .handler(
                   message -> {
                     wrapped.handle(message);
+                    onHandled.accept(message.body());
                     handled.countDown();
                   })
               .build()) {

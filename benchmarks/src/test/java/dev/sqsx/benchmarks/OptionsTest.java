@@ -24,6 +24,8 @@ class OptionsTest {
     assertThat(options.works()).containsExactly(Duration.ZERO, Duration.ofMillis(5));
     assertThat(options.runs("consumer")).isTrue();
     assertThat(options.runs("payloads")).isTrue();
+    assertThat(options.runs("noisy")).isTrue();
+    assertThat(options.flood()).isEqualTo(10_000);
   }
 
   @Test
@@ -33,7 +35,8 @@ class OptionsTest {
     assertThat(options.messages()).isEqualTo(2_000);
     assertThat(options.repetitions()).isEqualTo(1);
     assertThat(options.concurrencies()).containsExactly(4, 16);
-    assertThat(options.payloadSizes()).hasSize(3);
+    assertThat(options.payloadSizes()).hasSize(4).contains(900 * 1024);
+    assertThat(options.flood()).isEqualTo(2_000);
   }
 
   @Test
@@ -65,6 +68,7 @@ class OptionsTest {
             List.of("--messages", "0"),
             List.of("--messages"),
             List.of("--only", "everything"),
+            List.of("--flood", "-1"),
             List.of("--concurrency", "0,4"),
             List.of("--work", "five"),
             List.of("--fast"))) {

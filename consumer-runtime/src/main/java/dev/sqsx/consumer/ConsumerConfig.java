@@ -34,6 +34,8 @@ record ConsumerConfig(
     int prefetch,
     long prefetchBytes,
     int maxInFlightPerGroup,
+    int tenantMetrics,
+    Duration tenantMetricsRefresh,
     Duration waitTime,
     Duration visibilityTimeout,
     Duration maxProcessingTime,

@@ -312,6 +312,7 @@ public final class SqsConsumer implements AutoCloseable {
             Dispatcher.NUDGE_MILLIS,
             TimeUnit.MILLISECONDS);
     queue.refreshEvery(scheduler, effects);
+    trackTenants();
     poller.start();
     LOG.info(
         "consuming {}: concurrency {}{}, prefetch {}, 1 to {} poll loop(s), visibility {} s,"
@@ -324,6 +325,30 @@ public final class SqsConsumer implements AutoCloseable {
         visibilitySeconds,
         config.retryPolicy(),
         dlqUrl == null ? "none" : dlqUrl);
+  }
+
+  /** Per-tenant loads and meters on a standard queue, their top recomputed periodically. */
+  private void trackTenants() {
+    if (config.tenantMetrics() == 0 || queue.current().fifo()) {
+      return;
+    }
+    counters.trackTenants(new dev.sqsx.consumer.internal.TenantLoads(config.tenantMetrics()));
+    long every = config.tenantMetricsRefresh().toMillis();
+    var unused =
+        scheduler.scheduleWithFixedDelay(
+            () -> {
+              try {
+                counters.refreshTenants();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "recomputing the top tenants of {} failed: {}",
+                    config.queueUrl(),
+                    e.toString());
+              }
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -400,6 +425,18 @@ public final class SqsConsumer implements AutoCloseable {
   /** Counts since start. */
   public ConsumerStats stats() {
     return counters.snapshot();
+  }
+
+  /**
+   * The load of the top tenants on this consumer of a standard queue (a message's {@code
+   * MessageGroupId} names its tenant): the tenants the per-tenant meters name now, at most {@link
+   * SqsConsumerBuilder#tenantMetrics tenantMetrics}, busiest first as of the last refresh, then one
+   * entry {@link TenantStats#OTHER} summing every other tenant. Messages held are live; handler
+   * times are as of the last refresh ({@link SqsConsumerBuilder#tenantMetricsRefresh}). Empty
+   * before start, on a FIFO queue, or with {@code tenantMetrics(0)}.
+   */
+  public java.util.List<TenantStats> tenants() {
+    return counters.tenants();
   }
 
   /**

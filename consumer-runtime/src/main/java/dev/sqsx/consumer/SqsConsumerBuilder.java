@@ -32,6 +32,8 @@ public final class SqsConsumerBuilder {
   private Integer prefetch;
   private long prefetchBytes = DEFAULT_PREFETCH_BYTES;
   private int maxInFlightPerGroup;
+  private int tenantMetrics = 10;
+  private Duration tenantMetricsRefresh = Duration.ofSeconds(10);
   private Duration waitTime = Duration.ofSeconds(20);
   private Duration visibilityTimeout;
   private Duration maxProcessingTime = Duration.ofMinutes(30);
@@ -217,6 +219,41 @@ public final class SqsConsumerBuilder {
   public SqsConsumerBuilder maxInFlightPerGroup(int n) {
     range("maxInFlightPerGroup", n, 1, 10_000, "handler slots one message group may hold");
     this.maxInFlightPerGroup = n;
+    return this;
+  }
+
+  /**
+   * How many tenants the per-tenant meters name on a standard queue whose senders set a {@code
+   * MessageGroupId} (SQS fair queues): the gauge {@code sqsx.consumer.tenant.in.flight} (messages
+   * held: waiting, running or waiting for their delete) and the timer {@code
+   * sqsx.consumer.tenant.processing} (handler time), tagged {@code queue} and {@code tenant}. At
+   * most {@code top} tenants are named — the busiest by messages held and by recent handler time,
+   * taken alternately — and every other tenant is summed under {@code tenant=other}, so each meter
+   * has at most {@code top + 1} tag values however many tenants appear. The top is recomputed every
+   * {@link #tenantMetricsRefresh}; a tenant that leaves it has its meters removed from the registry
+   * (a timer's history restarts if it comes back). {@link SqsConsumer#tenants()} reports the same
+   * figures without a registry. 0 turns per-tenant tracking off; 0..1,000, default 10. Not on FIFO
+   * queues (there a group orders messages, it does not name a tenant).
+   */
+  public SqsConsumerBuilder tenantMetrics(int top) {
+    range("tenantMetrics", top, 0, 1_000, "tenants named in the per-tenant meters");
+    this.tenantMetrics = top;
+    return this;
+  }
+
+  /**
+   * How often the top tenants of {@link #tenantMetrics} are recomputed, and the half-life of the
+   * handler time they are ranked by: at each refresh every tenant's handler time is halved, then
+   * the time of the interval just ended added. PT1S..PT1H, default 10 s.
+   */
+  public SqsConsumerBuilder tenantMetricsRefresh(Duration refresh) {
+    within(
+        "tenantMetricsRefresh",
+        refresh,
+        Duration.ofSeconds(1),
+        Duration.ofHours(1),
+        "how often the top tenants are recomputed");
+    this.tenantMetricsRefresh = refresh;
     return this;
   }
 
@@ -420,6 +457,8 @@ public final class SqsConsumerBuilder {
             effectivePrefetch,
             prefetchBytes,
             maxInFlightPerGroup,
+            tenantMetrics,
+            tenantMetricsRefresh,
             waitTime,
             visibilityTimeout,
             maxProcessingTime,

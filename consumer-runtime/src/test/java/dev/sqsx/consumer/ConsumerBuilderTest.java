@@ -47,6 +47,16 @@ class ConsumerBuilderTest {
         b -> b.prefetch(-1),
         "prefetch must be 0..1000 (messages held ahead of a free slot), was -1");
     rejects(
+        b -> b.maxInFlightPerGroup(0),
+        "maxInFlightPerGroup must be 1..10000 (handler slots one message group may hold), was 0");
+    rejects(
+        b -> b.tenantMetrics(1_001),
+        "tenantMetrics must be 0..1000 (tenants named in the per-tenant meters), was 1001");
+    rejects(
+        b -> b.tenantMetricsRefresh(Duration.ofMillis(500)),
+        "tenantMetricsRefresh must be PT1S..PT1H (how often the top tenants are recomputed), was"
+            + " PT0.5S");
+    rejects(
         b -> b.prefetchBytes(1023),
         "prefetchBytes must be at least 1024 (the body held by waiting messages), was 1023");
     rejects(

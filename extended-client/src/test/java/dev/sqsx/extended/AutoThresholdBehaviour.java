@@ -17,6 +17,7 @@ import com.amazon.sqs.javamessaging.ExtendedClientConfiguration;
 import dev.sqsx.testing.AwsEndpoints;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
+import dev.sqsx.testing.QueueSizeLimitShim;
 import dev.sqsx.testing.faults.Fault;
 import dev.sqsx.testing.faults.FaultInjector;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@
  */
 package dev.sqsx.extended;
 
+import dev.sqsx.testing.QueueSizeLimitShim;
 import dev.sqsx.testing.faults.FaultInjector;
 import java.util.function.Consumer;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;

@@ -115,7 +115,7 @@ public final class ConsumerEffects implements Settlement.Effects {
   @Override
   public void letGo(Lease lease) {
     heartbeat.untrack(lease);
-    counters.finished(1);
+    counters.finished(lease);
   }
 
   @Override

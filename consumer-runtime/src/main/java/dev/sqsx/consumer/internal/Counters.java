@@ -5,6 +5,8 @@
 package dev.sqsx.consumer.internal;
 
 import dev.sqsx.consumer.ConsumerStats;
+import dev.sqsx.consumer.TenantStats;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,10 +29,41 @@ public final class Counters {
   private final LongAdder postponed = new LongAdder();
   private final AtomicLong inFlight = new AtomicLong();
 
+  /** The tenants' loads when per-tenant metrics are on (a standard queue), else null. */
+  private volatile TenantLoads tenants;
+
   /** Counters that also report to {@code metrics}. */
   public Counters(MetricsSink metrics) {
     this.metrics = metrics;
     metrics.gauge("in.flight", inFlight::get);
+  }
+
+  /**
+   * Counts each message with a group in its tenant's load from now on, and publishes the top
+   * tenants' meters (the "other" ones at once, the named ones from the first {@link
+   * #refreshTenants()}).
+   */
+  public void trackTenants(TenantLoads loads) {
+    this.tenants = loads;
+    metrics.tenantNamed(TenantStats.OTHER, loads::otherInFlight);
+  }
+
+  /** Recomputes the top tenants and moves their meters: those that left go, new ones come. */
+  public void refreshTenants() {
+    TenantLoads loads = tenants;
+    if (loads == null) {
+      return;
+    }
+    loads.refresh().forEach(metrics::tenantGone);
+    for (String tenant : loads.named()) {
+      metrics.tenantNamed(tenant, () -> loads.inFlight(tenant));
+    }
+  }
+
+  /** The top tenants and the rest; empty when per-tenant metrics are off. */
+  public List<TenantStats> tenants() {
+    TenantLoads loads = tenants;
+    return loads == null ? List.of() : loads.snapshot();
   }
 
   /** The consumer is closed: its gauges no longer report it. */
@@ -56,14 +89,41 @@ public final class Counters {
     metrics.count("receive.failures", 1);
   }
 
-  void handled(boolean success, long latencyNanos) {
+  /** A message the consumer took: counted in its tenant's load. */
+  void held(Lease lease) {
+    TenantLoads loads = tenants;
+    String group = loads == null ? null : lease.received().messageGroupId().orElse(null);
+    if (group != null && lease.countTenant()) {
+      loads.held(group);
+    }
+  }
+
+  void handled(Lease lease, boolean success, long latencyNanos) {
+    handled(success, latencyNanos);
+    TenantLoads loads = tenants;
+    String group = loads == null ? null : lease.received().messageGroupId().orElse(null);
+    if (group != null) {
+      loads.processed(group, latencyNanos);
+      metrics.tenantTime(loads.tag(group), latencyNanos);
+    }
+  }
+
+  private void handled(boolean success, long latencyNanos) {
     (success ? succeeded : failed).increment();
     metrics.count(success ? "succeeded" : "failed", 1);
     metrics.time("handler", success ? "success" : "failure", latencyNanos, TimeUnit.NANOSECONDS);
   }
 
-  void finished(int messages) {
-    inFlight.addAndGet(-messages);
+  void finished(Lease lease) {
+    inFlight.decrementAndGet();
+    TenantLoads loads = tenants;
+    if (loads != null && lease.uncountTenant()) {
+      lease.received().messageGroupId().ifPresent(loads::finished);
+    }
+  }
+
+  void finished(List<Lease> leases) {
+    leases.forEach(this::finished);
   }
 
   void deleted(int messages) {

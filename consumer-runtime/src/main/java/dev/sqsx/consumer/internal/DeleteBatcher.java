@@ -193,7 +193,7 @@ public final class DeleteBatcher {
               Lease lease = byId.get(ok.id()).lease();
               heartbeat.untrack(lease);
               counters.deleted(1);
-              counters.finished(1);
+              counters.finished(lease);
               lease.settled(Outcome.DELETED, null);
             });
     for (BatchResultErrorEntry failed : response.failed()) {
@@ -224,7 +224,7 @@ public final class DeleteBatcher {
   private void giveUp(Pending entry, String reason) {
     heartbeat.untrack(entry.lease());
     counters.deleteFailed(1);
-    counters.finished(1);
+    counters.finished(entry.lease());
     LOG.warn(
         "could not delete message {} from {} after {} attempt(s) ({}): it will be redelivered",
         entry.lease().messageId(),

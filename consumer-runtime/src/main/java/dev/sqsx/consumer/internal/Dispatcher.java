@@ -25,13 +25,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Hands received messages to the handler: at most {@code concurrency} runs at once (for a batch
- * handler, batches of up to 10), in the order the waiting line allows (arrival order, or one at a
- * time per FIFO group). The gate may refuse a start (breaker open, rate limit): the message goes
- * back to the head of the line, still held (heartbeated), and no message starts until the gate's
- * delay has passed — a postponement costs no receive and no visibility change. A run's edges are
- * {@link HandlerRuns}'; what happens to each message after it is the {@link Settlement} core's,
- * carried out by {@link ConsumerEffects}. On shutdown, waiting messages are released (visibility 0)
- * without being handled, and so is a message the gate held when shutdown began.
+ * handler, batches of up to 10), in the order the waiting line allows: arrival order; one at a time
+ * per FIFO group; or, with {@code maxInFlightPerGroup} on a standard queue, the {@link CappedLine}
+ * — arrival order, except that a group already running its cap of messages waits while other
+ * groups' messages start, its surplus giving receive permits back so the consumer reads past a
+ * flooding tenant. The gate may refuse a start (breaker open, rate limit): the message goes back to
+ * the head of the line, still held (heartbeated), and no message starts until the gate's delay has
+ * passed — a postponement costs no receive and no visibility change. A run's edges are {@link
+ * HandlerRuns}'; what happens to each message after it is the {@link Settlement} core's, carried
+ * out by {@link ConsumerEffects}. On shutdown, waiting messages are released (visibility 0) without
+ * being handled, and so is a message the gate held when shutdown began.
  */
 public final class Dispatcher {
 
@@ -207,6 +210,7 @@ public final class Dispatcher {
               receivedAtMillis,
               deadline);
       heartbeat.track(lease);
+      counters.held(lease);
       leases.add(lease);
     }
     return leases;

@@ -151,7 +151,7 @@ final class HandlerRuns {
     }
     for (Lease lease : leases) {
       Throwable failure = cause != null ? cause : outcome.failureOf(lease.messageId()).orElse(null);
-      counters.handled(failure == null, System.nanoTime() - lease.startedAtNanos());
+      counters.handled(lease, failure == null, System.nanoTime() - lease.startedAtNanos());
       settlement.settle(lease, failure);
     }
   }

@@ -23,12 +23,14 @@ public final class Lease {
   private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
   private static final VarHandle OBSERVATION;
   private static final VarHandle PERMIT;
+  private static final VarHandle TENANT;
 
   static {
     try {
       OBSERVATION =
           MethodHandles.lookup().findVarHandle(Lease.class, "observation", Observation.class);
       PERMIT = MethodHandles.lookup().findVarHandle(Lease.class, "permitReturned", boolean.class);
+      TENANT = MethodHandles.lookup().findVarHandle(Lease.class, "tenantCounted", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -50,6 +52,9 @@ public final class Lease {
 
   @SuppressWarnings("UnusedVariable") // read and written through PERMIT
   private volatile boolean permitReturned;
+
+  @SuppressWarnings("UnusedVariable") // read and written through TENANT
+  private volatile boolean tenantCounted;
 
   /** A lease that lasts until {@code deadlineMillis} unless extended. */
   public Lease(ReceivedMessage received, long receivedAtMillis, long deadlineMillis) {
@@ -183,6 +188,16 @@ public final class Lease {
    */
   public boolean returnPermit() {
     return PERMIT.compareAndSet(this, false, true);
+  }
+
+  /** Marks the message counted in its tenant's load; true the first time only. */
+  boolean countTenant() {
+    return TENANT.compareAndSet(this, false, true);
+  }
+
+  /** Unmarks it; true only when it was counted (so it leaves its tenant's load once). */
+  boolean uncountTenant() {
+    return TENANT.compareAndSet(this, true, false);
   }
 
   /** Whether the consumer can still act on the message with this handle at {@code nowMillis}. */

@@ -19,6 +19,22 @@ public interface MetricsSink {
   /** Registers the gauge {@code sqsx.consumer.<name>}. */
   void gauge(String name, Supplier<Number> value);
 
+  /**
+   * {@code tenant} is among the top tenants now (or is {@code "other"}): registers its gauge {@code
+   * sqsx.consumer.tenant.in.flight} reading {@code inFlight} and its timer {@code
+   * sqsx.consumer.tenant.processing}, both tagged {@code tenant}.
+   */
+  default void tenantNamed(String tenant, Supplier<Number> inFlight) {}
+
+  /** {@code tenant} left the top tenants: its meters are removed from the registry. */
+  default void tenantGone(String tenant) {}
+
+  /**
+   * Records a handler's time in {@code tenant}'s timer, or in {@code "other"}'s when the tenant has
+   * none (never registers a meter: only {@link #tenantNamed} does, so the tags stay bounded).
+   */
+  default void tenantTime(String tenant, long nanos) {}
+
   /** The consumer is closed: its gauges stop counting it. */
   default void close() {}
 

@@ -6,6 +6,7 @@ package dev.sqsx.consumer.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +33,8 @@ public final class MicrometerSink implements MetricsSink {
   private final Tags tags;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, List<Meter>> tenantMeters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> tenantTimers = new ConcurrentHashMap<>();
 
   /** Per registry: the sources of each shared gauge, by name and tags. */
   private static final Map<MeterRegistry, Map<List<Object>, Set<Supplier<Number>>>> GAUGES =
@@ -88,9 +91,46 @@ public final class MicrometerSink implements MetricsSink {
     gaugesToLeave.add(() -> sources.remove(value));
   }
 
-  /** This consumer's gauges no longer count it (it is closed). */
+  @Override
+  public synchronized void tenantNamed(String tenant, Supplier<Number> inFlight) {
+    if (tenantMeters.containsKey(tenant)) {
+      return;
+    }
+    Tags tagged = tags.and("tenant", tenant);
+    Gauge gauge =
+        Gauge.builder("sqsx.consumer.tenant.in.flight", inFlight)
+            .tags(tagged)
+            .strongReference(true)
+            .register(registry);
+    Timer timer = Timer.builder("sqsx.consumer.tenant.processing").tags(tagged).register(registry);
+    tenantMeters.put(tenant, List.of(gauge, timer));
+    tenantTimers.put(tenant, timer);
+  }
+
+  @Override
+  public synchronized void tenantGone(String tenant) {
+    tenantTimers.remove(tenant);
+    List<Meter> meters = tenantMeters.remove(tenant);
+    if (meters != null) {
+      meters.forEach(registry::remove);
+    }
+  }
+
+  @Override
+  public void tenantTime(String tenant, long nanos) {
+    Timer timer = tenantTimers.get(tenant);
+    if (timer == null) {
+      timer = tenantTimers.get(dev.sqsx.consumer.TenantStats.OTHER);
+    }
+    if (timer != null) {
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** This consumer's gauges no longer count it (it is closed); its tenant meters are removed. */
   @Override
   public void close() {
+    List.copyOf(tenantMeters.keySet()).forEach(this::tenantGone);
     gaugesToLeave.forEach(Runnable::run);
     gaugesToLeave.clear();
   }

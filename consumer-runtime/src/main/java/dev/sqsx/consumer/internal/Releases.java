@@ -69,7 +69,7 @@ final class Releases {
                 }
               }
               counters.released(leases.size());
-              counters.finished(leases.size());
+              counters.finished(leases);
               permits.release(returnPermits(leases));
             });
   }

@@ -50,9 +50,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * Message}, {@code Timestamp}, {@code SignatureVersion}, {@code Signature}, {@code SigningCertURL},
  * {@code UnsubscribeURL}, and {@code MessageAttributes} as {@code {"Type", "Value"}}, binary values
  * in base64); with raw delivery the message goes as it was published, its attributes as SQS message
- * attributes. What it does not: the signature is not a real one (nothing here holds SNS's key) and
- * no other protocol, filter policy or FIFO topic is served. Every accepted publication is kept for
- * assertions ({@link #publications()}).
+ * attributes; a {@code MessageGroupId} published (single or batch) reaches each subscribed queue's
+ * message as its group, as SNS does for standard topics and SQS fair queues. What it does not: the
+ * signature is not a real one (nothing here holds SNS's key) and no other protocol, filter policy
+ * or FIFO topic is served. Every accepted publication is kept for assertions ({@link
+ * #publications()}).
  */
 public final class LocalSns implements AutoCloseable {
 
@@ -293,7 +295,7 @@ public final class LocalSns implements AutoCloseable {
     if (size(publication) > maximumMessageSize(topicArn)) {
       throw new SnsError(400, "InvalidParameter", "Invalid parameter: Message too long");
     }
-    deliver(publication, subscriptions);
+    deliver(publication, params.get("MessageGroupId"), subscriptions);
     return SnsQuery.result("Publish", "<MessageId>" + publication.messageId() + "</MessageId>");
   }
 
@@ -305,6 +307,7 @@ public final class LocalSns implements AutoCloseable {
     }
     List<String> ids = new ArrayList<>();
     List<Publication> batch = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
     StringBuilder failed = new StringBuilder("<Failed>");
     int entries = 0;
     long total = 0;
@@ -328,6 +331,7 @@ public final class LocalSns implements AutoCloseable {
       }
       ids.add(params.get(prefix + "Id"));
       batch.add(publication);
+      groups.add(params.get(prefix + "MessageGroupId"));
       total += size(publication);
     }
     failed.append("</Failed>");
@@ -345,7 +349,7 @@ public final class LocalSns implements AutoCloseable {
     }
     StringBuilder successful = new StringBuilder("<Successful>");
     for (int i = 0; i < batch.size(); i++) {
-      deliver(batch.get(i), subscriptions);
+      deliver(batch.get(i), groups.get(i), subscriptions);
       successful
           .append("<member><Id>")
           .append(SnsQuery.xml(ids.get(i)))
@@ -409,7 +413,13 @@ public final class LocalSns implements AutoCloseable {
     }
   }
 
-  private void deliver(Publication publication, List<Subscription> subscriptions) {
+  /**
+   * Sends the publication to each subscribed queue; a {@code MessageGroupId} published on a
+   * (standard) topic goes with it, as SNS passes it to subscribed standard queues (SQS fair
+   * queues).
+   */
+  private void deliver(
+      Publication publication, String messageGroupId, List<Subscription> subscriptions) {
     publications.add(publication);
     String timestamp = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     for (Subscription subscription : subscriptions) {
@@ -418,12 +428,14 @@ public final class LocalSns implements AutoCloseable {
             r ->
                 r.queueUrl(subscription.queueUrl())
                     .messageBody(publication.message())
-                    .messageAttributes(publication.messageAttributes()));
+                    .messageAttributes(publication.messageAttributes())
+                    .messageGroupId(messageGroupId));
       } else {
         sqs.sendMessage(
             r ->
                 r.queueUrl(subscription.queueUrl())
-                    .messageBody(envelope(publication, subscription, timestamp)));
+                    .messageBody(envelope(publication, subscription, timestamp))
+                    .messageGroupId(messageGroupId));
       }
     }
   }
