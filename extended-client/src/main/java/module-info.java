@@ -6,12 +6,14 @@
  * sqsx's extended SQS clients: {@code SqsClient} and {@code SqsAsyncClient} decorators that offload
  * large payloads to S3 or DynamoDB, and the public resolution API ({@code ExtendedMessages}). Only
  * {@code dev.sqsx.extended} is exported; {@code dev.sqsx.extended.internal} is not API. DynamoDB is
- * optional: needed only for {@code DynamoDbPayloadStore}.
+ * optional: needed only for {@code DynamoDbPayloadStore}; so is {@code io.airlift:aircompressor},
+ * needed only for {@code Compression.ZSTD}.
  */
 module dev.sqsx.extended {
   requires transitive software.amazon.awssdk.services.sqs;
   requires transitive software.amazon.awssdk.services.s3;
   requires static software.amazon.awssdk.services.dynamodb;
+  requires static aircompressor;
   requires transitive software.amazon.awssdk.core;
   requires software.amazon.awssdk.awscore;
   requires software.amazon.awssdk.http;
