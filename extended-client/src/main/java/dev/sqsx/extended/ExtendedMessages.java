@@ -48,6 +48,31 @@ public final class ExtendedMessages {
   }
 
   /**
+   * {@code body} as the extended clients compress it, for other senders (sqsx-sns): its UTF-8 bytes
+   * compressed with {@code compression}, in base64, to send with the String attribute {@value
+   * Compression#ATTRIBUTE} naming {@link Compression#encoding()}; empty when the body has fewer
+   * than {@code minSize} UTF-8 bytes or would not shrink (the attribute counted).
+   *
+   * @throws IllegalStateException for {@link Compression#ZSTD} without its library
+   */
+  public static Optional<String> compressedBody(String body, Compression compression, int minSize) {
+    Objects.requireNonNull(compression, "compression cannot be null");
+    return Compressing.compressedBody(body, compression, minSize);
+  }
+
+  /**
+   * Fails unless {@code compression} can be used here: {@link Compression#ZSTD} needs {@code
+   * io.airlift:aircompressor} on the class path.
+   *
+   * @throws IllegalStateException naming the library to add
+   */
+  public static void requireAvailable(Compression compression) {
+    if (compression == Compression.ZSTD) {
+      BodyCodec.requireZstd();
+    }
+  }
+
+  /**
    * Whether deleting the message with this receipt handle leaves its payload alone because other
    * subscriptions share it (it came through SNS).
    */

@@ -94,10 +94,20 @@ public final class Compressing {
   public Optional<Map.Entry<String, Map<String, MessageAttributeValue>>> compressed(
       String body, Map<String, MessageAttributeValue> attributes) {
     if (compression == null
-        || body == null
-        || body.length() * 3L < minSize
         || attributes.containsKey(Compression.ATTRIBUTE)
         || attributes.size() > MAX_ATTRIBUTES_TO_COMPRESS) {
+      return Optional.empty();
+    }
+    return compressedBody(body, compression, minSize)
+        .map(packed -> Map.entry(packed, marked(attributes, compression.encoding())));
+  }
+
+  /**
+   * {@code body} compressed with {@code compression}, in base64, or empty when it has fewer than
+   * {@code minSize} UTF-8 bytes or would not shrink (the attribute's name, type and value counted).
+   */
+  public static Optional<String> compressedBody(String body, Compression compression, int minSize) {
+    if (body == null || body.length() * 3L < minSize) {
       return Optional.empty();
     }
     byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
@@ -114,9 +124,7 @@ public final class Compressing {
     if (encodedSize >= utf8.length) {
       return Optional.empty();
     }
-    Map<String, MessageAttributeValue> marked = new LinkedHashMap<>(attributes);
-    marked.put(Compression.ATTRIBUTE, attribute(compression));
-    return Optional.of(Map.entry(Base64.getEncoder().encodeToString(packed), marked));
+    return Optional.of(Base64.getEncoder().encodeToString(packed));
   }
 
   /** The attribute that names {@code compression}. */
