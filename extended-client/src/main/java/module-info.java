@@ -7,13 +7,12 @@
  * large payloads to S3 or DynamoDB, and the public resolution API ({@code ExtendedMessages}). Only
  * {@code dev.sqsx.extended} is exported; {@code dev.sqsx.extended.internal} is not API. DynamoDB is
  * optional: needed only for {@code DynamoDbPayloadStore}; so is {@code io.airlift:aircompressor},
- * needed only for {@code Compression.ZSTD}.
+ * needed only for {@code Compression.ZSTD} and reached by reflection (its jar has no module name).
  */
 module dev.sqsx.extended {
   requires transitive software.amazon.awssdk.services.sqs;
   requires transitive software.amazon.awssdk.services.s3;
   requires static software.amazon.awssdk.services.dynamodb;
-  requires static aircompressor;
   requires transitive software.amazon.awssdk.core;
   requires software.amazon.awssdk.awscore;
   requires software.amazon.awssdk.http;

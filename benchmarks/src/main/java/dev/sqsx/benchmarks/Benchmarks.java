@@ -66,6 +66,7 @@ public final class Benchmarks {
       IdempotencyOverhead idempotency = new IdempotencyOverhead(options, endpoints, queues);
       RequestResponseRoundTrips requests =
           new RequestResponseRoundTrips(options, endpoints, queues);
+      CompressedPayloads compression = new CompressedPayloads(options, endpoints, queues, cpu);
       if (options.runs("consumer")) {
         out.println("consumer throughput (sqsx, sqsx-async, sdk-loop, spring-cloud-aws)...");
         consumer.run(results, out);
@@ -82,13 +83,18 @@ public final class Benchmarks {
         out.println("request-response round trips (sqsx, hand-written)...");
         requests.run(results, out);
       }
+      if (options.runs("compression")) {
+        out.println("compression (sqsx, sqsx-gzip, sqsx-zstd, aws-extended-client)...");
+        compression.run(results, out);
+      }
       double minutes = (System.nanoTime() - started) / 60e9;
       String report =
           header(options, args, minutes)
               + (options.runs("consumer") ? consumer.markdown(results) + "\n" : "")
               + (options.runs("payloads") ? payloads.markdown(results) + "\n" : "")
               + (options.runs("idempotency") ? idempotency.markdown(results) + "\n" : "")
-              + (options.runs("requests") ? requests.markdown(results) : "");
+              + (options.runs("requests") ? requests.markdown(results) + "\n" : "")
+              + (options.runs("compression") ? compression.markdown(results) : "");
       Path written = write(options, report, results);
       if (options.runs("consumer")) {
         writeChart(options, written, results);

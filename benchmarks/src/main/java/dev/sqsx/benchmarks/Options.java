@@ -31,8 +31,8 @@ record Options(
     String only) {
 
   /**
-   * Whether a scenario ({@code consumer}, {@code payloads}, {@code idempotency}, {@code requests})
-   * runs.
+   * Whether a scenario ({@code consumer}, {@code payloads}, {@code idempotency}, {@code requests},
+   * {@code compression}) runs.
    */
   boolean runs(String scenario) {
     return only == null || only.equals(scenario);
@@ -47,7 +47,7 @@ record Options(
           "  --messages N     most messages per consumer run (default 20,000)",
           "  --repetitions N  measured repetitions per cell, median and range reported (default 5)",
           "  --out DIR        where the Markdown and CSV results go (default benchmarks/results)",
-          "  --only S         one scenario: consumer, payloads, idempotency or requests",
+          "  --only S         one scenario: consumer, payloads, idempotency, requests or compression",
           "  --concurrency L  the consumer scenario's concurrencies, e.g. 16,64 (default 1,4,16,64)",
           "  --work L         the consumer scenario's handler work in ms, e.g. 0 (default 0,5)");
 
@@ -91,9 +91,10 @@ record Options(
   }
 
   private static String scenario(String value) {
-    if (!List.of("consumer", "payloads", "idempotency", "requests").contains(value)) {
+    if (!List.of("consumer", "payloads", "idempotency", "requests", "compression")
+        .contains(value)) {
       throw new IllegalArgumentException(
-          "--only must be consumer, payloads, idempotency or requests, was " + value);
+          "--only must be consumer, payloads, idempotency, requests or compression, was " + value);
     }
     return value;
   }
