@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * seed, through sqsx's extended client uncompressed, with gzip and with zstd, and through AWS's
  * {@code amazon-sqs-java-extended-client-lib}, all at AWS's threshold of 262,144 bytes on the same
  * endpoints: S3 requests per message, MB/s over send + receive + delete, bytes stored, client CPU
- * per message. And the two zstd implementations side by side on the same corpus: aircompressor
- * (pure Java, what sqsx uses) and zstd-jni (JNI).
+ * per message. And the two zstd implementations side by side on the same corpus: zstd-jni (JNI,
+ * what sqsx uses) and aircompressor (pure Java).
  */
 final class CompressedPayloads {
 

@@ -190,7 +190,7 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
    * SQS's 10), goes as it is. Every sqsx reader decompresses such messages (up to {@link
    * #maxPayloadSize}); <b>AWS's extended clients cannot read them</b>, so turn it on only when
    * every consumer of the queue is sqsx. {@link Compression#ZSTD} needs {@code
-   * io.airlift:aircompressor} on the class path ({@code build()} fails without it). Batches are
+   * com.github.luben:zstd-jni} on the class path ({@code build()} fails without it). Batches are
    * compressed entry by entry.
    */
   public B compression(Compression compression) {

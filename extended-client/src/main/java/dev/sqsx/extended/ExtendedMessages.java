@@ -62,7 +62,7 @@ public final class ExtendedMessages {
 
   /**
    * Fails unless {@code compression} can be used here: {@link Compression#ZSTD} needs {@code
-   * io.airlift:aircompressor} on the class path.
+   * com.github.luben:zstd-jni} on the class path.
    *
    * @throws IllegalStateException naming the library to add
    */

@@ -100,7 +100,7 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
    * clients cannot read these messages</b>, and the queues need raw message delivery or {@code
    * snsEnvelopes} to see the attribute. Not applied to a {@code json} message structure or a
    * message with more than 8 attributes. {@link Compression#ZSTD} needs {@code
-   * io.airlift:aircompressor} on the class path.
+   * com.github.luben:zstd-jni} on the class path.
    */
   public B compression(Compression compression) {
     this.compression = compression;

@@ -15,32 +15,36 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Compresses and decompresses bodies: gzip from the JDK, zstd from {@code io.airlift:aircompressor}
- * when it is on the class path. Decompression stops at a hard output limit, so a small body cannot
- * expand into more memory than the caller allows (a "zip bomb" fails after {@code limit} bytes).
+ * Compresses and decompresses bodies: gzip from the JDK, zstd from {@code
+ * com.github.luben:zstd-jni} when it is on the class path (and its native code loads here).
+ * Decompression stops at a hard output limit, so a small body cannot expand into more memory than
+ * the caller allows (a "zip bomb" fails after {@code limit} bytes).
  */
 public final class BodyCodec {
 
-  /** The class whose presence says the optional zstd library is there. */
-  static final String ZSTD_CLASS = "io.airlift.compress.zstd.ZstdInputStream";
-
   /** What a user must add to use (or read) zstd. */
-  public static final String ZSTD_LIBRARY = "io.airlift:aircompressor (2.x)";
+  public static final String ZSTD_LIBRARY = "com.github.luben:zstd-jni";
 
   private static final int CHUNK = 64 * 1024;
 
   private static volatile Boolean zstdPresent;
+  private static volatile String zstdProblem = "";
 
   private BodyCodec() {}
 
-  /** Whether zstd can be used: the optional library is on the class path. */
+  /**
+   * Whether zstd can be used: the optional library is on the class path and its native code loads
+   * on this platform (checked once).
+   */
   public static boolean zstdAvailable() {
     Boolean present = zstdPresent;
     if (present == null) {
       try {
-        Class.forName(ZSTD_CLASS, false, BodyCodec.class.getClassLoader());
+        Zstd.load();
         present = true;
-      } catch (ClassNotFoundException | LinkageError e) {
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        zstdProblem = " (" + cause + ")";
         present = false;
       }
       zstdPresent = present;
@@ -140,8 +144,9 @@ public final class BodyCodec {
     return what
         + " needs "
         + ZSTD_LIBRARY
-        + " on the class path (an optional dependency of sqsx-extended-client); add it, or use"
-        + " GZIP (in the JDK)";
+        + " on the class path, with native code for this platform (an optional dependency of"
+        + " sqsx-extended-client); add it, or use GZIP (in the JDK)"
+        + zstdProblem;
   }
 
   /** A body that cannot be decompressed; the message says why, never what the body holds. */
