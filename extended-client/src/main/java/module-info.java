@@ -6,7 +6,8 @@
  * sqsx's extended SQS clients: {@code SqsClient} and {@code SqsAsyncClient} decorators that offload
  * large payloads to S3 or DynamoDB, and the public resolution API ({@code ExtendedMessages}). Only
  * {@code dev.sqsx.extended} is exported; {@code dev.sqsx.extended.internal} is not API. DynamoDB is
- * optional: needed only for {@code DynamoDbPayloadStore}.
+ * optional: needed only for {@code DynamoDbPayloadStore}; so is {@code com.github.luben:zstd-jni},
+ * needed only for {@code Compression.ZSTD} and reached by reflection (its jar has no module name).
  */
 module dev.sqsx.extended {
   requires transitive software.amazon.awssdk.services.sqs;

@@ -68,6 +68,7 @@ public final class Benchmarks {
           new RequestResponseRoundTrips(options, endpoints, queues);
       IdleAndBurst idle = new IdleAndBurst(options, endpoints, queues);
       NoisyNeighbour noisy = new NoisyNeighbour(options, endpoints, queues);
+      CompressedPayloads compression = new CompressedPayloads(options, endpoints, queues, cpu);
       if (options.runs("consumer")) {
         out.println("consumer throughput (sqsx, sqsx-async, sdk-loop, spring-cloud-aws)...");
         consumer.run(results, out);
@@ -92,6 +93,10 @@ public final class Benchmarks {
         out.println("noisy neighbour (sqsx, sqsx capped, sdk-loop, spring-cloud-aws)...");
         noisy.run(results, out);
       }
+      if (options.runs("compression")) {
+        out.println("compression (sqsx, sqsx-gzip, sqsx-zstd, aws-extended-client)...");
+        compression.run(results, out);
+      }
       double minutes = (System.nanoTime() - started) / 60e9;
       String report =
           header(options, args, minutes)
@@ -100,7 +105,8 @@ public final class Benchmarks {
               + (options.runs("idempotency") ? idempotency.markdown(results) + "\n" : "")
               + (options.runs("requests") ? requests.markdown(results) + "\n" : "")
               + (options.runs("idle") ? idle.markdown(results) + "\n" : "")
-              + (options.runs("noisy") ? noisy.markdown(results) : "");
+              + (options.runs("noisy") ? noisy.markdown(results) + "\n" : "")
+              + (options.runs("compression") ? compression.markdown(results) : "");
       Path written = write(options, report, results);
       if (options.runs("consumer")) {
         writeChart(options, written, results);

@@ -35,7 +35,7 @@ record Options(
 
   /**
    * Whether a scenario ({@code consumer}, {@code payloads}, {@code idempotency}, {@code requests},
-   * {@code idle}, {@code noisy}) runs.
+   * {@code idle}, {@code noisy}, {@code compression}) runs.
    */
   boolean runs(String scenario) {
     return only == null || only.equals(scenario);
@@ -50,7 +50,8 @@ record Options(
           "  --messages N     most messages per consumer run (default 20,000)",
           "  --repetitions N  measured repetitions per cell, median and range reported (default 5)",
           "  --out DIR        where the Markdown and CSV results go (default benchmarks/results)",
-          "  --only S         one scenario: consumer, payloads, idempotency, requests, idle or noisy",
+          "  --only S         one scenario: consumer, payloads, idempotency, requests, idle, noisy or",
+          "                   compression",
           "  --flood N        the noisy tenant's messages (default 10,000; quiet ones 1/100 each)",
           "  --concurrency L  the consumer scenario's concurrencies, e.g. 16,64 (default 1,4,16,64)",
           "  --work L         the consumer scenario's handler work in ms, e.g. 0 (default 0,5)");
@@ -100,10 +101,12 @@ record Options(
   }
 
   private static String scenario(String value) {
-    if (!List.of("consumer", "payloads", "idempotency", "requests", "idle", "noisy")
+    if (!List.of("consumer", "payloads", "idempotency", "requests", "idle", "noisy", "compression")
         .contains(value)) {
       throw new IllegalArgumentException(
-          "--only must be consumer, payloads, idempotency, requests, idle or noisy, was " + value);
+          "--only must be consumer, payloads, idempotency, requests, idle, noisy or compression,"
+              + " was "
+              + value);
     }
     return value;
   }

@@ -22,14 +22,16 @@ public class NonRetryableException extends RuntimeException {
   /**
    * Failures sqsx never retries by default, besides this exception: a payload pointer that is
    * malformed, names a container not allowed (or a payload over the size limit), or fails its
-   * integrity check, and an SNS envelope that cannot be unwrapped. Subclasses match too. Names, not
-   * classes: extended-client is an optional dependency of consumer-runtime.
+   * integrity check, a compressed body that cannot be decompressed, and an SNS envelope that cannot
+   * be unwrapped. Subclasses match too. Names, not classes: extended-client is an optional
+   * dependency of consumer-runtime.
    */
   private static final Set<String> DEFAULT_NON_RETRYABLE =
       Set.of(
           "dev.sqsx.extended.MalformedPointerException",
           "dev.sqsx.extended.PayloadNotAllowedException",
           "dev.sqsx.extended.PayloadIntegrityException",
+          "dev.sqsx.extended.PayloadEncodingException",
           "dev.sqsx.extended.SnsEnvelopeException");
 
   /** An exception with its reason. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.MalformedPointerException;
+import dev.sqsx.extended.PayloadEncodingException;
 import dev.sqsx.extended.PayloadIntegrityException;
 import dev.sqsx.extended.PayloadNotAllowedException;
 import dev.sqsx.extended.PayloadNotFoundException;
@@ -26,6 +27,9 @@ class DefaultNonRetryableTest {
         .isTrue();
     assertThat(
             NonRetryableException.isNonRetryableByDefault(error(PayloadIntegrityException.class)))
+        .isTrue();
+    assertThat(NonRetryableException.isNonRetryableByDefault(error(PayloadEncodingException.class)))
+        .as("an unknown encoding, a corrupt stream or a zip bomb")
         .isTrue();
     assertThat(NonRetryableException.isNonRetryableByDefault(error(PayloadTooLargeException.class)))
         .as("a subclass of PayloadNotAllowedException")

@@ -4,6 +4,7 @@
  */
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.BodyCodec;
 import dev.sqsx.extended.internal.Settings;
 import java.time.Duration;
 
@@ -40,6 +41,15 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
   private int batchSizeLimit = SQS_MAX_MESSAGE_SIZE;
   private PayloadResolutionListener resolutionListener = PayloadResolutionListener.logging();
   private AttributeInjector attributeInjector;
+  private Compression compression;
+  private int compressionMinSize = DEFAULT_COMPRESSION_MIN_SIZE;
+  private long maxPayloadSize = S3PayloadStore.DEFAULT_MAX_PAYLOAD_SIZE;
+
+  /**
+   * 65,536 bytes: the default {@link #compressionMinSize}. SQS bills a message per 64 KiB chunk, so
+   * compressing a smaller body saves no request.
+   */
+  public static final int DEFAULT_COMPRESSION_MIN_SIZE = 65_536;
 
   ExtendedClientBuilder() {}
 
@@ -170,6 +180,45 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
     return self();
   }
 
+  /**
+   * Compress message bodies of at least {@link #compressionMinSize} UTF-8 bytes with {@code
+   * compression} before the offloading decision (default null: off). The compressed bytes go in
+   * base64 with the String attribute {@value Compression#ATTRIBUTE} naming the encoding, both
+   * counted by the size rule; a message that fits its threshold then goes inline (no store
+   * request), one that does not is offloaded with its compressed bytes stored. A body that would
+   * not shrink, or a message with more than 8 attributes (the attribute and a size marker need 2 of
+   * SQS's 10), goes as it is. Every sqsx reader decompresses such messages (up to {@link
+   * #maxPayloadSize}); <b>AWS's extended clients cannot read them</b>, so turn it on only when
+   * every consumer of the queue is sqsx. {@link Compression#ZSTD} needs {@code
+   * com.github.luben:zstd-jni} on the class path ({@code build()} fails without it). Batches are
+   * compressed entry by entry.
+   */
+  public B compression(Compression compression) {
+    this.compression = compression;
+    return self();
+  }
+
+  /**
+   * The smallest body, in UTF-8 bytes, that {@link #compression} compresses (default {@value
+   * #DEFAULT_COMPRESSION_MIN_SIZE}); at least 1.
+   */
+  public B compressionMinSize(int compressionMinSize) {
+    this.compressionMinSize = compressionMinSize;
+    return self();
+  }
+
+  /**
+   * The most bytes a received compressed body may decompress to (default 64 MiB, as the stores'
+   * {@code maxPayloadSize}): decompression stops there and the message fails resolution with a
+   * {@link PayloadEncodingException} (never retried; a consumer dead-letters it), so a small
+   * compressed body cannot expand into gigabytes. 1..2,147,483,639. Applies whether or not this
+   * client compresses what it sends.
+   */
+  public B maxPayloadSize(long maxPayloadSize) {
+    this.maxPayloadSize = maxPayloadSize;
+    return self();
+  }
+
   @SuppressWarnings("unchecked")
   private B self() {
     return (B) this;
@@ -199,6 +248,26 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
           "resolutionListener cannot be null: use PayloadResolutionListener.logging() for the"
               + " default");
     }
+    if (compressionMinSize < 1) {
+      throw new IllegalArgumentException(
+          "compressionMinSize must be at least 1 (the smallest body compressed, in bytes), was "
+              + compressionMinSize);
+    }
+    if (maxPayloadSize < 1 || maxPayloadSize > S3PayloadStore.MAX_PAYLOAD_SIZE_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxPayloadSize must be 1.."
+              + S3PayloadStore.MAX_PAYLOAD_SIZE_LIMIT
+              + " (what a compressed body may decompress to; one Java array), was "
+              + maxPayloadSize);
+    }
+    if (compression != null && !payloadSupportEnabled) {
+      throw new IllegalArgumentException(
+          "compression needs payload support enabled: with it disabled the client passes messages"
+              + " through unchanged");
+    }
+    if (compression == Compression.ZSTD) {
+      BodyCodec.requireZstd();
+    }
     return new Settings(
         payloadStore,
         payloadSupportEnabled,
@@ -211,7 +280,10 @@ public abstract class ExtendedClientBuilder<B extends ExtendedClientBuilder<B>> 
         batchSizeLimit,
         resolutionListener,
         attributeInjector,
-        maximumMessageSizeRefresh);
+        maximumMessageSizeRefresh,
+        compression,
+        compressionMinSize,
+        maxPayloadSize);
   }
 
   private static void checkSize(String name, int value) {

@@ -30,6 +30,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *   <li>{@link MalformedPointerException}: a marker without a readable pointer. Never retried.
  *   <li>{@link PayloadIntegrityException}: a payload that does not match its recorded checksum.
  *       Never retried.
+ *   <li>{@link PayloadEncodingException}: a compressed body that cannot be decompressed (unknown
+ *       encoding, corrupt, or over {@code maxPayloadSize}). Never retried.
  * </ul>
  *
  * <p>{@link #toBuilder()} keeps the exception's class and context (the SDK rebuilds an exception

@@ -4,6 +4,8 @@
  */
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.BodyCodec;
+import dev.sqsx.extended.internal.Compressing;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.Markers;
 import dev.sqsx.extended.internal.Offloading;
@@ -46,6 +48,31 @@ public final class ExtendedMessages {
   }
 
   /**
+   * {@code body} as the extended clients compress it, for other senders (sqsx-sns): its UTF-8 bytes
+   * compressed with {@code compression}, in base64, to send with the String attribute {@value
+   * Compression#ATTRIBUTE} naming {@link Compression#encoding()}; empty when the body has fewer
+   * than {@code minSize} UTF-8 bytes or would not shrink (the attribute counted).
+   *
+   * @throws IllegalStateException for {@link Compression#ZSTD} without its library
+   */
+  public static Optional<String> compressedBody(String body, Compression compression, int minSize) {
+    Objects.requireNonNull(compression, "compression cannot be null");
+    return Compressing.compressedBody(body, compression, minSize);
+  }
+
+  /**
+   * Fails unless {@code compression} can be used here: {@link Compression#ZSTD} needs {@code
+   * com.github.luben:zstd-jni} on the class path.
+   *
+   * @throws IllegalStateException naming the library to add
+   */
+  public static void requireAvailable(Compression compression) {
+    if (compression == Compression.ZSTD) {
+      BodyCodec.requireZstd();
+    }
+  }
+
+  /**
    * Whether deleting the message with this receipt handle leaves its payload alone because other
    * subscriptions share it (it came through SNS).
    */
@@ -75,22 +102,28 @@ public final class ExtendedMessages {
   }
 
   /**
+   * The most bytes {@link #resolve} and {@link #resolveAsync} let a compressed body decompress to:
+   * 64 MiB, as the extended clients' default {@code maxPayloadSize}.
+   */
+  public static final long MAX_DECOMPRESSED_SIZE = S3PayloadStore.DEFAULT_MAX_PAYLOAD_SIZE;
+
+  /**
    * The message as its sender sent it: the payload read from {@code store} (whose allow-list, size
    * limit and integrity check apply), no marker, the pointer embedded in the receipt handle —
    * marked shared ({@link #sharedPayload}) for a message {@link SnsNotification#unwrap} returned. A
-   * message that is not offloaded is returned as it is.
+   * compressed body ({@value Compression#ATTRIBUTE}), inline or stored, is decompressed (at most
+   * {@link #MAX_DECOMPRESSED_SIZE} bytes). A message that is neither is returned as it is.
    *
    * @throws ExtendedClientException (or a subclass: malformed, not allowed, not found, too large,
-   *     integrity) when the payload cannot be resolved
+   *     integrity, {@link PayloadEncodingException}) when the payload cannot be resolved
    */
   public static Message resolve(Message raw, PayloadStore store) {
     Objects.requireNonNull(store, "store cannot be null");
     Optional<PayloadPointer> pointer = pointerOf(raw);
     if (pointer.isEmpty()) {
-      return raw;
+      return decompressedInline(raw);
     }
-    return Offloading.resolved(
-        raw, pointer.get(), store.readUtf8(pointer.get()), cameThroughSns(raw));
+    return resolved(raw, pointer.get(), store.readUtf8(pointer.get()));
   }
 
   /** {@link #resolve} without blocking; every failure is a failed future. */
@@ -99,14 +132,59 @@ public final class ExtendedMessages {
       Objects.requireNonNull(store, "store cannot be null");
       Optional<PayloadPointer> pointer = pointerOf(raw);
       if (pointer.isEmpty()) {
-        return CompletableFuture.completedFuture(raw);
+        return CompletableFuture.completedFuture(decompressedInline(raw));
       }
       return Futures.guarded(() -> store.readUtf8Async(pointer.get()))
-          .thenApply(
-              payload -> Offloading.resolved(raw, pointer.get(), payload, cameThroughSns(raw)));
+          .thenApply(payload -> resolved(raw, pointer.get(), payload));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private static Message resolved(Message raw, PayloadPointer pointer, byte[] payload) {
+    Optional<String> encoding = Compressing.encodingOf(raw.messageAttributes());
+    if (encoding.isEmpty()) {
+      return Offloading.resolved(raw, pointer, payload, cameThroughSns(raw));
+    }
+    byte[] body;
+    try {
+      body = decompress(raw, pointer, encoding.get(), Compressing.base64(payload));
+    } catch (BodyCodec.Refused e) {
+      throw encodingFailure(raw, pointer, e);
+    }
+    return Offloading.resolved(raw, pointer, body, cameThroughSns(raw), encoding.get());
+  }
+
+  private static Message decompressedInline(Message raw) {
+    Optional<String> encoding = Compressing.encodingOf(raw.messageAttributes());
+    if (encoding.isEmpty()) {
+      return raw;
+    }
+    try {
+      return Offloading.decompressed(
+          raw, decompress(raw, null, encoding.get(), Compressing.inlineBytes(raw.body())));
+    } catch (BodyCodec.Refused e) {
+      throw encodingFailure(raw, null, e);
+    }
+  }
+
+  private static byte[] decompress(
+      Message raw, PayloadPointer pointer, String encoding, byte[] compressed) {
+    try {
+      return Compressing.decompress(encoding, compressed, MAX_DECOMPRESSED_SIZE);
+    } catch (BodyCodec.Refused e) {
+      throw encodingFailure(raw, pointer, e);
+    }
+  }
+
+  private static PayloadEncodingException encodingFailure(
+      Message raw, PayloadPointer pointer, BodyCodec.Refused cause) {
+    return new PayloadEncodingException(
+        "cannot decompress this message: " + cause.getMessage(),
+        null,
+        raw.messageId(),
+        pointer,
+        cause);
   }
 
   /**
@@ -138,7 +216,8 @@ public final class ExtendedMessages {
    *       sqsx unwrapping it, sqsx or AWS's extended client seeing a plain body — never deletes the
    *       payload with it, as the topic's other subscriptions may still need it;
    *   <li>an offloaded one: the pointer body, and its attributes plus the marker ({@code
-   *       ExtendedPayloadSize}, the body's UTF-8 length).
+   *       ExtendedPayloadSize}, the body's UTF-8 length), and {@value Compression#ATTRIBUTE} when
+   *       the payload is stored compressed (its receipt handle says so).
    * </ul>
    *
    * <p>The receipt handle is the one SQS gave. Empty for a message that is as SQS returned it.
@@ -151,10 +230,15 @@ public final class ExtendedMessages {
         pointer.isPresent()
             ? Markers.add(message.messageAttributes(), Markers.utf8Length(message.body()), false)
             : message.messageAttributes();
+    if (pointer.isPresent() && parsed.encoding().isPresent()) {
+      // the payload is stored compressed: the copy says so (the marker's size is only a hint)
+      attributes = Compressing.marked(attributes, parsed.encoding().get());
+    }
     Optional<SnsNotification> notification = SnsNotification.of(message, body, attributes);
     if (notification.isPresent()) {
       return Optional.of(new WireMessage(notification.get().toJson(), Map.of(), parsed.original()));
     }
-    return pointer.map(found -> new WireMessage(body, attributes, parsed.original()));
+    Map<String, MessageAttributeValue> wire = attributes;
+    return pointer.map(found -> new WireMessage(body, wire, parsed.original()));
   }
 }

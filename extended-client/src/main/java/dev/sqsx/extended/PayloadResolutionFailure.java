@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *     reported)
  * @param error what went wrong: a {@link PayloadNotFoundException}, {@link
  *     PayloadNotAllowedException}, {@link MalformedPointerException}, {@link
- *     PayloadIntegrityException} or another {@link ExtendedClientException}
+ *     PayloadIntegrityException}, {@link PayloadEncodingException} or another {@link
+ *     ExtendedClientException}
  * @param deleted whether the message was deleted from the queue ({@code ignorePayloadNotFound})
  * @param message the message as SQS returned it (pointer body, marker attribute, plain receipt
  *     handle), for a failure policy that moves it to a dead-letter queue; never log its body
@@ -58,12 +59,15 @@ public record PayloadResolutionFailure(
 
   /**
    * Whether redelivering the message could succeed later: false for a malformed or foreign pointer,
-   * for a payload that failed its integrity check and for an SNS envelope that cannot be unwrapped.
+   * for a payload that failed its integrity check, for a compressed body that cannot be
+   * decompressed (unknown encoding, corrupt, or over {@code maxPayloadSize}) and for an SNS
+   * envelope that cannot be unwrapped.
    */
   public boolean retryable() {
     return !(error instanceof PayloadNotAllowedException)
         && !(error instanceof MalformedPointerException)
         && !(error instanceof SnsEnvelopeException)
-        && !(error instanceof PayloadIntegrityException);
+        && !(error instanceof PayloadIntegrityException)
+        && !(error instanceof PayloadEncodingException);
   }
 }

@@ -4,6 +4,8 @@
  */
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.BodyCodec;
+import dev.sqsx.extended.internal.Compressing;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.Markers;
 import dev.sqsx.extended.internal.Offloading;
@@ -103,7 +105,7 @@ final class ReceivePipeline {
       }
       var found = rules.pointerOf(message);
       if (found.isEmpty()) {
-        return CompletableFuture.completedFuture(message);
+        return inline(queueUrl, listener, received, message);
       }
       pointer = found.get();
     } catch (ExtendedClientException e) {
@@ -123,8 +125,21 @@ final class ReceivePipeline {
         port.read(pointer, Markers.declaredSize(message.messageAttributes())),
         (payload, cause) -> {
           if (cause == null) {
-            return CompletableFuture.completedFuture(
-                Offloading.resolved(pointerMessage, pointer, payload, shared));
+            Optional<String> encoding = Compressing.encodingOf(pointerMessage.messageAttributes());
+            if (encoding.isEmpty()) {
+              return CompletableFuture.completedFuture(
+                  Offloading.resolved(pointerMessage, pointer, payload, shared));
+            }
+            try {
+              byte[] body =
+                  Compressing.decompress(
+                      encoding.get(), Compressing.base64(payload), settings.maxPayloadSize());
+              return CompletableFuture.completedFuture(
+                  Offloading.resolved(pointerMessage, pointer, body, shared, encoding.get()));
+            } catch (BodyCodec.Refused e) {
+              return reportFailure(
+                  queueUrl, listener, received, encodingFailure(queueUrl, received, pointer, e));
+            }
           }
           ExtendedClientException failure =
               cause instanceof ExtendedClientException
@@ -133,6 +148,37 @@ final class ReceivePipeline {
                       "cannot resolve payload", queueUrl, received.messageId(), pointer, cause);
           return reportFailure(queueUrl, listener, received, failure);
         });
+  }
+
+  /**
+   * A message that is not offloaded: as it is, or decompressed when it carries the compression
+   * attribute (reported, and left out, when it cannot be).
+   */
+  private CompletableFuture<Message> inline(
+      String queueUrl, PayloadResolutionListener listener, Message received, Message message) {
+    Optional<String> encoding = Compressing.encodingOf(message.messageAttributes());
+    if (encoding.isEmpty()) {
+      return CompletableFuture.completedFuture(message);
+    }
+    try {
+      byte[] body =
+          Compressing.decompress(
+              encoding.get(), Compressing.inlineBytes(message.body()), settings.maxPayloadSize());
+      return CompletableFuture.completedFuture(Offloading.decompressed(message, body));
+    } catch (BodyCodec.Refused e) {
+      return reportFailure(
+          queueUrl, listener, received, encodingFailure(queueUrl, received, null, e));
+    }
+  }
+
+  private static PayloadEncodingException encodingFailure(
+      String queueUrl, Message received, PayloadPointer pointer, BodyCodec.Refused cause) {
+    return new PayloadEncodingException(
+        "cannot decompress this message: " + cause.getMessage(),
+        queueUrl,
+        received.messageId(),
+        pointer,
+        cause);
   }
 
   private CompletableFuture<Message> reportFailure(

@@ -4,6 +4,7 @@
  */
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.Compressing;
 import dev.sqsx.extended.internal.Futures;
 import dev.sqsx.extended.internal.Offloading;
 import dev.sqsx.extended.internal.QueueTraits;
@@ -44,16 +45,21 @@ final class SendPipeline {
   private final Offloading rules;
   private final QueueTraits queues = new QueueTraits();
   private final SendPlanning planning;
+  private final Compressing compressing;
 
   SendPipeline(SqsPort port, Offloading rules, AttributeInjector injector) {
     this.port = port;
     this.rules = rules;
+    this.compressing =
+        new Compressing(rules.settings().compression(), rules.settings().compressionMinSize());
     this.planning = new SendPlanning(port, rules, queues, injector);
   }
 
-  CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest original) {
+  CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
     return Futures.guarded(
         () -> {
+          // compressed first: the offloading decision counts the compressed body
+          SendMessageRequest original = compressing.apply(request);
           SendMessageRequest injected = planning.injected(original);
           String queueUrl = injected.queueUrl();
           long size =
@@ -104,7 +110,9 @@ final class SendPipeline {
                       dedup,
                       request.messageBody(),
                       System.currentTimeMillis());
-              // encoded once: the store writes these bytes, the marker carries their length
+              // encoded once: the store writes these bytes, the marker carries their length (a
+              // compressed body is stored as it would go inline: base64 text, which every store
+              // keeps intact)
               byte[] utf8 = request.messageBody().getBytes(StandardCharsets.UTF_8);
               return store(queueUrl, utf8, stableKey)
                   .thenCompose(pointer -> sendAttempt(request, utf8, pointer, dedup, stableKey, 1));
@@ -152,9 +160,10 @@ final class SendPipeline {
         });
   }
 
-  CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest original) {
+  CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
     return Futures.guarded(
         () -> {
+          SendMessageBatchRequest original = compressing.apply(request);
           SendPlanning.InjectedBatch injected = planning.injected(original);
           return planning
               .threshold(original.queueUrl(), SendPlanning.limitMatters(injected))

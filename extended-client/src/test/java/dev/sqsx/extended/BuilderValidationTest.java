@@ -40,6 +40,43 @@ class BuilderValidationTest {
   }
 
   @Test
+  void compressionOptions_outOfRange_nameTheRule() {
+    assertThatThrownBy(
+            () ->
+                SqsExtendedClient.builder()
+                    .sqsClient(SQS)
+                    .payloadStore(store())
+                    .compression(Compression.GZIP)
+                    .compressionMinSize(0)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "compressionMinSize must be at least 1 (the smallest body compressed, in bytes), was 0");
+    assertThatThrownBy(
+            () ->
+                SqsExtendedClient.builder()
+                    .sqsClient(SQS)
+                    .payloadStore(store())
+                    .maxPayloadSize(0)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "maxPayloadSize must be 1..2147483639 (what a compressed body may decompress to; one"
+                + " Java array), was 0");
+    assertThatThrownBy(
+            () ->
+                SqsExtendedClient.builder()
+                    .sqsClient(SQS)
+                    .payloadSupportEnabled(false)
+                    .compression(Compression.ZSTD)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "compression needs payload support enabled: with it disabled the client passes"
+                + " messages through unchanged");
+  }
+
+  @Test
   void maximumMessageSizeRefresh_notPositive_namesTheRule() {
     for (java.time.Duration invalid :
         new java.time.Duration[] {

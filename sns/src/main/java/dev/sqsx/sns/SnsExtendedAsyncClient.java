@@ -69,9 +69,11 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
   }
 
   @Override
-  public CompletableFuture<PublishResponse> publish(PublishRequest request) {
+  public CompletableFuture<PublishResponse> publish(PublishRequest original) {
     CompletableFuture<Long> threshold;
+    PublishRequest request;
     try {
+      request = rules.compressed(original);
       threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -131,9 +133,11 @@ public final class SnsExtendedAsyncClient extends ForwardingSnsAsyncClient {
   }
 
   @Override
-  public CompletableFuture<PublishBatchResponse> publishBatch(PublishBatchRequest request) {
+  public CompletableFuture<PublishBatchResponse> publishBatch(PublishBatchRequest original) {
     CompletableFuture<Long> threshold;
+    PublishBatchRequest request;
     try {
+      request = rules.compressed(original);
       threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -88,7 +88,8 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
   }
 
   @Override
-  public PublishResponse publish(PublishRequest request) {
+  public PublishResponse publish(PublishRequest original) {
+    PublishRequest request = rules.compressed(original);
     long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
     return publish(request, threshold);
   }
@@ -123,7 +124,8 @@ public final class SnsExtendedClient extends ForwardingSnsClient {
   }
 
   @Override
-  public PublishBatchResponse publishBatch(PublishBatchRequest request) {
+  public PublishBatchResponse publishBatch(PublishBatchRequest original) {
+    PublishBatchRequest request = rules.compressed(original);
     long threshold = rules.threshold(request.topicArn(), SnsOffloading.size(request)).join();
     return publishBatch(request, threshold);
   }

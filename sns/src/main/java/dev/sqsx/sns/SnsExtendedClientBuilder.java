@@ -4,6 +4,9 @@
  */
 package dev.sqsx.sns;
 
+import dev.sqsx.extended.Compression;
+import dev.sqsx.extended.ExtendedClientBuilder;
+import dev.sqsx.extended.ExtendedMessages;
 import dev.sqsx.extended.PayloadStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +26,8 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
   private Duration maximumMessageSizeRefresh = Duration.ofMinutes(5);
   private boolean alwaysOffload;
   private boolean legacyAttributeName;
+  private Compression compression;
+  private int compressionMinSize = ExtendedClientBuilder.DEFAULT_COMPRESSION_MIN_SIZE;
 
   SnsExtendedClientBuilder() {}
 
@@ -86,6 +91,31 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
     return self();
   }
 
+  /**
+   * Compress messages of at least {@link #compressionMinSize} UTF-8 bytes with {@code compression}
+   * before the offloading decision, as the extended SQS clients do (default null: off): the
+   * compressed bytes in base64 with the String attribute {@value Compression#ATTRIBUTE} naming the
+   * encoding, published inline when they fit the threshold, else stored compressed. Subscribers
+   * must be sqsx (the extended SQS clients, the consumer runtime, sqsx-lambda) — <b>AWS's extended
+   * clients cannot read these messages</b>, and the queues need raw message delivery or {@code
+   * snsEnvelopes} to see the attribute. Not applied to a {@code json} message structure or a
+   * message with more than 8 attributes. {@link Compression#ZSTD} needs {@code
+   * com.github.luben:zstd-jni} on the class path.
+   */
+  public B compression(Compression compression) {
+    this.compression = compression;
+    return self();
+  }
+
+  /**
+   * The smallest message, in UTF-8 bytes, that {@link #compression} compresses (default 65,536); at
+   * least 1.
+   */
+  public B compressionMinSize(int compressionMinSize) {
+    this.compressionMinSize = compressionMinSize;
+    return self();
+  }
+
   @SuppressWarnings("unchecked")
   private B self() {
     return (B) this;
@@ -114,13 +144,23 @@ public abstract class SnsExtendedClientBuilder<B extends SnsExtendedClientBuilde
               + " kept), was "
               + maximumMessageSizeRefresh);
     }
+    if (compressionMinSize < 1) {
+      throw new IllegalArgumentException(
+          "compressionMinSize must be at least 1 (the smallest message compressed, in bytes), was "
+              + compressionMinSize);
+    }
+    if (compression != null) {
+      ExtendedMessages.requireAvailable(compression);
+    }
     return new SnsOffloading(
         payloadStore,
         autoThreshold ? SnsOffloading.AUTO : payloadSizeThreshold,
         alwaysOffload,
         legacyAttributeName,
         maximumMessageSizeRefresh,
-        readLimit);
+        readLimit,
+        compression,
+        compressionMinSize);
   }
 
   static <T> T required(T client, String name) {

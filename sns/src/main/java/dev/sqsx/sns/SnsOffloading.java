@@ -4,6 +4,7 @@
  */
 package dev.sqsx.sns;
 
+import dev.sqsx.extended.Compression;
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.ExtendedMessages;
 import dev.sqsx.extended.PayloadLifetime;
@@ -65,6 +66,11 @@ final class SnsOffloading {
   /** Each topic's {@code MaximumMessageSize}, for the {@code auto} threshold; null when fixed. */
   private final TopicSizeLimits limits;
 
+  /** How bodies are compressed before the offloading decision; null: not at all. */
+  private final Compression compression;
+
+  private final int compressionMinSize;
+
   /**
    * @param threshold the fixed threshold, or {@link #AUTO}
    * @param readLimit reads a topic's {@code MaximumMessageSize} (null when the answer has none)
@@ -75,8 +81,12 @@ final class SnsOffloading {
       boolean alwaysOffload,
       boolean legacyName,
       Duration refresh,
-      Function<String, CompletableFuture<String>> readLimit) {
+      Function<String, CompletableFuture<String>> readLimit,
+      Compression compression,
+      int compressionMinSize) {
     this.store = store;
+    this.compression = compression;
+    this.compressionMinSize = compressionMinSize;
     this.threshold = threshold;
     this.alwaysOffload = alwaysOffload;
     this.marker = legacyName ? ExtendedMessages.LEGACY_MARKER : ExtendedMessages.MARKER;
@@ -149,6 +159,70 @@ final class SnsOffloading {
    */
   private long batchLimit(long threshold) {
     return limits == null ? SNS_MAX_MESSAGE_SIZE : threshold;
+  }
+
+  /**
+   * The request with its message compressed (see {@code compression} on the builder), or the
+   * request itself: not with compression off, a {@code json} message structure (one message per
+   * protocol), the attribute already there, more than 8 attributes (the attribute and the size
+   * marker need 2 of the 10 an SQS subscriber takes), a small body or one that would not shrink.
+   */
+  PublishRequest compressed(PublishRequest request) {
+    return compressedMessage(
+            request.message(), request.messageStructure(), request.messageAttributes())
+        .map(
+            message ->
+                request.toBuilder()
+                    .message(message)
+                    .messageAttributes(marked(request.messageAttributes()))
+                    .build())
+        .orElse(request);
+  }
+
+  /** The batch with each entry compressed as {@link #compressed(PublishRequest)} would. */
+  PublishBatchRequest compressed(PublishBatchRequest request) {
+    if (compression == null) {
+      return request;
+    }
+    boolean changed = false;
+    List<PublishBatchRequestEntry> entries = new ArrayList<>();
+    for (PublishBatchRequestEntry entry : request.publishBatchRequestEntries()) {
+      var message =
+          compressedMessage(entry.message(), entry.messageStructure(), entry.messageAttributes());
+      if (message.isPresent()) {
+        changed = true;
+        entries.add(
+            entry.toBuilder()
+                .message(message.get())
+                .messageAttributes(marked(entry.messageAttributes()))
+                .build());
+      } else {
+        entries.add(entry);
+      }
+    }
+    return changed ? request.toBuilder().publishBatchRequestEntries(entries).build() : request;
+  }
+
+  private java.util.Optional<String> compressedMessage(
+      String message, String structure, Map<String, MessageAttributeValue> attributes) {
+    if (compression == null
+        || "json".equals(structure)
+        || attributes.containsKey(Compression.ATTRIBUTE)
+        || attributes.size() > MAX_USER_ATTRIBUTES - 1) {
+      return java.util.Optional.empty();
+    }
+    return ExtendedMessages.compressedBody(message, compression, compressionMinSize);
+  }
+
+  private Map<String, MessageAttributeValue> marked(Map<String, MessageAttributeValue> attributes) {
+    Map<String, MessageAttributeValue> marked = new java.util.LinkedHashMap<>(attributes);
+    marked.put(
+        Compression.ATTRIBUTE,
+        MessageAttributeValue.builder()
+            .dataType("String")
+            .stringValue(compression.encoding())
+            .build());
+    return marked;
   }
 
   /** Message plus attributes, as SNS counts them. */

@@ -65,4 +65,18 @@ class SnsBuilderValidationTest {
             "maximumMessageSizeRefresh must be positive (how long a topic's MaximumMessageSize is"
                 + " kept), was PT0S");
   }
+
+  @Test
+  void compressionMinSize_belowOne_namesTheRule() {
+    assertThatThrownBy(
+            () ->
+                builder()
+                    .compression(dev.sqsx.extended.Compression.GZIP)
+                    .compressionMinSize(0)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "compressionMinSize must be at least 1 (the smallest message compressed, in bytes), was"
+                + " 0");
+  }
 }

@@ -294,17 +294,22 @@ public final class Offloading {
         + Markers.messageSize(null, entry.messageAttributes());
   }
 
-  /** The receive request with both marker attributes asked for (unless all attributes are). */
+  /**
+   * The receive request with both marker attributes and the compression attribute asked for (unless
+   * all attributes are).
+   */
   public ReceiveMessageRequest receiveRequest(ReceiveMessageRequest request) {
     if (!settings.payloadSupportEnabled()) {
       return request;
     }
     List<String> names = request.messageAttributeNames();
-    if (names.stream().anyMatch(ALL_ATTRIBUTES::contains) || names.containsAll(Markers.NAMES)) {
+    if (names.stream().anyMatch(ALL_ATTRIBUTES::contains)
+        || (names.containsAll(Markers.NAMES) && names.containsAll(Compressing.NAMES))) {
       return request;
     }
     Set<String> withMarkers = new LinkedHashSet<>(names);
     withMarkers.addAll(Markers.NAMES);
+    withMarkers.addAll(Compressing.NAMES);
     return request.toBuilder().messageAttributeNames(new ArrayList<>(withMarkers)).build();
   }
 
@@ -335,15 +340,37 @@ public final class Offloading {
    */
   public static Message resolved(
       Message message, PayloadPointer pointer, byte[] payload, boolean shared) {
+    return resolved(message, pointer, payload, shared, null);
+  }
+
+  /**
+   * The resolved message of a payload that was stored compressed with {@code encoding} (null: not
+   * compressed) and is {@code payload} once decompressed: its receipt handle says so too.
+   */
+  public static Message resolved(
+      Message message, PayloadPointer pointer, byte[] payload, boolean shared, String encoding) {
+    String handle =
+        shared
+            ? ReceiptHandles.embedShared(pointer, message.receiptHandle())
+            : ReceiptHandles.embed(pointer, message.receiptHandle());
     return message.toBuilder()
         .body(new String(payload, StandardCharsets.UTF_8))
-        // of the bytes as read: the body is not encoded again for its digest
+        // of the bytes as read (decompressed): the body is not encoded again for its digest
         .md5OfBody(Digests.md5Hex(payload))
-        .messageAttributes(Markers.strip(message.messageAttributes()))
-        .receiptHandle(
-            shared
-                ? ReceiptHandles.embedShared(pointer, message.receiptHandle())
-                : ReceiptHandles.embed(pointer, message.receiptHandle()))
+        .messageAttributes(Compressing.strip(Markers.strip(message.messageAttributes())))
+        .receiptHandle(encoding == null ? handle : ReceiptHandles.embedEncoding(encoding, handle))
+        .build();
+  }
+
+  /**
+   * An inline compressed message decompressed: {@code body} its bytes, its MD5 over them, no
+   * compression attribute; its receipt handle unchanged.
+   */
+  public static Message decompressed(Message message, byte[] body) {
+    return message.toBuilder()
+        .body(new String(body, StandardCharsets.UTF_8))
+        .md5OfBody(Digests.md5Hex(body))
+        .messageAttributes(Compressing.strip(message.messageAttributes()))
         .build();
   }
 

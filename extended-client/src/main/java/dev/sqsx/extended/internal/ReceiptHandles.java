@@ -26,13 +26,29 @@ public final class ReceiptHandles {
    */
   static final String SHARED_MARKER = "-..sqsxShared..-";
 
+  /**
+   * sqsx's mark, around the encoding's name and before the other markers, of a payload stored
+   * compressed ({@code -..sqsxEncoding..-gzip-..sqsxEncoding..-}): a copy of the message sent on
+   * (to a DLQ) says so again.
+   */
+  static final String ENCODING_MARKER = "-..sqsxEncoding..-";
+
   private ReceiptHandles() {}
 
   /**
    * A receipt handle as SQS gave it, the pointer embedded in it by the extended client, and whether
    * that payload is shared with other subscriptions (never deleted with the message).
    */
-  public record Parsed(String original, Optional<PayloadPointer> pointer, boolean shared) {
+  public record Parsed(
+      String original,
+      Optional<PayloadPointer> pointer,
+      boolean shared,
+      Optional<String> encoding) {
+
+    /** A handle whose payload, if any, is stored as it was sent (not compressed). */
+    public Parsed(String original, Optional<PayloadPointer> pointer, boolean shared) {
+      this(original, pointer, shared, Optional.empty());
+    }
 
     /** A handle whose payload, if any, belongs to this message alone. */
     public Parsed(String original, Optional<PayloadPointer> pointer) {
@@ -64,12 +80,35 @@ public final class ReceiptHandles {
   }
 
   /**
+   * The handle (one {@link #embed} or {@link #embedShared} made) marked as that of a payload stored
+   * compressed with {@code encoding}.
+   */
+  public static String embedEncoding(String encoding, String embedded) {
+    return ENCODING_MARKER + encoding + ENCODING_MARKER + embedded;
+  }
+
+  /**
    * Splits a handle into the original SQS handle and the embedded pointer, if any. A null handle is
    * returned as is (SQS will reject it with its own error).
    *
    * @throws MalformedPointerException when the handle starts with a marker but is not well formed
    */
   public static Parsed parse(String handle) {
+    if (handle != null && handle.startsWith(ENCODING_MARKER)) {
+      int end = handle.indexOf(ENCODING_MARKER, ENCODING_MARKER.length());
+      if (end <= ENCODING_MARKER.length()) {
+        throw malformed();
+      }
+      Parsed inner = parse(handle.substring(end + ENCODING_MARKER.length()));
+      if (inner.pointer().isEmpty()) {
+        throw malformed();
+      }
+      return new Parsed(
+          inner.original(),
+          inner.pointer(),
+          inner.shared(),
+          Optional.of(handle.substring(ENCODING_MARKER.length(), end)));
+    }
     if (handle != null && handle.startsWith(SHARED_MARKER)) {
       Parsed inner = parse(handle.substring(SHARED_MARKER.length()));
       if (inner.pointer().isEmpty()) {

@@ -41,7 +41,10 @@ class OffloadingTest {
             batchLimit,
             PayloadResolutionListener.logging(),
             null,
-            java.time.Duration.ofMinutes(5)));
+            java.time.Duration.ofMinutes(5),
+            null,
+            65_536,
+            64L << 20));
   }
 
   @Test
@@ -167,7 +170,7 @@ class OffloadingTest {
   }
 
   @Test
-  void receiveRequest_asksForBothMarkers_keepingTheCallersNames() {
+  void receiveRequest_asksForBothMarkersAndTheCompressionAttribute_keepingTheCallersNames() {
     ReceiveMessageRequest request =
         rules(1, false, 1)
             .receiveRequest(
@@ -177,7 +180,8 @@ class OffloadingTest {
                     .build());
 
     assertThat(request.messageAttributeNames())
-        .containsExactly("Mine", "ExtendedPayloadSize", "SQSLargePayloadSize");
+        .containsExactly(
+            "Mine", "ExtendedPayloadSize", "SQSLargePayloadSize", "sqsx.ContentEncoding");
   }
 
   @Test
