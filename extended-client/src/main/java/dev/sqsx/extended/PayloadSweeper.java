@@ -32,11 +32,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>That age, the {@link #bound() bound}, is computed from the queues the payloads are sent to:
  * for each queue its {@code MessageRetentionPeriod} and, when it has a {@code RedrivePolicy}, its
- * dead-letter queue's. A dead letter sqsx's consumer or Lambda handler sends is a new message whose
- * retention starts afresh, and so is one SQS moves out of a FIFO queue: a pointer lives at most
- * {@code source + dlq}, the default. When only SQS's own redrive moves messages out of a standard
- * queue ({@link Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and
- * a pointer lives at most {@code max(source, dlq)}. A redrive from the dead-letter queue ({@code
+ * dead-letter queue's, and so on along the chain when a dead-letter queue has its own. A dead
+ * letter sqsx's consumer or Lambda handler sends is a new message whose retention starts afresh,
+ * and so is one SQS moves out of a FIFO queue: a pointer lives at most {@code source + dlq}, the
+ * default. When only SQS's own redrive moves messages out of a standard queue ({@link
+ * Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and a pointer
+ * lives at most {@code max(source, dlq)}. A redrive from the dead-letter queue ({@code
  * StartMessageMoveTask}, the console's "redrive", sqsx's {@code DeadLetterRedrive}) sends the
  * message again with a new enqueue time, so its pointer may live that long once more: each redrive
  * a dead letter may go through adds the lifetime again ({@link Builder#redrives}, default 1). The
@@ -511,7 +512,29 @@ public final class PayloadSweeper {
       return new S3SweepTarget(store.s3Client(), store.bucket(), store.keyPrefix());
     }
 
+    /**
+     * The longest time a pointer sent to the queue lives there and in the dead-letter queues it can
+     * be moved on to: a dead-letter queue's own {@code RedrivePolicy} is followed, to the end of
+     * the chain.
+     *
+     * @throws IllegalStateException when the chain comes back to a queue in it (a pointer could be
+     *     moved round it for ever: no bound holds)
+     */
     private Duration lifetimeOf(String queueUrl) {
+      return lifetimeOf(queueUrl, new ArrayList<>());
+    }
+
+    private Duration lifetimeOf(String queueUrl, List<String> chain) {
+      if (chain.contains(queueUrl)) {
+        chain.add(queueUrl);
+        throw new IllegalStateException(
+            "the dead-letter queues of "
+                + chain.get(0)
+                + " form a cycle ("
+                + String.join(" -> ", chain)
+                + "): a pointer may be moved round it for ever, so no sweep bound holds");
+      }
+      chain.add(queueUrl);
       GetQueueAttributesResponse attributes =
           sqs.getQueueAttributes(
               r ->
@@ -526,16 +549,8 @@ public final class PayloadSweeper {
       Optional<Duration> dlq = Optional.empty();
       String redrive = values.get(QueueAttributeName.REDRIVE_POLICY);
       if (redrive != null && !redrive.isBlank()) {
-        String dlqUrl = dlqUrl(queueUrl, redrive);
-        dlq =
-            Optional.of(
-                retention(
-                    dlqUrl,
-                    sqs.getQueueAttributes(
-                            r ->
-                                r.queueUrl(dlqUrl)
-                                    .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD))
-                        .attributes()));
+        // the dead-letter queue's own lifetime: its retention, and its own DLQ's when it has one
+        dlq = Optional.of(lifetimeOf(dlqUrl(queueUrl, redrive), chain));
       }
       return pointerLifetime(fifo, deadLetteringBySqsOnly, source, dlq);
     }
