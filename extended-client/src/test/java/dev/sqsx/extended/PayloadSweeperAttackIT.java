@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * Attacks on {@link PayloadSweeper}'s promises (never a payload a live message can point to, never
@@ -237,6 +238,68 @@ class PayloadSweeperAttackIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("form a cycle")
         .hasMessageContaining(queues.dlqUrl());
+  }
+
+  @Test
+  void bound_aDeadLetterQueueWhoseRetentionCannotBeRead_buildsNoSweeper(
+      S3Client s3, AwsResources aws) {
+    QueueWithDlq queues = aws.createQueueWithDlq(3, Duration.ofSeconds(30));
+    sqs.deleteQueue(r -> r.queueUrl(queues.dlqUrl()));
+    S3PayloadStore store =
+        S3PayloadStore.builder().s3Client(s3).bucket(aws.createBucket()).keyPrefix("o/").build();
+
+    assertThatThrownBy(
+            () ->
+                PayloadSweeper.builder()
+                    .store(store)
+                    .sqsClient(sqs)
+                    .queues(List.of(queues.queueUrl()))
+                    .build())
+        .as("no sweep on a guess: the DLQ's retention is unknown")
+        .isInstanceOf(SqsException.class);
+  }
+
+  @Test
+  void dynamoDb_aRunStoppedBetweenAPayloadsChunks_acrossScanPages_leavesAClearError_andResumes(
+      DynamoDbClient dynamoDb, AwsResources aws) {
+    String table = aws.createTable("pk", "sk");
+    DynamoDbPayloadStore.Builder builder =
+        DynamoDbPayloadStore.builder()
+            .dynamoDbClient(dynamoDb)
+            .table(table)
+            .keyPrefix("orders/")
+            .chunkSize(10);
+    DynamoDbPayloadStore store = builder.build();
+    PayloadPointer orphan =
+        builder
+            .clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(-30)))
+            .build()
+            .store("three chunks of an orphan");
+    PayloadPointer live = store.store("two chunks, live");
+    PayloadSweeper sweeper =
+        PayloadSweeper.builder()
+            .store(store)
+            .sqsClient(sqs)
+            .queues(List.of(aws.createQueue()))
+            .deletesPerSecond(1000)
+            .pageSize(1)
+            .build();
+
+    PayloadSweeper.Report first = sweeper.sweep(null, 1);
+
+    assertThat(first.deleted()).containsExactly(orphan.key() + "|chunk#00000");
+    assertThatThrownBy(() -> store.read(orphan))
+        .as("a manifest whose chunks are partly swept reads as an error, never as other bytes")
+        .isInstanceOf(ExtendedClientException.class)
+        .hasMessageContaining("chunk 0 of 3 is missing");
+    PayloadSweeper.Report rest = sweeper.sweep(first.resumeAfter().orElseThrow(), 100);
+    assertThat(rest.deleted())
+        .containsExactly(
+            orphan.key() + "|chunk#00001",
+            orphan.key() + "|chunk#00002",
+            orphan.key() + "|manifest");
+    assertThatThrownBy(() -> store.read(orphan)).isInstanceOf(PayloadNotFoundException.class);
+    assertThat(store.read(live)).isEqualTo("two chunks, live");
   }
 
   private PayloadSweeper sweeper(DynamoDbPayloadStore store, AwsResources aws) {
