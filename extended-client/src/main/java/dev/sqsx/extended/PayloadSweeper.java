@@ -146,14 +146,27 @@ public final class PayloadSweeper {
 
   /**
    * A lifecycle rule expiring objects under {@code keyPrefix} after {@code age}, rounded up to
-   * whole days (S3's unit), at least one day.
+   * whole days (S3's unit), at least one day. A rule's filter is a plain string prefix, so the key
+   * prefix must end in {@code /}: {@code tenant-a} would also expire {@code tenant-ab/x} (the
+   * sweeper itself never reaches it). Note that a rule for {@code orders/} also expires deeper
+   * folders ({@code orders/archive/x}), which the sweeper leaves alone.
    *
-   * @throws IllegalArgumentException when the prefix is empty or the age is not positive
+   * @throws IllegalArgumentException when the prefix is empty or does not end in {@code /}, or the
+   *     age is not positive
    */
   public static LifecycleRule lifecycleRule(String id, String keyPrefix, Duration age) {
     if (keyPrefix == null || keyPrefix.isEmpty()) {
       throw new IllegalArgumentException(
           "keyPrefix must not be empty: a rule without one expires every object in the bucket");
+    }
+    if (!keyPrefix.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "keyPrefix must end in '/' for a lifecycle rule, was '"
+              + keyPrefix
+              + "': a rule's filter is a plain prefix, so it would also expire keys that merely"
+              + " start with it ('"
+              + keyPrefix
+              + "b/x'); sweep with PayloadSweeper instead");
     }
     if (age == null || age.isNegative() || age.isZero()) {
       throw new IllegalArgumentException("age must be positive, was " + age);
