@@ -57,23 +57,25 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * }
  * }</pre>
  *
- * <p><b>S3.</b> Only keys that start with the store's key prefix are listed ({@code ListObjectsV2},
- * key order) and deleted; a store without a key prefix is refused (a sweep would reach every object
- * in the bucket). The age of an object is its {@code LastModified}. A resume token is the key. For
- * users who prefer S3 to expire payloads, {@link #lifecycleRule} gives the equivalent lifecycle
- * rule.
+ * <p><b>S3.</b> Only the keys the store itself reads and deletes are listed ({@code ListObjectsV2}
+ * on the key prefix, key order) and deleted: one path level below a prefix ending in {@code /}, a
+ * UUID or stable key after any other ({@code tenant-a} never reaches {@code tenant-ab/x}); a store
+ * without a key prefix is refused (a sweep would reach every object in the bucket). The age of an
+ * object is its {@code LastModified}. A resume token is the key. For users who prefer S3 to expire
+ * payloads, {@link #lifecycleRule} gives the equivalent lifecycle rule.
  *
  * <p><b>DynamoDB.</b> Only the store's table is scanned ({@code Scan}, {@code Limit} {@link
  * Builder#pageSize}, resumed with {@code ExclusiveStartKey}), and only items laid out as the store
- * writes them are listed and deleted: partition key under the store's key prefix (when it has one),
- * sort key {@code manifest} or {@code chunk#NNNNN}; another application's items in a shared table
- * are left alone. The age of an item is its {@code created} attribute (written by the store since
- * the sweeper came); an item written before has only its {@code ttl} and counts as written at
- * {@code ttl} minus one minute (the shortest time to live the store accepts), which is never later
- * than it was. Each item is deleted on its own ({@code DeleteItem}, paced like S3's deletes), on
- * condition that it is still the item listed: a payload stored again under the same stable key
- * meanwhile is kept. A resume token is {@code <pk>|<sk>}. DynamoDB's TTL does the same job where it
- * is enabled: set the store's {@code timeToLive} to at least {@link #bound()}.
+ * writes them are listed and deleted: partition key the store's key prefix (possibly empty)
+ * followed by a UUID or stable key, sort key {@code manifest} or {@code chunk#NNNNN}; another
+ * application's items in a shared table are left alone. The age of an item is its {@code created}
+ * attribute (written by the store since the sweeper came); an item written before has only its
+ * {@code ttl} and counts as written at {@code ttl} minus one minute (the shortest time to live the
+ * store accepts), which is never later than it was. Each item is deleted on its own ({@code
+ * DeleteItem}, paced like S3's deletes), on condition that it is still the item listed: a payload
+ * stored again under the same stable key meanwhile is kept. A resume token is {@code <pk>|<sk>}.
+ * DynamoDB's TTL does the same job where it is enabled: set the store's {@code timeToLive} to at
+ * least {@link #bound()}.
  *
  * <p>"Now" is the sweeper's clock. The bound is read from the queues once, when the sweeper is
  * built. Not thread-safe: run one sweep at a time.
