@@ -6,6 +6,7 @@ package dev.sqsx.extended;
 
 import dev.sqsx.extended.internal.DynamoDbItems;
 import dev.sqsx.extended.internal.Futures;
+import dev.sqsx.extended.internal.KeyPrefixes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The items of a {@link DynamoDbPayloadStore}'s table that are payload items as the store writes
- * them: partition key under the store's key prefix, sort key {@code manifest} (with a {@code
- * sha256}) or {@code chunk#NNNNN} (with binary {@code data}), and a {@code created} (epoch ms) or
- * at least a {@code ttl} (epoch s) attribute. Anything else in the table is never listed. Scanned
- * with {@code Scan}, {@code ExclusiveStartKey} serving as the resume point; a resume token is
- * {@code <pk>|<sk>}.
+ * them: partition key the store's key prefix (possibly empty) followed by a UUID or a stable key
+ * ({@code s-} and hex digits), sort key {@code manifest} (with a {@code sha256}) or {@code
+ * chunk#NNNNN} (with binary {@code data}), and a {@code created} (epoch ms) or at least a {@code
+ * ttl} (epoch s) attribute. Anything else in the table is never listed. Scanned with {@code Scan},
+ * {@code ExclusiveStartKey} serving as the resume point; a resume token is {@code <pk>|<sk>}.
  *
  * <p>An item written before the store wrote {@code created} is aged from its {@code ttl}: it was
  * written at the latest {@code ttl} minus the shortest time to live the store accepts (one minute),
@@ -50,6 +51,9 @@ final class DynamoDbSweepTarget implements SweepTarget {
               + "[0-9]{5}");
 
   private static final String DATA = "data";
+
+  /** The latest {@code ttl} an instant can hold; a later one is not the store's. */
+  private static final long LATEST_TTL = Instant.MAX.getEpochSecond();
 
   private final DynamoDbCalls calls;
   private final String table;
@@ -84,9 +88,13 @@ final class DynamoDbSweepTarget implements SweepTarget {
               + describe()
               + ": expected <pk>|manifest or <pk>|chunk#NNNNN, as a report's resumeAfter");
     }
-    if (!token.startsWith(keyPrefix)) {
+    if (!KeyPrefixes.written(keyPrefix, token.substring(0, bar))) {
       throw new IllegalArgumentException(
-          "startAfter '" + token + "' is outside the key prefix '" + keyPrefix + "'");
+          "startAfter '"
+              + token
+              + "' is outside the key prefix '"
+              + keyPrefix
+              + "': its partition key is not the prefix followed by a UUID or stable key");
     }
   }
 
@@ -139,8 +147,14 @@ final class DynamoDbSweepTarget implements SweepTarget {
   private Candidate candidate(Map<String, AttributeValue> item) {
     String pk = string(item.get(DynamoDbItems.PARTITION_KEY));
     String sk = string(item.get(DynamoDbItems.SORT_KEY));
-    if (pk == null || sk == null || !pk.startsWith(keyPrefix) || !SORT_KEY.matcher(sk).matches()) {
-      return null; // never outside the prefix, never another application's item
+    if (pk == null
+        || sk == null
+        || !KeyPrefixes.written(keyPrefix, pk)
+        || !SORT_KEY.matcher(sk).matches()) {
+      // never outside the prefix, never another application's item: the store's partition keys
+      // are its prefix followed by a UUID or a stable key (not "tenant-ab/1" for the prefix
+      // "tenant-a", not "billing/1" for a store without a prefix)
+      return null;
     }
     AttributeValue data = item.get(DATA);
     boolean manifest = DynamoDbItems.isManifest(item);
@@ -158,12 +172,12 @@ final class DynamoDbSweepTarget implements SweepTarget {
       stored = Instant.ofEpochMilli(created);
       versionAttribute = DynamoDbItems.CREATED;
       version = item.get(DynamoDbItems.CREATED);
-    } else if (ttl >= 0) {
+    } else if (ttl >= 0 && ttl <= LATEST_TTL) {
       stored = Instant.ofEpochSecond(ttl).minus(SHORTEST_TIME_TO_LIVE);
       versionAttribute = DynamoDbItems.TTL;
       version = item.get(DynamoDbItems.TTL);
     } else {
-      return null; // neither: not written by the store
+      return null; // neither (or a ttl past any instant): not written by the store
     }
     long bytes = manifest ? 0 : data.b().asByteArrayUnsafe().length;
     Map<String, AttributeValue> key =

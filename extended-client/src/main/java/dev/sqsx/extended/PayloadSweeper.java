@@ -32,11 +32,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>That age, the {@link #bound() bound}, is computed from the queues the payloads are sent to:
  * for each queue its {@code MessageRetentionPeriod} and, when it has a {@code RedrivePolicy}, its
- * dead-letter queue's. A dead letter sqsx's consumer or Lambda handler sends is a new message whose
- * retention starts afresh, and so is one SQS moves out of a FIFO queue: a pointer lives at most
- * {@code source + dlq}, the default. When only SQS's own redrive moves messages out of a standard
- * queue ({@link Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and
- * a pointer lives at most {@code max(source, dlq)}. A redrive from the dead-letter queue ({@code
+ * dead-letter queue's, and so on along the chain when a dead-letter queue has its own. A dead
+ * letter sqsx's consumer or Lambda handler sends is a new message whose retention starts afresh,
+ * and so is one SQS moves out of a FIFO queue: a pointer lives at most {@code source + dlq}, the
+ * default. When only SQS's own redrive moves messages out of a standard queue ({@link
+ * Builder#deadLetteringBySqsOnly}), a dead letter keeps its original enqueue time and a pointer
+ * lives at most {@code max(source, dlq)}. A redrive from the dead-letter queue ({@code
  * StartMessageMoveTask}, the console's "redrive", sqsx's {@code DeadLetterRedrive}) sends the
  * message again with a new enqueue time, so its pointer may live that long once more: each redrive
  * a dead letter may go through adds the lifetime again ({@link Builder#redrives}, default 1). The
@@ -56,23 +57,25 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * }
  * }</pre>
  *
- * <p><b>S3.</b> Only keys that start with the store's key prefix are listed ({@code ListObjectsV2},
- * key order) and deleted; a store without a key prefix is refused (a sweep would reach every object
- * in the bucket). The age of an object is its {@code LastModified}. A resume token is the key. For
- * users who prefer S3 to expire payloads, {@link #lifecycleRule} gives the equivalent lifecycle
- * rule.
+ * <p><b>S3.</b> Only the keys the store itself reads and deletes are listed ({@code ListObjectsV2}
+ * on the key prefix, key order) and deleted: one path level below a prefix ending in {@code /}, a
+ * UUID or stable key after any other ({@code tenant-a} never reaches {@code tenant-ab/x}); a store
+ * without a key prefix is refused (a sweep would reach every object in the bucket). The age of an
+ * object is its {@code LastModified}. A resume token is the key. For users who prefer S3 to expire
+ * payloads, {@link #lifecycleRule} gives the equivalent lifecycle rule.
  *
  * <p><b>DynamoDB.</b> Only the store's table is scanned ({@code Scan}, {@code Limit} {@link
  * Builder#pageSize}, resumed with {@code ExclusiveStartKey}), and only items laid out as the store
- * writes them are listed and deleted: partition key under the store's key prefix (when it has one),
- * sort key {@code manifest} or {@code chunk#NNNNN}; another application's items in a shared table
- * are left alone. The age of an item is its {@code created} attribute (written by the store since
- * the sweeper came); an item written before has only its {@code ttl} and counts as written at
- * {@code ttl} minus one minute (the shortest time to live the store accepts), which is never later
- * than it was. Each item is deleted on its own ({@code DeleteItem}, paced like S3's deletes), on
- * condition that it is still the item listed: a payload stored again under the same stable key
- * meanwhile is kept. A resume token is {@code <pk>|<sk>}. DynamoDB's TTL does the same job where it
- * is enabled: set the store's {@code timeToLive} to at least {@link #bound()}.
+ * writes them are listed and deleted: partition key the store's key prefix (possibly empty)
+ * followed by a UUID or stable key, sort key {@code manifest} or {@code chunk#NNNNN}; another
+ * application's items in a shared table are left alone. The age of an item is its {@code created}
+ * attribute (written by the store since the sweeper came); an item written before has only its
+ * {@code ttl} and counts as written at {@code ttl} minus one minute (the shortest time to live the
+ * store accepts), which is never later than it was. Each item is deleted on its own ({@code
+ * DeleteItem}, paced like S3's deletes), on condition that it is still the item listed: a payload
+ * stored again under the same stable key meanwhile is kept. A resume token is {@code <pk>|<sk>}.
+ * DynamoDB's TTL does the same job where it is enabled: set the store's {@code timeToLive} to at
+ * least {@link #bound()}.
  *
  * <p>"Now" is the sweeper's clock. The bound is read from the queues once, when the sweeper is
  * built. Not thread-safe: run one sweep at a time.
@@ -145,14 +148,27 @@ public final class PayloadSweeper {
 
   /**
    * A lifecycle rule expiring objects under {@code keyPrefix} after {@code age}, rounded up to
-   * whole days (S3's unit), at least one day.
+   * whole days (S3's unit), at least one day. A rule's filter is a plain string prefix, so the key
+   * prefix must end in {@code /}: {@code tenant-a} would also expire {@code tenant-ab/x} (the
+   * sweeper itself never reaches it). Note that a rule for {@code orders/} also expires deeper
+   * folders ({@code orders/archive/x}), which the sweeper leaves alone.
    *
-   * @throws IllegalArgumentException when the prefix is empty or the age is not positive
+   * @throws IllegalArgumentException when the prefix is empty or does not end in {@code /}, or the
+   *     age is not positive
    */
   public static LifecycleRule lifecycleRule(String id, String keyPrefix, Duration age) {
     if (keyPrefix == null || keyPrefix.isEmpty()) {
       throw new IllegalArgumentException(
           "keyPrefix must not be empty: a rule without one expires every object in the bucket");
+    }
+    if (!keyPrefix.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "keyPrefix must end in '/' for a lifecycle rule, was '"
+              + keyPrefix
+              + "': a rule's filter is a plain prefix, so it would also expire keys that merely"
+              + " start with it ('"
+              + keyPrefix
+              + "b/x'); sweep with PayloadSweeper instead");
     }
     if (age == null || age.isNegative() || age.isZero()) {
       throw new IllegalArgumentException("age must be positive, was " + age);
@@ -511,7 +527,29 @@ public final class PayloadSweeper {
       return new S3SweepTarget(store.s3Client(), store.bucket(), store.keyPrefix());
     }
 
+    /**
+     * The longest time a pointer sent to the queue lives there and in the dead-letter queues it can
+     * be moved on to: a dead-letter queue's own {@code RedrivePolicy} is followed, to the end of
+     * the chain.
+     *
+     * @throws IllegalStateException when the chain comes back to a queue in it (a pointer could be
+     *     moved round it for ever: no bound holds)
+     */
     private Duration lifetimeOf(String queueUrl) {
+      return lifetimeOf(queueUrl, new ArrayList<>());
+    }
+
+    private Duration lifetimeOf(String queueUrl, List<String> chain) {
+      if (chain.contains(queueUrl)) {
+        chain.add(queueUrl);
+        throw new IllegalStateException(
+            "the dead-letter queues of "
+                + chain.get(0)
+                + " form a cycle ("
+                + String.join(" -> ", chain)
+                + "): a pointer may be moved round it for ever, so no sweep bound holds");
+      }
+      chain.add(queueUrl);
       GetQueueAttributesResponse attributes =
           sqs.getQueueAttributes(
               r ->
@@ -526,16 +564,8 @@ public final class PayloadSweeper {
       Optional<Duration> dlq = Optional.empty();
       String redrive = values.get(QueueAttributeName.REDRIVE_POLICY);
       if (redrive != null && !redrive.isBlank()) {
-        String dlqUrl = dlqUrl(queueUrl, redrive);
-        dlq =
-            Optional.of(
-                retention(
-                    dlqUrl,
-                    sqs.getQueueAttributes(
-                            r ->
-                                r.queueUrl(dlqUrl)
-                                    .attributeNames(QueueAttributeName.MESSAGE_RETENTION_PERIOD))
-                        .attributes()));
+        // the dead-letter queue's own lifetime: its retention, and its own DLQ's when it has one
+        dlq = Optional.of(lifetimeOf(dlqUrl(queueUrl, redrive), chain));
       }
       return pointerLifetime(fifo, deadLetteringBySqsOnly, source, dlq);
     }

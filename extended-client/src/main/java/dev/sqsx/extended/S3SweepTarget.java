@@ -4,6 +4,7 @@
  */
 package dev.sqsx.extended;
 
+import dev.sqsx.extended.internal.KeyPrefixes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +15,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The objects under an {@link S3PayloadStore}'s key prefix, in key order, aged by {@code
- * LastModified}; resume tokens are keys ({@code StartAfter}).
+ * LastModified}; resume tokens are keys ({@code StartAfter}). Only the keys the store itself reads
+ * and deletes are listed: with a prefix ending in {@code /}, one path level below it; with any
+ * other, a UUID or stable key after it (never {@code tenant-ab/x} for the prefix {@code tenant-a}).
  */
 final class S3SweepTarget implements SweepTarget {
 
@@ -40,7 +43,7 @@ final class S3SweepTarget implements SweepTarget {
 
   @Override
   public void checkResumeToken(String token) {
-    if (!token.startsWith(keyPrefix)) {
+    if (!KeyPrefixes.allows(keyPrefix, true, token)) {
       throw new IllegalArgumentException(
           "startAfter '" + token + "' is outside the key prefix '" + keyPrefix + "'");
     }
@@ -78,8 +81,11 @@ final class S3SweepTarget implements SweepTarget {
         List<Candidate> candidates = new ArrayList<>();
         for (S3Object object : page.contents()) {
           String key = object.key();
-          if (!key.startsWith(keyPrefix) || object.lastModified() == null) {
-            continue; // never outside the prefix, whatever the endpoint lists
+          if (!KeyPrefixes.allows(keyPrefix, true, key) || object.lastModified() == null) {
+            // never outside the prefix, whatever the endpoint lists, nor a key that merely starts
+            // with it (prefix "tenant-a", key "tenant-ab/x") or lies a folder deeper: only the
+            // keys the store itself reads and deletes
+            continue;
           }
           candidates.add(
               new Candidate(

@@ -82,4 +82,13 @@ class PayloadSweeperTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("age must be positive");
   }
+
+  @Test
+  void lifecycleRule_refusesAPrefixNotEndingInSlash_whichWouldExpireKeysThatMerelyStartWithIt() {
+    // a rule's filter is a plain string prefix: "tenant-a" would expire "tenant-ab/invoice.pdf"
+    assertThatThrownBy(() -> PayloadSweeper.lifecycleRule("r", "tenant-a", Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keyPrefix must end in '/'")
+        .hasMessageContaining("tenant-a");
+  }
 }

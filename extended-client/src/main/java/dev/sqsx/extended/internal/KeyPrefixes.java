@@ -64,6 +64,16 @@ public final class KeyPrefixes {
     return WRITTEN.matcher(rest).matches();
   }
 
+  /**
+   * Whether the key is one a store with this prefix writes itself: the prefix (possibly empty)
+   * followed by a UUID or a stable key, nothing else. Stricter than {@link #allows}: what a sweep
+   * of a store's own generated keys may reach ({@code tenant-a} never reaches {@code tenant-ab/x},
+   * an empty prefix never another application's {@code billing/1}).
+   */
+  public static boolean written(String prefix, String key) {
+    return key.startsWith(prefix) && WRITTEN.matcher(key.substring(prefix.length())).matches();
+  }
+
   /** What a writer puts after a prefix: a UUID, or a stable key. */
   private static final Pattern WRITTEN =
       Pattern.compile(
