@@ -33,7 +33,9 @@ class BlockingClientIT {
   @Test
   void onASyncClient_messagesAreDeletedRetriedDeadLetteredAndHeartbeated(
       SqsClient sqs, AwsResources aws) {
-    QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(2));
+    // 4 s: at 2 s a heartbeat starved for 2 s under load (average 27 on 2 cores) let the poison
+    // message come back and run twice
+    QueueWithDlq queue = aws.createQueueWithDlq(3, Duration.ofSeconds(4));
     for (String body : List.of("ok-1", "ok-2", "flaky", "poison", "slow")) {
       sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(body));
     }
@@ -55,7 +57,7 @@ class BlockingClientIT {
                       }
                     }
                     case "poison" -> throw new NonRetryableException("never works");
-                    case "slow" -> Thread.sleep(3_500); // past the 2 s visibility
+                    case "slow" -> Thread.sleep(5_500); // past the 4 s visibility
                     default -> {}
                   }
                 })
