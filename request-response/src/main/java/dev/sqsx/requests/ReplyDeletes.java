@@ -6,7 +6,10 @@ package dev.sqsx.requests;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,6 +30,12 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
  * line per 10 s, with the count of those not logged); the reply comes back after the queue's
  * visibility timeout and is dropped by correlation id (counted duplicate or late). Never throws.
  * Thread-safe.
+ *
+ * <p>Every batch taken from the pending handles is tracked until SQS answered its delete: a full
+ * batch that {@link #add(List)} handed out but whose receive is still delivering is sent by
+ * whichever comes first, {@link #sendAll(List)} or {@link #flushAndStopWaiting()}, and {@link
+ * #flushAndStopWaiting()} waits for every delete already sent (a timed flush in flight too); {@link
+ * #discard()} forgets the unsent ones as well.
  */
 final class ReplyDeletes {
 
@@ -43,6 +52,11 @@ final class ReplyDeletes {
   private final Object lock = new Object();
 
   private List<String> pending = new ArrayList<>(BATCH);
+  // batches add() handed out that sendAll() has not sent yet, by identity
+  private final IdentityHashMap<List<String>, Boolean> unsent = new IdentityHashMap<>();
+  // the deletes sent (or about to be) whose answer has not come
+  private final Set<CompletableFuture<Void>> unanswered =
+      Collections.newSetFromMap(new IdentityHashMap<>());
   private Future<?> timer;
   private boolean discarded;
   private boolean immediate;
@@ -79,37 +93,64 @@ final class ReplyDeletes {
           due.add(takeLocked());
         }
       }
+      for (List<String> batch : due) {
+        unsent.put(batch, Boolean.TRUE);
+      }
       if (!pending.isEmpty() && timer == null) {
+        List<String> now = null;
         if (intervalNanos == 0 || immediate) {
-          due.add(takeLocked());
+          now = takeLocked();
         } else {
           try {
             timer = scheduler.schedule(this::flushDue, intervalNanos, TimeUnit.NANOSECONDS);
           } catch (RejectedExecutionException stopped) { // the requester is closing: send now
-            due.add(takeLocked());
+            now = takeLocked();
           }
+        }
+        if (now != null) {
+          due.add(now);
+          unsent.put(now, Boolean.TRUE);
         }
       }
     }
     return due;
   }
 
-  /** Sends the batches {@link #add(List)} returned. */
+  /**
+   * Sends the batches {@link #add(List)} returned, unless {@link #flushAndStopWaiting()} sent them
+   * already or {@link #discard()} forgot them.
+   */
   void sendAll(List<List<String>> batches) {
     for (List<String> batch : batches) {
-      var unused = send(batch);
+      CompletableFuture<Void> done;
+      synchronized (lock) {
+        if (unsent.remove(batch) == null) {
+          continue;
+        }
+        done = unansweredLocked();
+      }
+      send(batch, done);
     }
   }
 
   private void flushDue() {
     List<String> due;
+    CompletableFuture<Void> done;
     synchronized (lock) {
       timer = null;
-      due = pending.isEmpty() ? null : takeLocked();
+      if (pending.isEmpty()) {
+        return;
+      }
+      due = takeLocked();
+      done = unansweredLocked();
     }
-    if (due != null) {
-      var unused = send(due);
-    }
+    send(due, done);
+  }
+
+  private CompletableFuture<Void> unansweredLocked() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    unanswered.add(done);
+    return done;
   }
 
   /**
@@ -117,12 +158,25 @@ final class ReplyDeletes {
    * closing); the future completes when SQS answered (never exceptionally).
    */
   CompletableFuture<Void> flushAndStopWaiting() {
-    List<String> due;
+    List<List<String>> due = new ArrayList<>(2);
+    List<CompletableFuture<Void>> dones = new ArrayList<>();
+    List<CompletableFuture<Void>> waitFor;
     synchronized (lock) {
       immediate = true;
-      due = pending.isEmpty() ? null : takeLocked();
+      due.addAll(unsent.keySet()); // a receive still delivering filled them: send them now
+      unsent.clear();
+      if (!pending.isEmpty()) {
+        due.add(takeLocked());
+      }
+      for (int i = 0; i < due.size(); i++) {
+        dones.add(unansweredLocked());
+      }
+      waitFor = new ArrayList<>(unanswered); // and the deletes in flight (a timed flush)
     }
-    return due == null ? CompletableFuture.completedFuture(null) : send(due);
+    for (int i = 0; i < due.size(); i++) {
+      send(due.get(i), dones.get(i));
+    }
+    return CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new));
   }
 
   /** Forgets what is pending and sends nothing more (the queue is gone or about to be). */
@@ -130,6 +184,7 @@ final class ReplyDeletes {
     synchronized (lock) {
       discarded = true;
       pending = new ArrayList<>(0);
+      unsent.clear();
       cancelTimerLocked();
     }
   }
@@ -155,7 +210,8 @@ final class ReplyDeletes {
     }
   }
 
-  private CompletableFuture<Void> send(List<String> handles) {
+  /** Sends one batch and completes {@code done} (never exceptionally) once SQS answered. */
+  private void send(List<String> handles, CompletableFuture<Void> done) {
     List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(handles.size());
     for (String handle : handles) {
       entries.add(
@@ -164,7 +220,6 @@ final class ReplyDeletes {
               .receiptHandle(handle)
               .build());
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       var unused =
           sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries))
@@ -189,14 +244,20 @@ final class ReplyDeletes {
                                 + codes(response.failed()));
                       }
                     } finally {
-                      done.complete(null);
+                      answered(done);
                     }
                   });
     } catch (RuntimeException e) {
       failed(entries.size(), "deleting " + entries.size() + " replies failed: " + e);
-      done.complete(null);
+      answered(done);
     }
-    return done;
+  }
+
+  private void answered(CompletableFuture<Void> done) {
+    synchronized (lock) {
+      unanswered.remove(done);
+    }
+    done.complete(null);
   }
 
   private static String codes(List<BatchResultErrorEntry> failed) {
