@@ -120,12 +120,15 @@ final class ReplyPoller {
                     return;
                   }
                   receives.increment();
+                  // the next receive goes out before this one's replies are delivered: their
+                  // futures complete on this thread, and a dependent stage that blocks (even on
+                  // another request's reply) holds up only the rest of this receive, not the loop
+                  poll();
                   try {
                     route(response.messages());
                   } catch (RuntimeException e) {
                     LOG.error("routing replies from {} failed", url, e);
                   }
-                  poll();
                 });
   }
 
