@@ -260,6 +260,14 @@ final class ReplyDeletes {
     done.complete(null);
   }
 
+  /**
+   * Counts and logs (rate-limited with the others) one reply delete that failed outside the
+   * batches: an unreadable reply's own {@code DeleteMessage}.
+   */
+  void failedElsewhere(String what) {
+    failed(1, what);
+  }
+
   private static String codes(List<BatchResultErrorEntry> failed) {
     StringBuilder codes = new StringBuilder();
     for (BatchResultErrorEntry entry : failed) {

@@ -229,12 +229,12 @@ final class ReplyPoller {
           sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()))
               .whenComplete(
                   (ok, failed) -> {
-                    if (failed != null) {
-                      LOG.warn(
-                          "deleting unreadable reply {} from {} failed (it comes back): {}",
-                          message.messageId(),
-                          url,
-                          SqsRequester.unwrap(failed).toString());
+                    if (failed != null) { // counted and logged with the batched deletes' failures
+                      deletes.failedElsewhere(
+                          "deleting unreadable reply "
+                              + message.messageId()
+                              + " failed: "
+                              + SqsRequester.unwrap(failed));
                     }
                   });
     }
