@@ -58,6 +58,8 @@ final class ReplyDeletes {
   private final Set<CompletableFuture<Void>> unanswered =
       Collections.newSetFromMap(new IdentityHashMap<>());
   private Future<?> timer;
+  private long
+      timerGeneration; // a timer that fires after it was cancelled or replaced does nothing
   private boolean discarded;
   private boolean immediate;
   private long lastWarnNanos;
@@ -102,7 +104,9 @@ final class ReplyDeletes {
           now = takeLocked();
         } else {
           try {
-            timer = scheduler.schedule(this::flushDue, intervalNanos, TimeUnit.NANOSECONDS);
+            long generation = ++timerGeneration;
+            timer =
+                scheduler.schedule(() -> flushDue(generation), intervalNanos, TimeUnit.NANOSECONDS);
           } catch (RejectedExecutionException stopped) { // the requester is closing: send now
             now = takeLocked();
           }
@@ -133,10 +137,13 @@ final class ReplyDeletes {
     }
   }
 
-  private void flushDue() {
+  private void flushDue(long generation) {
     List<String> due;
     CompletableFuture<Void> done;
     synchronized (lock) {
+      if (generation != timerGeneration || timer == null) {
+        return; // cancelled or replaced while it fired: the live timer (if any) is another
+      }
       timer = null;
       if (pending.isEmpty()) {
         return;
@@ -204,6 +211,7 @@ final class ReplyDeletes {
   }
 
   private void cancelTimerLocked() {
+    timerGeneration++;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
