@@ -186,13 +186,18 @@ final class ReplyDeletes {
     return CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new));
   }
 
-  /** Forgets what is pending and sends nothing more (the queue is gone or about to be). */
-  void discard() {
+  /**
+   * Forgets what is pending and sends nothing more (the queue is gone or about to be); the future
+   * completes (never exceptionally) when the deletes already sent were answered, so that a queue
+   * deleted after it does not fail them.
+   */
+  CompletableFuture<Void> discard() {
     synchronized (lock) {
       discarded = true;
       pending = new ArrayList<>(0);
       unsent.clear();
       cancelTimerLocked();
+      return CompletableFuture.allOf(unanswered.toArray(CompletableFuture[]::new));
     }
   }
 

@@ -184,6 +184,63 @@ class ReplyDeletesRacesIT {
     }
   }
 
+  @Test
+  void close_whileATimedFlushIsOnItsWay_onTheQueueItCreated_deletesTheQueueAfterIt(
+      SqsAsyncClient sqsAsync, AwsEndpoints endpoints, AwsResources aws) {
+    String requests = aws.createQueue();
+    Tracking tracking = new Tracking();
+    CountDownLatch flushOnItsWay = new CountDownLatch(1);
+    CountDownLatch queueDeleted = new CountDownLatch(1);
+    ExecutionInterceptor slowFlush =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(
+              Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (context.request() instanceof DeleteMessageBatchRequest) {
+              flushOnItsWay.countDown();
+              awaitQuietly(queueDeleted, 10); // held until the queue is gone, or 10 s
+            }
+          }
+
+          @Override
+          public void afterExecution(
+              Context.AfterExecution context, ExecutionAttributes attributes) {
+            if (context.request()
+                instanceof software.amazon.awssdk.services.sqs.model.DeleteQueueRequest) {
+              queueDeleted.countDown();
+            }
+          }
+        };
+    try (SqsAsyncClient slow =
+            endpoints
+                .configure(SqsAsyncClient.builder(), endpoints.sqsEndpoint())
+                .overrideConfiguration(
+                    c -> c.addExecutionInterceptor(tracking).addExecutionInterceptor(slowFlush))
+                .build();
+        SqsConsumer responder = responder(sqsAsync, requests)) {
+      responder.start();
+      SqsRequester requester = requester(slow, aws).deleteInterval(Duration.ofMillis(100)).build();
+      requester.start();
+      try {
+        assertThat(requester.request(requests, "a", Duration.ofSeconds(30)).join().body())
+            .isEqualTo("re:a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> flushOnItsWay.getCount() == 0);
+
+        requester.close();
+
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> tracking.started.sum() == tracking.ended.sum());
+        assertThat(requester.stats().failedReplyDeletes())
+            .as("deletes that reached the queue after close() deleted it")
+            .isZero();
+      } finally {
+        queueDeleted.countDown();
+        requester.close();
+      }
+    }
+  }
+
   private static boolean inRoute(Thread thread) {
     for (StackTraceElement frame : thread.getStackTrace()) {
       if (frame.getClassName().equals(ReplyPoller.class.getName())) {
