@@ -6,7 +6,10 @@ package dev.sqsx.requests;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,6 +30,12 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
  * line per 10 s, with the count of those not logged); the reply comes back after the queue's
  * visibility timeout and is dropped by correlation id (counted duplicate or late). Never throws.
  * Thread-safe.
+ *
+ * <p>Every batch taken from the pending handles is tracked until SQS answered its delete: a full
+ * batch that {@link #add(List)} handed out but whose receive is still delivering is sent by
+ * whichever comes first, {@link #sendAll(List)} or {@link #flushAndStopWaiting()}, and {@link
+ * #flushAndStopWaiting()} waits for every delete already sent (a timed flush in flight too); {@link
+ * #discard()} forgets the unsent ones as well.
  */
 final class ReplyDeletes {
 
@@ -43,7 +52,14 @@ final class ReplyDeletes {
   private final Object lock = new Object();
 
   private List<String> pending = new ArrayList<>(BATCH);
+  // batches add() handed out that sendAll() has not sent yet, by identity
+  private final IdentityHashMap<List<String>, Boolean> unsent = new IdentityHashMap<>();
+  // the deletes sent (or about to be) whose answer has not come
+  private final Set<CompletableFuture<Void>> unanswered =
+      Collections.newSetFromMap(new IdentityHashMap<>());
   private Future<?> timer;
+  private long
+      timerGeneration; // a timer that fires after it was cancelled or replaced does nothing
   private boolean discarded;
   private boolean immediate;
   private long lastWarnNanos;
@@ -79,37 +95,69 @@ final class ReplyDeletes {
           due.add(takeLocked());
         }
       }
+      for (List<String> batch : due) {
+        unsent.put(batch, Boolean.TRUE);
+      }
       if (!pending.isEmpty() && timer == null) {
+        List<String> now = null;
         if (intervalNanos == 0 || immediate) {
-          due.add(takeLocked());
+          now = takeLocked();
         } else {
           try {
-            timer = scheduler.schedule(this::flushDue, intervalNanos, TimeUnit.NANOSECONDS);
+            long generation = ++timerGeneration;
+            timer =
+                scheduler.schedule(() -> flushDue(generation), intervalNanos, TimeUnit.NANOSECONDS);
           } catch (RejectedExecutionException stopped) { // the requester is closing: send now
-            due.add(takeLocked());
+            now = takeLocked();
           }
+        }
+        if (now != null) {
+          due.add(now);
+          unsent.put(now, Boolean.TRUE);
         }
       }
     }
     return due;
   }
 
-  /** Sends the batches {@link #add(List)} returned. */
+  /**
+   * Sends the batches {@link #add(List)} returned, unless {@link #flushAndStopWaiting()} sent them
+   * already or {@link #discard()} forgot them.
+   */
   void sendAll(List<List<String>> batches) {
     for (List<String> batch : batches) {
-      var unused = send(batch);
+      CompletableFuture<Void> done;
+      synchronized (lock) {
+        if (unsent.remove(batch) == null) {
+          continue;
+        }
+        done = unansweredLocked();
+      }
+      send(batch, done);
     }
   }
 
-  private void flushDue() {
+  private void flushDue(long generation) {
     List<String> due;
+    CompletableFuture<Void> done;
     synchronized (lock) {
+      if (generation != timerGeneration || timer == null) {
+        return; // cancelled or replaced while it fired: the live timer (if any) is another
+      }
       timer = null;
-      due = pending.isEmpty() ? null : takeLocked();
+      if (pending.isEmpty()) {
+        return;
+      }
+      due = takeLocked();
+      done = unansweredLocked();
     }
-    if (due != null) {
-      var unused = send(due);
-    }
+    send(due, done);
+  }
+
+  private CompletableFuture<Void> unansweredLocked() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    unanswered.add(done);
+    return done;
   }
 
   /**
@@ -117,20 +165,39 @@ final class ReplyDeletes {
    * closing); the future completes when SQS answered (never exceptionally).
    */
   CompletableFuture<Void> flushAndStopWaiting() {
-    List<String> due;
+    List<List<String>> due = new ArrayList<>(2);
+    List<CompletableFuture<Void>> dones = new ArrayList<>();
+    List<CompletableFuture<Void>> waitFor;
     synchronized (lock) {
       immediate = true;
-      due = pending.isEmpty() ? null : takeLocked();
+      due.addAll(unsent.keySet()); // a receive still delivering filled them: send them now
+      unsent.clear();
+      if (!pending.isEmpty()) {
+        due.add(takeLocked());
+      }
+      for (int i = 0; i < due.size(); i++) {
+        dones.add(unansweredLocked());
+      }
+      waitFor = new ArrayList<>(unanswered); // and the deletes in flight (a timed flush)
     }
-    return due == null ? CompletableFuture.completedFuture(null) : send(due);
+    for (int i = 0; i < due.size(); i++) {
+      send(due.get(i), dones.get(i));
+    }
+    return CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new));
   }
 
-  /** Forgets what is pending and sends nothing more (the queue is gone or about to be). */
-  void discard() {
+  /**
+   * Forgets what is pending and sends nothing more (the queue is gone or about to be); the future
+   * completes (never exceptionally) when the deletes already sent were answered, so that a queue
+   * deleted after it does not fail them.
+   */
+  CompletableFuture<Void> discard() {
     synchronized (lock) {
       discarded = true;
       pending = new ArrayList<>(0);
+      unsent.clear();
       cancelTimerLocked();
+      return CompletableFuture.allOf(unanswered.toArray(CompletableFuture[]::new));
     }
   }
 
@@ -149,13 +216,15 @@ final class ReplyDeletes {
   }
 
   private void cancelTimerLocked() {
+    timerGeneration++;
     if (timer != null) {
       timer.cancel(false);
       timer = null;
     }
   }
 
-  private CompletableFuture<Void> send(List<String> handles) {
+  /** Sends one batch and completes {@code done} (never exceptionally) once SQS answered. */
+  private void send(List<String> handles, CompletableFuture<Void> done) {
     List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(handles.size());
     for (String handle : handles) {
       entries.add(
@@ -164,7 +233,6 @@ final class ReplyDeletes {
               .receiptHandle(handle)
               .build());
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       var unused =
           sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries))
@@ -189,14 +257,28 @@ final class ReplyDeletes {
                                 + codes(response.failed()));
                       }
                     } finally {
-                      done.complete(null);
+                      answered(done);
                     }
                   });
     } catch (RuntimeException e) {
       failed(entries.size(), "deleting " + entries.size() + " replies failed: " + e);
-      done.complete(null);
+      answered(done);
     }
-    return done;
+  }
+
+  private void answered(CompletableFuture<Void> done) {
+    synchronized (lock) {
+      unanswered.remove(done);
+    }
+    done.complete(null);
+  }
+
+  /**
+   * Counts and logs (rate-limited with the others) one reply delete that failed outside the
+   * batches: an unreadable reply's own {@code DeleteMessage}.
+   */
+  void failedElsewhere(String what) {
+    failed(1, what);
   }
 
   private static String codes(List<BatchResultErrorEntry> failed) {

@@ -120,12 +120,15 @@ final class ReplyPoller {
                     return;
                   }
                   receives.increment();
+                  // the next receive goes out before this one's replies are delivered: their
+                  // futures complete on this thread, and a dependent stage that blocks (even on
+                  // another request's reply) holds up only the rest of this receive, not the loop
+                  poll();
                   try {
                     route(response.messages());
                   } catch (RuntimeException e) {
                     LOG.error("routing replies from {} failed", url, e);
                   }
-                  poll();
                 });
   }
 
@@ -226,12 +229,12 @@ final class ReplyPoller {
           sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()))
               .whenComplete(
                   (ok, failed) -> {
-                    if (failed != null) {
-                      LOG.warn(
-                          "deleting unreadable reply {} from {} failed (it comes back): {}",
-                          message.messageId(),
-                          url,
-                          SqsRequester.unwrap(failed).toString());
+                    if (failed != null) { // counted and logged with the batched deletes' failures
+                      deletes.failedElsewhere(
+                          "deleting unreadable reply "
+                              + message.messageId()
+                              + " failed: "
+                              + SqsRequester.unwrap(failed));
                     }
                   });
     }

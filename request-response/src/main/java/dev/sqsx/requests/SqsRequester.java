@@ -259,7 +259,7 @@ public final class SqsRequester implements AutoCloseable {
     }
     ReplyDeletes goneDeletes = deletes;
     if (goneDeletes != null) {
-      goneDeletes.discard(); // their queue, and the replies with it, are gone
+      var unused = goneDeletes.discard(); // their queue, and the replies with it, are gone
     }
     Map<String, ReplyRouter.Pending> lost = router.drain(pending -> gone.equals(pending.replyTo));
     lost.forEach(
@@ -597,11 +597,15 @@ public final class SqsRequester implements AutoCloseable {
             });
     String url = replyQueueUrl;
     ReplyDeletes pendingDeletes = deletes;
-    if (pendingDeletes != null && settings.replyQueueUrl == null) {
-      pendingDeletes.discard(); // the queue is deleted with its replies: no delete to send
-    } else if (pendingDeletes != null) { // the application's queue stays: delete what was read
+    if (pendingDeletes != null) {
+      // a created queue is deleted with its replies: no delete to send, only those already sent
+      // to wait for (the queue's delete would fail them); the application's queue stays: delete
+      // what was read
       try {
-        pendingDeletes.flushAndStopWaiting().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        (settings.replyQueueUrl == null
+                ? pendingDeletes.discard()
+                : pendingDeletes.flushAndStopWaiting())
+            .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         LOG.warn("interrupted while deleting the replies read from {}: they come back", url);
