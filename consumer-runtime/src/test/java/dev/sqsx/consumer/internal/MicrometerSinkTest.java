@@ -84,6 +84,22 @@ class MicrometerSinkTest {
     assertThat(tenantGauge(registry, "acme").value()).isEqualTo(1.0);
   }
 
+  /** Group ids as SQS allows them (128 characters, any unicode) are tag values like any other. */
+  @Test
+  void hostileGroupIds_areTagValues_andGoAgain() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MicrometerSink sink = new MicrometerSink(registry, "https://sqs/000/orders");
+    String longest = "\u00fc\u6f22".repeat(64);
+    sink.tenantNamed(longest, () -> 1);
+    sink.tenantNamed("a b,c=d\"", () -> 2);
+
+    assertThat(tenantGauge(registry, longest).value()).isEqualTo(1.0);
+    assertThat(tenantGauge(registry, "a b,c=d\"").value()).isEqualTo(2.0);
+    sink.tenantGone(longest);
+    sink.tenantGone("a b,c=d\"");
+    assertThat(registry.find("sqsx.consumer.tenant.in.flight").meters()).isEmpty();
+  }
+
   private static Gauge tenantGauge(SimpleMeterRegistry registry, String tenant) {
     return registry
         .get("sqsx.consumer.tenant.in.flight")
