@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * named; between refreshes they stay as they are (a new tenant counts as {@code other} until the
  * refresh after it rose into the top). A tenant with no message held is forgotten once its handler
  * time has decayed away or when more than {@value #KEPT_PER_NAMED} × {@code top} idle tenants are
- * known (the least busy first), so the memory too stays bounded by the messages held. Thread-safe.
+ * known (the least busy first) — at each refresh, and between refreshes as soon as the tenants
+ * remembered double — so the memory too stays bounded by the messages held. Thread-safe.
  */
 public final class TenantLoads {
 
@@ -42,12 +44,20 @@ public final class TenantLoads {
   private final Map<String, Load> loads = new ConcurrentHashMap<>();
   private volatile Set<String> named = Set.of();
 
+  /**
+   * Tenants remembered above which idle ones are forgotten at once, not at the next refresh (which
+   * may be an hour away): twice what the last forgetting left, so its cost spreads over the new
+   * tenants that came since.
+   */
+  private final AtomicInteger forgetAbove;
+
   /** Loads naming at most {@code top} (1 or more) tenants. */
   public TenantLoads(int top) {
     if (top < 1) {
       throw new IllegalArgumentException("top must be at least 1, was " + top);
     }
     this.top = top;
+    this.forgetAbove = new AtomicInteger(2 * KEPT_PER_NAMED * top);
   }
 
   /** The tag value that {@code tenant}'s meters carry now: itself when named, else "other". */
@@ -69,6 +79,7 @@ public final class TenantLoads {
           l.inFlight.incrementAndGet();
           return l;
         });
+    forgetIfMany();
   }
 
   /** A message of {@code tenant} was settled (deleted, released, or let go). */
@@ -90,6 +101,29 @@ public final class TenantLoads {
           l.recentNanos.addAndGet(nanos);
           return l;
         });
+    forgetIfMany();
+  }
+
+  /** Between refreshes: forgets the least busy idle tenants once too many are remembered. */
+  private void forgetIfMany() {
+    if (loads.size() > forgetAbove.get()) {
+      forgetIdleNow();
+    }
+  }
+
+  private synchronized void forgetIdleNow() {
+    if (loads.size() <= forgetAbove.get()) {
+      return; // another thread has just done it
+    }
+    List<Snapshot> all = new ArrayList<>();
+    for (Map.Entry<String, Load> e : loads.entrySet()) {
+      Load load = e.getValue();
+      all.add(
+          new Snapshot(
+              e.getKey(), load.inFlight.get(), load.decayedNanos + load.recentNanos.get()));
+    }
+    forgetIdle(all);
+    forgetAbove.set(Math.max(2 * KEPT_PER_NAMED * top, 2 * loads.size()));
   }
 
   /** Messages of {@code tenant} held now. */
@@ -133,6 +167,7 @@ public final class TenantLoads {
       }
     }
     forgetIdle(all);
+    forgetAbove.set(Math.max(2 * KEPT_PER_NAMED * top, 2 * loads.size()));
     Set<String> next = rank(all);
     Set<String> gone = new LinkedHashSet<>(named);
     gone.removeAll(next);

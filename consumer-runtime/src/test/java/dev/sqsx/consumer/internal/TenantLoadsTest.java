@@ -77,6 +77,29 @@ class TenantLoadsTest {
     assertThat(loads.inFlight("busy")).isZero();
   }
 
+  /**
+   * A million distinct groups, each one message handled and settled, between two refreshes (the
+   * refresh may be up to an hour apart): the tenants remembered stay bounded without waiting for
+   * the refresh, and the busiest idle one is among those kept.
+   */
+  @Test
+  void aMillionDistinctGroupsBetweenRefreshes_keepMemoryBounded() {
+    TenantLoads loads = new TenantLoads(2);
+    int most = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      String tenant = "t" + i;
+      loads.held(tenant);
+      loads.processed(tenant, i == 7 ? 1_000_000_000L : 5_000);
+      loads.finished(tenant);
+      most = Math.max(most, loads.known());
+    }
+    loads.held("busy");
+
+    assertThat(most).isLessThanOrEqualTo(4 * TenantLoads.KEPT_PER_NAMED * 2);
+    loads.refresh();
+    assertThat(loads.named()).contains("busy", "t7");
+  }
+
   @Test
   void aGroupCalledOther_isCountedWithTheOthers_neverNamed() {
     TenantLoads loads = new TenantLoads(3);
