@@ -164,7 +164,8 @@ final class ReceivePipeline {
       byte[] body =
           Compressing.decompress(
               encoding.get(), Compressing.inlineBytes(message.body()), settings.maxPayloadSize());
-      return CompletableFuture.completedFuture(Offloading.decompressed(message, body));
+      return CompletableFuture.completedFuture(
+          Offloading.decompressed(message, body, encoding.get()));
     } catch (BodyCodec.Refused e) {
       return reportFailure(
           queueUrl, listener, received, encodingFailure(queueUrl, received, null, e));

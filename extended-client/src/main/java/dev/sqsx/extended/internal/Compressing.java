@@ -36,6 +36,12 @@ public final class Compressing {
   /** The attribute names a received message is asked for besides its own. */
   public static final List<String> NAMES = List.of(Compression.ATTRIBUTE);
 
+  /**
+   * System-attribute string of a message unwrapped from an SNS envelope whose inline body was
+   * decompressed: the encoding it came in, so that a copy sent on (to a DLQ) is compressed again.
+   */
+  public static final String SNS_ENCODING = "sqsx.SnsContentEncoding";
+
   private final Compression compression;
   private final int minSize;
 
@@ -125,6 +131,15 @@ public final class Compressing {
       return Optional.empty();
     }
     return Optional.of(Base64.getEncoder().encodeToString(packed));
+  }
+
+  /**
+   * {@code body} compressed with {@code compression}, in base64, whatever its size (a body that
+   * came compressed, sent on as it came).
+   */
+  public static String compressedAnyway(String body, Compression compression) {
+    return Base64.getEncoder()
+        .encodeToString(BodyCodec.compress(compression, body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The attribute that names {@code compression}. */
