@@ -148,7 +148,7 @@ public final class ExtendedMessages {
     }
     byte[] body;
     try {
-      body = decompress(raw, pointer, encoding.get(), Compressing.base64(payload));
+      body = Compressing.decompressStored(encoding.get(), payload, MAX_DECOMPRESSED_SIZE);
     } catch (BodyCodec.Refused e) {
       throw encodingFailure(raw, pointer, e);
     }
@@ -163,19 +163,10 @@ public final class ExtendedMessages {
     try {
       return Offloading.decompressed(
           raw,
-          decompress(raw, null, encoding.get(), Compressing.inlineBytes(raw.body())),
+          Compressing.decompressInline(encoding.get(), raw.body(), MAX_DECOMPRESSED_SIZE),
           encoding.get());
     } catch (BodyCodec.Refused e) {
       throw encodingFailure(raw, null, e);
-    }
-  }
-
-  private static byte[] decompress(
-      Message raw, PayloadPointer pointer, String encoding, byte[] compressed) {
-    try {
-      return Compressing.decompress(encoding, compressed, MAX_DECOMPRESSED_SIZE);
-    } catch (BodyCodec.Refused e) {
-      throw encodingFailure(raw, pointer, e);
     }
   }
 

@@ -132,8 +132,7 @@ final class ReceivePipeline {
             }
             try {
               byte[] body =
-                  Compressing.decompress(
-                      encoding.get(), Compressing.base64(payload), settings.maxPayloadSize());
+                  Compressing.decompressStored(encoding.get(), payload, settings.maxPayloadSize());
               return CompletableFuture.completedFuture(
                   Offloading.resolved(pointerMessage, pointer, body, shared, encoding.get()));
             } catch (BodyCodec.Refused e) {
@@ -162,8 +161,7 @@ final class ReceivePipeline {
     }
     try {
       byte[] body =
-          Compressing.decompress(
-              encoding.get(), Compressing.inlineBytes(message.body()), settings.maxPayloadSize());
+          Compressing.decompressInline(encoding.get(), message.body(), settings.maxPayloadSize());
       return CompletableFuture.completedFuture(
           Offloading.decompressed(message, body, encoding.get()));
     } catch (BodyCodec.Refused e) {

@@ -28,7 +28,9 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -296,6 +298,103 @@ abstract class CompressionBehaviour {
         .hasMessageContaining(key);
     assertThat(failure.retryable()).isFalse();
     assertThat(objectKeys()).as("the payload is left for the DLQ copy").containsExactly(key);
+  }
+
+  /**
+   * Review of #35: a body that is not compressed but carries the marker (an attacker's, or a user's
+   * own attribute of that name), and markers of another type, case or blank: each is a clear,
+   * non-retryable failure naming what was wrong, never a body handed out.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "'a plain body, not base64', String, gzip, is not base64",
+    "abcd, String, gzip, not a valid gzip stream",
+    "'', String, gzip, is not base64",
+    "H4sI, String, gzip, not a valid gzip stream",
+    "plain, String, GZIP, unknown content encoding 'GZIP'",
+    "plain, String, '   ', unknown content encoding ''",
+    "plain, Binary, gzip, unknown content encoding ''",
+    "plain, String.custom, zstd-ish, unknown content encoding 'zstd-ish'"
+  })
+  void aMarkedBodyThatIsNotCompressed_isARefusal_neverABody(
+      String body, String dataType, String value, String reason) {
+    MessageAttributeValue marker =
+        dataType.equals("Binary")
+            ? MessageAttributeValue.builder()
+                .dataType("Binary")
+                .binaryValue(SdkBytes.fromUtf8String(value))
+                .build()
+            : MessageAttributeValue.builder().dataType(dataType).stringValue(value).build();
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queueUrl)
+                .messageBody(body.isEmpty() ? " " : body)
+                .messageAttributes(Map.of(Compression.ATTRIBUTE, marker)));
+
+    PayloadResolutionFailure failure = awaitFailure(reader());
+
+    assertThat(failure.error())
+        .isInstanceOf(PayloadEncodingException.class)
+        .hasMessageContaining(reason)
+        .hasMessageContaining(queueUrl)
+        .hasMessageContaining(failure.messageId());
+    assertThat(failure.retryable()).isFalse();
+    assertThat(failure.message().messageAttributes()).containsKey(Compression.ATTRIBUTE);
+  }
+
+  /** Review of #35: the marker on a pointer whose stored payload is not base64. */
+  @Test
+  void aMarkedPointerToAPayloadThatIsNotBase64_isARefusal_andThePayloadIsLeft() {
+    String key = "plain";
+    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString("{\"not\": \"base64\"}"));
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queueUrl)
+                .messageBody(PointerCodec.write(PayloadPointer.s3(bucket, key)))
+                .messageAttributes(
+                    Map.of(
+                        "ExtendedPayloadSize",
+                        MessageAttributeValue.builder()
+                            .dataType("Number")
+                            .stringValue("17")
+                            .build(),
+                        Compression.ATTRIBUTE,
+                        string("gzip"))));
+
+    PayloadResolutionFailure failure = awaitFailure(reader());
+
+    assertThat(failure.error())
+        .isInstanceOf(PayloadEncodingException.class)
+        .hasMessageContaining("is not base64")
+        .hasMessageContaining(key);
+    assertThat(failure.retryable()).isFalse();
+    assertThat(objectKeys()).containsExactly(key);
+  }
+
+  /**
+   * Review of #35: gzip members concatenated are one body (RFC 1952); the marker's value with
+   * surrounding blanks is read as the encoding it names.
+   */
+  @Test
+  void concatenatedGzipMembers_andABlankPaddedMarker_readAsTheWholeBody() {
+    String first = orders(100 * KB, 11);
+    String second = orders(50 * KB, 12);
+    byte[] a = gzip(first.getBytes(StandardCharsets.UTF_8));
+    byte[] b = gzip(second.getBytes(StandardCharsets.UTF_8));
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(queueUrl)
+                .messageBody(Base64.getEncoder().encodeToString(both))
+                .messageAttributes(Map.of(Compression.ATTRIBUTE, string(" gzip "))));
+
+    Message read = receiveOne(reader(), queueUrl);
+
+    assertThat(read.body()).isEqualTo(first + second);
+    assertThat(read.messageAttributes()).doesNotContainKey(Compression.ATTRIBUTE);
+    assertThat(failures).isEmpty();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

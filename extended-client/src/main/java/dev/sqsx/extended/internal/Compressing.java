@@ -191,17 +191,40 @@ public final class Compressing {
    *     {@code limit} bytes
    */
   public static byte[] decompress(String encoding, byte[] compressed, long limit) {
-    Compression compression =
-        Compression.ofEncoding(encoding)
-            .orElseThrow(
-                () ->
-                    new BodyCodec.Refused(
-                        "unknown content encoding '"
-                            + printable(encoding)
-                            + "' in the "
-                            + Compression.ATTRIBUTE
-                            + " attribute (sqsx reads gzip and zstd)"));
-    return BodyCodec.decompress(compression, compressed, limit);
+    return BodyCodec.decompress(known(encoding), compressed, limit);
+  }
+
+  /**
+   * An inline compressed body (base64) decompressed; the encoding is checked first, so that an
+   * unknown one is named as such whatever the body holds.
+   *
+   * @throws BodyCodec.Refused as {@link #decompress}, or when the body is not base64
+   */
+  public static byte[] decompressInline(String encoding, String body, long limit) {
+    Compression compression = known(encoding);
+    return BodyCodec.decompress(compression, inlineBytes(body), limit);
+  }
+
+  /**
+   * A stored compressed payload (base64 text) decompressed; the encoding is checked first.
+   *
+   * @throws BodyCodec.Refused as {@link #decompress}, or when the payload is not base64
+   */
+  public static byte[] decompressStored(String encoding, byte[] payload, long limit) {
+    Compression compression = known(encoding);
+    return BodyCodec.decompress(compression, base64(payload), limit);
+  }
+
+  private static Compression known(String encoding) {
+    return Compression.ofEncoding(encoding)
+        .orElseThrow(
+            () ->
+                new BodyCodec.Refused(
+                    "unknown content encoding '"
+                        + printable(encoding)
+                        + "' in the "
+                        + Compression.ATTRIBUTE
+                        + " attribute (sqsx reads gzip and zstd)"));
   }
 
   /**
