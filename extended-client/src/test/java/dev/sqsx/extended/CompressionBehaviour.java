@@ -7,10 +7,12 @@ package dev.sqsx.extended;
 import static dev.sqsx.extended.ExtendedClientBehaviour.receiveAll;
 import static dev.sqsx.extended.ExtendedClientBehaviour.receiveOne;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sqsx.extended.internal.Digests;
 import dev.sqsx.extended.internal.PointerCodec;
+import dev.sqsx.extended.internal.ReceiptHandles;
 import dev.sqsx.testing.AwsResources;
 import dev.sqsx.testing.LocalAws;
 import java.io.ByteArrayOutputStream;
@@ -39,6 +41,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -395,6 +398,46 @@ abstract class CompressionBehaviour {
     assertThat(read.body()).isEqualTo(first + second);
     assertThat(read.messageAttributes()).doesNotContainKey(Compression.ATTRIBUTE);
     assertThat(failures).isEmpty();
+  }
+
+  /**
+   * Review of #35: the encoding marker forged into a receipt handle around a pointer to a bucket
+   * the client does not own, in either order with the shared marker, deletes the message and never
+   * the foreign object; a handle with the marker but no pointer is refused as malformed.
+   */
+  @Test
+  void aForgedEncodingMarkerInAReceiptHandle_neverDeletesOutsideTheAllowedBuckets() {
+    String foreign = aws.createBucket();
+    s3.putObject(r -> r.bucket(foreign).key("victim"), RequestBody.fromString("keep me"));
+    SqsClient reader = reader();
+    PayloadPointer victim = PayloadPointer.s3(foreign, "victim");
+    String encoding = "-..sqsxEncoding..-";
+    for (int i = 0; i < 2; i++) {
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("plain"));
+      Message raw = receiveOne(sqs, queueUrl);
+      String forged =
+          i == 0
+              ? encoding + "gzip" + encoding + ReceiptHandles.embed(victim, raw.receiptHandle())
+              : "-..sqsxShared..-"
+                  + encoding
+                  + "gzip"
+                  + encoding
+                  + ReceiptHandles.embed(victim, raw.receiptHandle());
+      reader.changeMessageVisibility(
+          r -> r.queueUrl(queueUrl).receiptHandle(forged).visibilityTimeout(30));
+      reader.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(forged));
+    }
+    String bare = encoding + "gzip" + encoding + "AQEBhandle";
+    assertThatThrownBy(() -> reader.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(bare)))
+        .as("malformed: passed to SQS as it is, which rejects it")
+        .isInstanceOf(ReceiptHandleIsInvalidException.class);
+
+    assertThat(s3.listObjectsV2(r -> r.bucket(foreign)).contents())
+        .extracting(S3Object::key)
+        .containsExactly("victim");
+    assertThat(sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages())
+        .as("both messages were deleted with their real handles")
+        .isEmpty();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
