@@ -440,6 +440,66 @@ abstract class CompressionBehaviour {
         .isEmpty();
   }
 
+  /**
+   * Review of #35: compressed messages with 8 attributes of the user's own (the most that leaves
+   * room for the encoding and the size marker), inline and stored: the send's digests are SQS's,
+   * and AWS's extended client — documented as unable to read them — loses nothing: it gets the
+   * compressed bytes in base64 with the encoding attribute, which decode to the body.
+   */
+  @Test
+  void compressedMessagesWithEightAttributes_haveSqsDigests_andAwsClientGetsTheEncodedBytes()
+      throws IOException {
+    Map<String, MessageAttributeValue> own = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 8; i++) {
+      own.put("own" + i, string("value " + i));
+    }
+    String inline = orders(600 * KB, 21);
+    String stored = ExtendedClientBehaviour.text(900 * KB, 22);
+    SqsClient client = compressing(Compression.GZIP);
+    var inlineSent =
+        client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(inline).messageAttributes(own));
+    Message rawInline = receiveOne(sqs, queueUrl);
+    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(rawInline.receiptHandle()));
+    var storedSent =
+        client.sendMessage(r -> r.queueUrl(queueUrl).messageBody(stored).messageAttributes(own));
+    Message rawStored = receiveOne(sqs, queueUrl);
+    makeVisible(rawStored);
+
+    assertThat(rawInline.messageAttributes()).hasSize(9).containsKey(Compression.ATTRIBUTE);
+    assertThat(rawStored.messageAttributes())
+        .hasSize(10)
+        .containsKeys(Compression.ATTRIBUTE, "ExtendedPayloadSize");
+    assertThat(inlineSent.md5OfMessageBody()).isEqualTo(rawInline.md5OfBody());
+    assertThat(inlineSent.md5OfMessageAttributes()).isEqualTo(rawInline.md5OfMessageAttributes());
+    assertThat(storedSent.md5OfMessageBody()).isEqualTo(rawStored.md5OfBody());
+    assertThat(storedSent.md5OfMessageAttributes()).isEqualTo(rawStored.md5OfMessageAttributes());
+
+    SqsClient aws =
+        new com.amazon.sqs.javamessaging.AmazonSQSExtendedClient(
+            sqs,
+            new com.amazon.sqs.javamessaging.ExtendedClientConfiguration()
+                .withPayloadSupportEnabled(s3, bucket));
+    List<Message> got = new java.util.ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              got.addAll(
+                  aws.receiveMessage(
+                          r -> r.queueUrl(queueUrl).waitTimeSeconds(1).messageAttributeNames("All"))
+                      .messages());
+              return !got.isEmpty();
+            });
+    Message read = got.get(0);
+    assertThat(read.messageAttributes().get(Compression.ATTRIBUTE).stringValue()).isEqualTo("gzip");
+    try (var in =
+        new java.util.zip.GZIPInputStream(
+            new java.io.ByteArrayInputStream(Base64.getDecoder().decode(read.body())))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(stored);
+    }
+    assertThat(failures).isEmpty();
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private PayloadResolutionFailure awaitFailure(SqsClient client) {
