@@ -217,6 +217,67 @@ class CompressedMessagesIT {
         .isEqualTo("refused by the handler");
   }
 
+  /**
+   * An SNS notification of 150 KB of JSON, not compressed, dead-lettered by a consumer whose client
+   * compresses what it sends: the envelope goes to the DLQ compressed, and a reader must get the
+   * notification's message back, not the envelope's JSON.
+   */
+  @Test
+  void anSnsNotificationDeadLetteredThroughACompressingClient_isReadableFromTheDlq(
+      SqsClient sqs,
+      SqsAsyncClient sqsAsync,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(2));
+    String bucket = aws.createBucket();
+    String body = orders(150 * 1024);
+    String envelope =
+        "{\"Type\":\"Notification\",\"MessageId\":\"sns-2\","
+            + "\"TopicArn\":\"arn:aws:sns:us-east-1:000000000000:orders\","
+            + "\"Message\":\""
+            + body.replace("\"", "\\\"")
+            + "\",\"Timestamp\":\"2026-12-03T19:00:00.000Z\"}";
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(envelope));
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .snsEnvelopes(true)
+            .compression(Compression.GZIP)
+            .build();
+    List<String> handled = new CopyOnWriteArrayList<>();
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(extended)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  handled.add(m.body());
+                  throw new NonRetryableException("refused by the handler");
+                })
+            .build();
+
+    consumer.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deadLettered() == 1);
+    } finally {
+      consumer.close();
+    }
+
+    assertThat(handled).containsExactly(body);
+    SqsClient reader =
+        SqsExtendedClient.builder()
+            .sqsClient(sqs)
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+            .snsEnvelopes(true)
+            .build();
+    Message copy = receive(reader, queue.dlqUrl(), 1).get(0);
+    assertThat(copy.body().length()).as("the DLQ copy's body length").isEqualTo(body.length());
+    assertThat(copy.body()).isEqualTo(body);
+  }
+
   private static List<Message> receive(SqsClient client, String queueUrl, int count) {
     List<Message> received = new ArrayList<>();
     await()
