@@ -148,6 +148,136 @@ class CompressedMessagesIT {
         .isEqualTo("refused by the handler");
   }
 
+  /**
+   * An SNS notification whose message was published compressed and went inline (600 KB of JSON,
+   * gzip in base64 inside the envelope), dead-lettered by its handler: the DLQ copy must be the
+   * envelope as SNS delivered it — still compressed and marked — not an envelope around the 600 KB
+   * decompressed body, which no longer fits a message (the extended client offloads it, and a
+   * reader then gets the envelope's JSON as the body).
+   */
+  @Test
+  void aCompressedInlineSnsNotificationItsHandlerRefuses_isReadableFromTheDlq(
+      SqsClient sqs,
+      SqsAsyncClient sqsAsync,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(2));
+    String bucket = aws.createBucket();
+    String body = orders(600 * 1024);
+    String compressed = Base64.getEncoder().encodeToString(gzip(body));
+    assertThat(compressed.length()).isLessThan(200 * 1024);
+    String envelope =
+        "{\"Type\":\"Notification\",\"MessageId\":\"sns-1\","
+            + "\"TopicArn\":\"arn:aws:sns:us-east-1:000000000000:orders\","
+            + "\"Message\":\""
+            + compressed
+            + "\",\"Timestamp\":\"2026-12-03T19:00:00.000Z\","
+            + "\"MessageAttributes\":{\""
+            + Compression.ATTRIBUTE
+            + "\":{\"Type\":\"String\",\"Value\":\"gzip\"}}}";
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(envelope));
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .snsEnvelopes(true)
+            .build();
+    List<String> handled = new CopyOnWriteArrayList<>();
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(extended)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  handled.add(m.body());
+                  throw new NonRetryableException("refused by the handler");
+                })
+            .build();
+
+    consumer.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deadLettered() == 1);
+    } finally {
+      consumer.close();
+    }
+
+    assertThat(handled).containsExactly(body);
+    SqsClient reader =
+        SqsExtendedClient.builder()
+            .sqsClient(sqs)
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+            .snsEnvelopes(true)
+            .build();
+    Message copy = receive(reader, queue.dlqUrl(), 1).get(0);
+    assertThat(copy.body().length()).as("the DLQ copy's body length").isEqualTo(body.length());
+    assertThat(copy.body()).isEqualTo(body);
+    assertThat(copy.messageAttributes().get("sqsx.ErrorMessage").stringValue())
+        .isEqualTo("refused by the handler");
+  }
+
+  /**
+   * An SNS notification of 150 KB of JSON, not compressed, dead-lettered by a consumer whose client
+   * compresses what it sends: the envelope goes to the DLQ compressed, and a reader must get the
+   * notification's message back, not the envelope's JSON.
+   */
+  @Test
+  void anSnsNotificationDeadLetteredThroughACompressingClient_isReadableFromTheDlq(
+      SqsClient sqs,
+      SqsAsyncClient sqsAsync,
+      S3Client s3,
+      S3AsyncClient s3Async,
+      AwsResources aws) {
+    QueueWithDlq queue = aws.createQueueWithDlq(5, Duration.ofSeconds(2));
+    String bucket = aws.createBucket();
+    String body = orders(150 * 1024);
+    String envelope =
+        "{\"Type\":\"Notification\",\"MessageId\":\"sns-2\","
+            + "\"TopicArn\":\"arn:aws:sns:us-east-1:000000000000:orders\","
+            + "\"Message\":\""
+            + body.replace("\"", "\\\"")
+            + "\",\"Timestamp\":\"2026-12-03T19:00:00.000Z\"}";
+    sqs.sendMessage(r -> r.queueUrl(queue.queueUrl()).messageBody(envelope));
+    SqsExtendedAsyncClient extended =
+        SqsExtendedAsyncClient.builder()
+            .sqsClient(sqsAsync)
+            .payloadStore(S3PayloadStore.builder().s3AsyncClient(s3Async).bucket(bucket).build())
+            .snsEnvelopes(true)
+            .compression(Compression.GZIP)
+            .build();
+    List<String> handled = new CopyOnWriteArrayList<>();
+    SqsConsumer consumer =
+        SqsConsumer.builder()
+            .sqsClient(extended)
+            .queueUrl(queue.queueUrl())
+            .waitTime(Duration.ofSeconds(1))
+            .handler(
+                m -> {
+                  handled.add(m.body());
+                  throw new NonRetryableException("refused by the handler");
+                })
+            .build();
+
+    consumer.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumer.stats().deadLettered() == 1);
+    } finally {
+      consumer.close();
+    }
+
+    assertThat(handled).containsExactly(body);
+    SqsClient reader =
+        SqsExtendedClient.builder()
+            .sqsClient(sqs)
+            .payloadStore(S3PayloadStore.builder().s3Client(s3).bucket(bucket).build())
+            .snsEnvelopes(true)
+            .build();
+    Message copy = receive(reader, queue.dlqUrl(), 1).get(0);
+    assertThat(copy.body().length()).as("the DLQ copy's body length").isEqualTo(body.length());
+    assertThat(copy.body()).isEqualTo(body);
+  }
+
   private static List<Message> receive(SqsClient client, String queueUrl, int count) {
     List<Message> received = new ArrayList<>();
     await()
@@ -179,6 +309,30 @@ class CompressedMessagesIT {
       text.append((char) ('a' + random.nextInt(26)));
     }
     return text.toString();
+  }
+
+  private static byte[] gzip(String text) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String orders(int size) {
+    Random random = new Random(size);
+    StringBuilder json = new StringBuilder(size + 200).append('[');
+    for (int i = 0; json.length() < size; i++) {
+      json.append(i == 0 ? "" : ",")
+          .append("{\"orderId\":\"ord-")
+          .append(random.nextInt(1_000_000))
+          .append("\",\"quantity\":")
+          .append(1 + random.nextInt(20))
+          .append('}');
+    }
+    return json.append(']').toString();
   }
 
   private static byte[] gzipZeros(long count) {

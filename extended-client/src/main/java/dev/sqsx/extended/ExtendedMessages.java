@@ -148,7 +148,7 @@ public final class ExtendedMessages {
     }
     byte[] body;
     try {
-      body = decompress(raw, pointer, encoding.get(), Compressing.base64(payload));
+      body = Compressing.decompressStored(encoding.get(), payload, MAX_DECOMPRESSED_SIZE);
     } catch (BodyCodec.Refused e) {
       throw encodingFailure(raw, pointer, e);
     }
@@ -162,18 +162,11 @@ public final class ExtendedMessages {
     }
     try {
       return Offloading.decompressed(
-          raw, decompress(raw, null, encoding.get(), Compressing.inlineBytes(raw.body())));
+          raw,
+          Compressing.decompressInline(encoding.get(), raw.body(), MAX_DECOMPRESSED_SIZE),
+          encoding.get());
     } catch (BodyCodec.Refused e) {
       throw encodingFailure(raw, null, e);
-    }
-  }
-
-  private static byte[] decompress(
-      Message raw, PayloadPointer pointer, String encoding, byte[] compressed) {
-    try {
-      return Compressing.decompress(encoding, compressed, MAX_DECOMPRESSED_SIZE);
-    } catch (BodyCodec.Refused e) {
-      throw encodingFailure(raw, pointer, e);
     }
   }
 
@@ -220,6 +213,11 @@ public final class ExtendedMessages {
    *       the payload is stored compressed (its receipt handle says so).
    * </ul>
    *
+   * <p>A notification that came compressed inline (and was decompressed) goes as its envelope with
+   * the body compressed again with the same encoding and {@value Compression#ATTRIBUTE} among its
+   * message attributes, as SNS delivered it (the bytes may differ; they decompress to the same
+   * body).
+   *
    * <p>The receipt handle is the one SQS gave. Empty for a message that is as SQS returned it.
    */
   public static Optional<WireMessage> asReceived(Message message) {
@@ -234,11 +232,22 @@ public final class ExtendedMessages {
       // the payload is stored compressed: the copy says so (the marker's size is only a hint)
       attributes = Compressing.marked(attributes, parsed.encoding().get());
     }
+    Optional<Compression> inline =
+        pointer.isPresent()
+            ? Optional.empty()
+            : Compression.ofEncoding(message.attributesAsStrings().get(Compressing.SNS_ENCODING));
+    if (inline.isPresent()) {
+      // an SNS notification that came compressed inline: the copy is the envelope as SNS
+      // delivered it, compressed and marked again (decompressed, it may not fit a message)
+      body = Compressing.compressedAnyway(message.body(), inline.get());
+      attributes = Compressing.marked(attributes, inline.get().encoding());
+    }
     Optional<SnsNotification> notification = SnsNotification.of(message, body, attributes);
     if (notification.isPresent()) {
       return Optional.of(new WireMessage(notification.get().toJson(), Map.of(), parsed.original()));
     }
     Map<String, MessageAttributeValue> wire = attributes;
-    return pointer.map(found -> new WireMessage(body, wire, parsed.original()));
+    String wireBody = body;
+    return pointer.map(found -> new WireMessage(wireBody, wire, parsed.original()));
   }
 }

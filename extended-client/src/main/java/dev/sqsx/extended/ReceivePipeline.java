@@ -105,7 +105,7 @@ final class ReceivePipeline {
       }
       var found = rules.pointerOf(message);
       if (found.isEmpty()) {
-        return inline(queueUrl, listener, received, message);
+        return inline(queueUrl, listener, received, message, throughSns);
       }
       pointer = found.get();
     } catch (ExtendedClientException e) {
@@ -132,8 +132,7 @@ final class ReceivePipeline {
             }
             try {
               byte[] body =
-                  Compressing.decompress(
-                      encoding.get(), Compressing.base64(payload), settings.maxPayloadSize());
+                  Compressing.decompressStored(encoding.get(), payload, settings.maxPayloadSize());
               return CompletableFuture.completedFuture(
                   Offloading.resolved(pointerMessage, pointer, body, shared, encoding.get()));
             } catch (BodyCodec.Refused e) {
@@ -152,22 +151,37 @@ final class ReceivePipeline {
 
   /**
    * A message that is not offloaded: as it is, or decompressed when it carries the compression
-   * attribute (reported, and left out, when it cannot be).
+   * attribute (reported, and left out, when it cannot be); with {@code snsEnvelopes}, one that
+   * decompresses to an SNS envelope is unwrapped too.
    */
   private CompletableFuture<Message> inline(
-      String queueUrl, PayloadResolutionListener listener, Message received, Message message) {
+      String queueUrl,
+      PayloadResolutionListener listener,
+      Message received,
+      Message message,
+      boolean throughSns) {
     Optional<String> encoding = Compressing.encodingOf(message.messageAttributes());
     if (encoding.isEmpty()) {
       return CompletableFuture.completedFuture(message);
     }
     try {
       byte[] body =
-          Compressing.decompress(
-              encoding.get(), Compressing.inlineBytes(message.body()), settings.maxPayloadSize());
-      return CompletableFuture.completedFuture(Offloading.decompressed(message, body));
+          Compressing.decompressInline(encoding.get(), message.body(), settings.maxPayloadSize());
+      Message decompressed = Offloading.decompressed(message, body, encoding.get());
+      if (settings.snsEnvelopes() && !throughSns) {
+        // an SNS envelope sent on compressed (a DLQ copy through a compressing client): unwrapped
+        // once decompressed, as it would have been had it come as it is
+        Optional<Message> unwrapped = SnsNotification.unwrap(decompressed, queueUrl);
+        if (unwrapped.isPresent() && rules.pointerOf(unwrapped.get()).isEmpty()) {
+          return inline(queueUrl, listener, received, unwrapped.get(), true);
+        }
+      }
+      return CompletableFuture.completedFuture(decompressed);
     } catch (BodyCodec.Refused e) {
       return reportFailure(
           queueUrl, listener, received, encodingFailure(queueUrl, received, null, e));
+    } catch (ExtendedClientException e) {
+      return reportFailure(queueUrl, listener, received, e);
     }
   }
 

@@ -36,6 +36,12 @@ public final class Compressing {
   /** The attribute names a received message is asked for besides its own. */
   public static final List<String> NAMES = List.of(Compression.ATTRIBUTE);
 
+  /**
+   * System-attribute string of a message unwrapped from an SNS envelope whose inline body was
+   * decompressed: the encoding it came in, so that a copy sent on (to a DLQ) is compressed again.
+   */
+  public static final String SNS_ENCODING = "sqsx.SnsContentEncoding";
+
   private final Compression compression;
   private final int minSize;
 
@@ -127,6 +133,15 @@ public final class Compressing {
     return Optional.of(Base64.getEncoder().encodeToString(packed));
   }
 
+  /**
+   * {@code body} compressed with {@code compression}, in base64, whatever its size (a body that
+   * came compressed, sent on as it came).
+   */
+  public static String compressedAnyway(String body, Compression compression) {
+    return Base64.getEncoder()
+        .encodeToString(BodyCodec.compress(compression, body.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** The attribute that names {@code compression}. */
   public static MessageAttributeValue attribute(Compression compression) {
     return attribute(compression.encoding());
@@ -176,17 +191,40 @@ public final class Compressing {
    *     {@code limit} bytes
    */
   public static byte[] decompress(String encoding, byte[] compressed, long limit) {
-    Compression compression =
-        Compression.ofEncoding(encoding)
-            .orElseThrow(
-                () ->
-                    new BodyCodec.Refused(
-                        "unknown content encoding '"
-                            + printable(encoding)
-                            + "' in the "
-                            + Compression.ATTRIBUTE
-                            + " attribute (sqsx reads gzip and zstd)"));
-    return BodyCodec.decompress(compression, compressed, limit);
+    return BodyCodec.decompress(known(encoding), compressed, limit);
+  }
+
+  /**
+   * An inline compressed body (base64) decompressed; the encoding is checked first, so that an
+   * unknown one is named as such whatever the body holds.
+   *
+   * @throws BodyCodec.Refused as {@link #decompress}, or when the body is not base64
+   */
+  public static byte[] decompressInline(String encoding, String body, long limit) {
+    Compression compression = known(encoding);
+    return BodyCodec.decompress(compression, inlineBytes(body), limit);
+  }
+
+  /**
+   * A stored compressed payload (base64 text) decompressed; the encoding is checked first.
+   *
+   * @throws BodyCodec.Refused as {@link #decompress}, or when the payload is not base64
+   */
+  public static byte[] decompressStored(String encoding, byte[] payload, long limit) {
+    Compression compression = known(encoding);
+    return BodyCodec.decompress(compression, base64(payload), limit);
+  }
+
+  private static Compression known(String encoding) {
+    return Compression.ofEncoding(encoding)
+        .orElseThrow(
+            () ->
+                new BodyCodec.Refused(
+                    "unknown content encoding '"
+                        + printable(encoding)
+                        + "' in the "
+                        + Compression.ATTRIBUTE
+                        + " attribute (sqsx reads gzip and zstd)"));
   }
 
   /**

@@ -6,9 +6,11 @@ package dev.sqsx.extended.internal;
 
 import dev.sqsx.extended.ExtendedClientException;
 import dev.sqsx.extended.PayloadPointer;
+import dev.sqsx.extended.SnsNotification;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -364,14 +366,24 @@ public final class Offloading {
 
   /**
    * An inline compressed message decompressed: {@code body} its bytes, its MD5 over them, no
-   * compression attribute; its receipt handle unchanged.
+   * compression attribute; its receipt handle unchanged. One unwrapped from an SNS envelope carries
+   * the system-attribute string {@value Compressing#SNS_ENCODING} naming {@code encoding}.
    */
-  public static Message decompressed(Message message, byte[] body) {
-    return message.toBuilder()
-        .body(new String(body, StandardCharsets.UTF_8))
-        .md5OfBody(Digests.md5Hex(body))
-        .messageAttributes(Compressing.strip(message.messageAttributes()))
-        .build();
+  public static Message decompressed(Message message, byte[] body, String encoding) {
+    Message.Builder decompressed =
+        message.toBuilder()
+            .body(new String(body, StandardCharsets.UTF_8))
+            .md5OfBody(Digests.md5Hex(body))
+            .messageAttributes(Compressing.strip(message.messageAttributes()));
+    Map<String, String> system = message.attributesAsStrings();
+    if (system.containsKey(SnsNotification.TOPIC_ARN)) {
+      // unwrapped from SNS: a copy sent on (to a DLQ) is the envelope, compressed again (its
+      // decompressed body may not fit a message), so the encoding goes with the message
+      Map<String, String> marked = new LinkedHashMap<>(system);
+      marked.put(Compressing.SNS_ENCODING, encoding);
+      decompressed.attributesWithStrings(marked);
+    }
+    return decompressed.build();
   }
 
   /**
